@@ -1,0 +1,47 @@
+# Shaoyang rural-revitalization progress reports: build, test and explore.
+# `make` alone lists the targets (from the `##` comments below).
+
+PERIOD ?= 2021-10
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+# The environment is rebuilt whenever the lock file or the project metadata changes.
+ENV_STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help env report test lab clean verify draft benchmark
+
+help: ## List the targets
+	@echo "Usage: make <target> [PERIOD=YYYY-MM]   (PERIOD defaults to $(PERIOD))"
+	@echo
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+$(ENV_STAMP): requirements.lock pyproject.toml
+	@echo "==> Creating the environment in $(VENV)/ (first run only; about a minute)"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+env: $(ENV_STAMP) ## Create or update the Python environment in .venv/
+
+report: $(ENV_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) from data/raw/$(PERIOD)/
+	$(BIN)/shaoyang-report run --period $(PERIOD)
+
+verify: $(ENV_STAMP) ## Rebuild PERIOD in a temporary folder and compare with the committed outputs
+	$(BIN)/shaoyang-report verify --period $(PERIOD)
+
+test: $(ENV_STAMP) ## Run the test suite (unit tests, notebook runs, HTML and browser checks)
+	$(BIN)/python -m pytest
+
+lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/jupyter lab notebooks/
+
+benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory against in-run baselines
+	$(BIN)/python benchmarks/run.py
+
+clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
+	rm -rf $(VENV) .pytest_cache outputs/.staging-* outputs/.old-* outputs/.state
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

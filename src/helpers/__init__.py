@@ -1,0 +1,1 @@
+"""Shaoyang progress-report pipeline: cleaning, checks, narrative and publishing."""

@@ -1,0 +1,323 @@
+"""Stage 2, campaign progress: recompute what the report states and give every check a verdict.
+
+The checks are not written per figure. They come from `data/reference/relations.csv`, a
+reviewed table that says how figures relate (a rate to its numerator and denominator, a total
+to its parts, ...). A new month whose figures keep their ids gets the same checks; a check whose
+figures are absent is reported as not checkable instead of failing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+from .rawdata import load_reference_table
+
+RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands", "items", "description"]
+TARGET_COLUMNS = ["target_id", "campaign", "label_zh", "target", "achieved", "reported_rate", "note"]
+CHECK_COLUMNS = ["check_id", "kind", "description", "formula", "working", "reported", "recomputed", "difference",
+                 "tolerance", "lower", "upper", "unit", "status", "figure_ids", "note"]
+PROGRESS_COLUMNS = ["target_id", "campaign", "label", "unit", "target", "target_source", "target_qualifier",
+                    "achieved", "achieved_source", "as_of", "computed_rate", "reported_rate", "rate_difference",
+                    "gap", "position", "figure_ids", "note"]
+CHANGE_COLUMNS = ["figure_id", "campaign", "label", "unit", "kind", "previous_period", "previous_value",
+                  "current_value", "change", "flag"]
+
+# What each kind of relation means, and the verdicts it can give.
+KINDS = {
+    "rate": "a stated rate against its numerator and denominator (× 100)",
+    "sum": "a stated total against the sum of its parts",
+    "difference": "a stated remainder against the first operand minus the others",
+    "count_listed": "a stated count against the items the report actually lists",
+    "excess": "a stated 'exceeded by X%' against the completion rate minus 100",
+    "restatement": "a figure stated twice must agree with itself",
+    "part_of": "a part ('其中') must not exceed its whole",
+    "implied_ratio": "derived: a quantity the report implies, first operand ÷ (second / 100)",
+    "implied_product": "derived: a quantity the report implies, first operand × (second / 100)",
+    "implied_sum": "derived: a total the report implies but does not print",
+    "not_checkable": "a figure the report gives nothing to check against",
+}
+STATUSES = ("pass", "mismatch", "derived", "not-checkable")
+# Floating-point slack on top of the printed precision (values are exact decimals in the text).
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Figure:
+    figure_id: str
+    value: float
+    precision: float
+    unit: str
+    qualifier: str
+    printed: str
+
+
+def load_relations(reference_dir: Path) -> list[dict]:
+    """The reviewed table of relations between figures, validated."""
+    path = Path(reference_dir) / "relations.csv"
+    rows = load_reference_table(path, RELATION_COLUMNS)
+    for line, row in enumerate(rows, start=2):
+        if row["kind"] not in KINDS:
+            raise InputError(path, f"unknown relation kind {row['kind']!r}", row=line, field="kind",
+                             expected="one of " + ", ".join(KINDS))
+    return rows
+
+
+def load_targets(reference_dir: Path) -> list[dict]:
+    return load_reference_table(Path(reference_dir) / "targets.csv", TARGET_COLUMNS)
+
+
+def figure_index(figures: pd.DataFrame) -> dict[str, Figure]:
+    """Figures by id, with numeric values (figures.csv read back as text)."""
+    index = {}
+    for row in figures.itertuples():
+        index[row.figure_id] = Figure(row.figure_id, float(row.value), float(row.precision), row.unit,
+                                      row.qualifier, f"{row.value_printed}{row.unit_printed}")
+    return index
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in str(cell).split("|") if part.strip()]
+
+
+def _fmt(value: float) -> str:
+    """A number for a formula's working: whole numbers without decimals, others to 4 places."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def _verdict(difference: float, tolerance: float) -> str:
+    return "pass" if abs(difference) <= tolerance + EPSILON else "mismatch"
+
+
+def evaluate(relation: dict, figures: dict[str, Figure], report_text: str) -> dict:
+    """One relation -> one check row."""
+    kind = relation["kind"]
+    reported_id = relation["reported"].strip()
+    operand_ids = _split(relation["operands"])
+    items = _split(relation["items"])
+    needed = ([reported_id] if reported_id else []) + operand_ids
+    row = {column: None for column in CHECK_COLUMNS}
+    row.update(check_id=relation["relation_id"], kind=kind, description=relation["description"],
+               figure_ids="|".join(needed), note="")
+    missing = [figure_id for figure_id in needed if figure_id not in figures]
+    if missing:
+        row.update(status="not-checkable", formula=KINDS[kind],
+                   note="absent from this period's figures: " + ", ".join(missing))
+        return row
+    reported = figures.get(reported_id)
+    operands = [figures[figure_id] for figure_id in operand_ids]
+    row["unit"] = reported.unit if reported else (operands[0].unit if operands else "")
+    if reported:
+        row["reported"] = reported.value
+    qualified = [f.figure_id for f in ([reported] if reported else []) + operands if f.qualifier]
+    if kind == "not_checkable":
+        row.update(status="not-checkable", formula="—", working=f"{reported.printed}")
+        return row
+
+    if kind == "rate":
+        numerator, denominator = operands
+        recomputed = numerator.value / denominator.value * 100
+        # Rounding in the printed operands moves the rate too (first-order propagation).
+        propagated = 100 * (numerator.precision / denominator.value
+                            + numerator.value * denominator.precision / denominator.value ** 2)
+        tolerance = reported.precision + propagated
+        formula = f"{numerator.figure_id} ÷ {denominator.figure_id} × 100"
+        working = f"{_fmt(numerator.value)} ÷ {_fmt(denominator.value)} × 100 = {recomputed:.4f}"
+    elif kind in ("sum", "implied_sum"):
+        recomputed = sum(f.value for f in operands)
+        tolerance = (reported.precision if reported else 0) + sum(f.precision for f in operands)
+        formula = " + ".join(f.figure_id for f in operands)
+        working = " + ".join(_fmt(f.value) for f in operands) + f" = {_fmt(recomputed)}"
+    elif kind == "difference":
+        first, rest = operands[0], operands[1:]
+        recomputed = first.value - sum(f.value for f in rest)
+        tolerance = reported.precision + sum(f.precision for f in operands)
+        formula = first.figure_id + "".join(f" − {f.figure_id}" for f in rest)
+        working = _fmt(first.value) + "".join(f" − {_fmt(f.value)}" for f in rest) + f" = {_fmt(recomputed)}"
+    elif kind == "count_listed":
+        absent = [item for item in items if item not in report_text]
+        recomputed = float(len(items))
+        tolerance = 0.0
+        formula = "count of items listed in the text"
+        working = f"{len(items)} items: " + "、".join(items)
+        if absent:
+            row["note"] = "listed in relations.csv but not found in the text: " + "、".join(absent)
+    elif kind == "excess":
+        (rate,) = operands
+        recomputed = rate.value - 100
+        tolerance = reported.precision + rate.precision
+        formula = f"{rate.figure_id} − 100"
+        working = f"{_fmt(rate.value)} − 100 = {_fmt(recomputed)}"
+    elif kind == "restatement":
+        (original,) = operands
+        recomputed = original.value
+        tolerance = reported.precision + original.precision
+        formula = f"{reported.figure_id} = {original.figure_id}"
+        working = f"{_fmt(reported.value)} = {_fmt(original.value)}"
+    elif kind == "part_of":
+        (whole,) = operands
+        recomputed = whole.value
+        tolerance = reported.precision + whole.precision
+        difference = reported.value - whole.value
+        status = "pass" if difference <= tolerance + EPSILON else "mismatch"
+        row.update(recomputed=recomputed, difference=difference, tolerance=tolerance, status=status,
+                   formula=f"{reported.figure_id} ≤ {whole.figure_id}",
+                   working=f"{_fmt(reported.value)} ≤ {_fmt(whole.value)}")
+        return row
+    elif kind in ("implied_ratio", "implied_product"):
+        amount, rate = operands
+        if kind == "implied_ratio":
+            central = amount.value / (rate.value / 100)
+            bounds = [(amount.value + a) / ((rate.value + r) / 100)
+                      for a in (-amount.precision, amount.precision) for r in (-rate.precision, rate.precision)]
+            formula = f"{amount.figure_id} ÷ ({rate.figure_id} / 100)"
+            working = f"{_fmt(amount.value)} ÷ {_fmt(rate.value / 100)} = {_fmt(round(central, 2))}"
+        else:
+            central = amount.value * rate.value / 100
+            bounds = [(amount.value + a) * (rate.value + r) / 100
+                      for a in (-amount.precision, amount.precision) for r in (-rate.precision, rate.precision)]
+            formula = f"{amount.figure_id} × {rate.figure_id} / 100"
+            working = f"{_fmt(amount.value)} × {_fmt(rate.value / 100)} = {_fmt(round(central, 2))}"
+        lower, upper = min(bounds), max(bounds)
+        row.update(recomputed=round(central, 6), lower=round(lower, 6), upper=round(upper, 6),
+                   tolerance=round((upper - lower) / 2, 6), status="derived", formula=formula,
+                   working=working + f" (rounding in the printed figures allows {_fmt(round(lower, 2))} "
+                                     f"to {_fmt(round(upper, 2))})",
+                   note="the report implies this quantity but does not print it")
+        if qualified:
+            row["note"] += "; qualified figures: " + ", ".join(qualified)
+        return row
+    else:  # pragma: no cover - load_relations rejects unknown kinds
+        raise ValueError(kind)
+
+    if kind == "implied_sum":
+        row.update(recomputed=recomputed, tolerance=tolerance, lower=recomputed - tolerance,
+                   upper=recomputed + tolerance, status="derived", formula=formula, working=working,
+                   note="the report implies this total but does not print it")
+        return row
+    difference = reported.value - recomputed
+    status = _verdict(difference, tolerance)
+    if kind == "count_listed" and row["note"]:
+        status = "mismatch"
+    if qualified and status == "mismatch":
+        # 以上/余/约 make the printed value a bound or an approximation, not an exact figure.
+        status = "not-checkable"
+        row["note"] = (row["note"] + "; " if row["note"] else "") + "qualified figures: " + ", ".join(qualified)
+    row.update(recomputed=round(recomputed, 6), difference=round(difference, 6), tolerance=round(tolerance, 6),
+               status=status, formula=formula, working=working)
+    return row
+
+
+def run_checks(figures: pd.DataFrame, relations: list[dict], report_text: str) -> pd.DataFrame:
+    """Every relation evaluated against this period's figures."""
+    index = figure_index(figures)
+    rows = [evaluate(relation, index, report_text) for relation in relations]
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+def progress_table(figures: pd.DataFrame, targets: list[dict]) -> pd.DataFrame:
+    """One row per target: target, achieved, completion rate (computed and reported) and gap."""
+    index = figure_index(figures)
+    as_of = dict(zip(figures["figure_id"], figures["as_of"]))
+    rows = []
+    for spec in targets:
+        target = index.get(spec["target"]) if spec["target"] else None
+        achieved = index.get(spec["achieved"]) if spec["achieved"] else None
+        rate = index.get(spec["reported_rate"]) if spec["reported_rate"] else None
+        declared = [spec[key] for key in ("target", "achieved", "reported_rate") if spec[key]]
+        absent = [figure_id for figure_id in declared if figure_id not in index]
+        if absent and not ((target or rate) and (achieved or rate)):
+            continue  # nothing to show this period; the narrative says so
+        target_value = target.value if target else None
+        achieved_value = achieved.value if achieved else None
+        target_source = "reported" if target else None
+        achieved_source = "reported" if achieved else None
+        if target is None and achieved and rate and rate.value:
+            target_value, target_source = achieved.value / (rate.value / 100), "implied"
+        if achieved is None and target and rate:
+            achieved_value, achieved_source = target.value * rate.value / 100, "implied"
+        if target_value is None or achieved_value is None:
+            continue
+        computed = achieved_value / target_value * 100 if target_value else None
+        unit = (achieved or target).unit
+        gap = target_value - achieved_value
+        position = "met" if abs(gap) < 0.5 else ("ahead" if gap < 0 else "behind")
+        when = as_of.get(spec["achieved"]) or as_of.get(spec["reported_rate"]) or as_of.get(spec["target"])
+        rows.append({
+            "target_id": spec["target_id"], "campaign": spec["campaign"], "label": spec["label_zh"], "unit": unit,
+            "target": round(target_value, 2), "target_source": target_source,
+            "target_qualifier": target.qualifier if target else "",
+            "achieved": round(achieved_value, 2), "achieved_source": achieved_source, "as_of": when,
+            "computed_rate": round(computed, 4) if computed is not None else None,
+            "reported_rate": rate.value if rate else None,
+            "rate_difference": round(rate.value - computed, 4) if rate and computed is not None else None,
+            "gap": round(gap, 2), "position": position,
+            "figure_ids": "|".join(figure_id for figure_id in declared if figure_id in index),
+            "note": spec["note"],
+        })
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def find_previous_period(processed_root: Path, period: str) -> str | None:
+    """The latest period before `period` that has processed figures, if any."""
+    root = Path(processed_root)
+    if not root.is_dir():
+        return None
+    earlier = sorted(p.name for p in root.iterdir()
+                     if p.is_dir() and p.name < period and (p / "figures.csv").is_file())
+    return earlier[-1] if earlier else None
+
+
+def compare_periods(current: pd.DataFrame, previous: pd.DataFrame | None, previous_period: str | None) -> pd.DataFrame:
+    """Month over month: each figure's change, with changes that should be impossible flagged."""
+    if previous is None:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    now = current.set_index("figure_id")
+    before = previous.set_index("figure_id")
+    rows = []
+    for figure_id in list(now.index) + [f for f in before.index if f not in now.index]:
+        in_now, in_before = figure_id in now.index, figure_id in before.index
+        source = now.loc[figure_id] if in_now else before.loc[figure_id]
+        current_value = float(now.at[figure_id, "value"]) if in_now else None
+        previous_value = float(before.at[figure_id, "value"]) if in_before else None
+        change = current_value - previous_value if in_now and in_before else None
+        kind = source["kind"]
+        if not in_before:
+            flag = "new this period"
+        elif not in_now:
+            flag = "dropped this period"
+        elif kind == "cumulative" and change < 0:
+            flag = "impossible: a cumulative figure fell"
+        elif kind == "target" and change != 0 and not str(source.get("note", "")).strip():
+            flag = "target changed without a note"
+        elif in_before and now.at[figure_id, "unit"] != before.at[figure_id, "unit"]:
+            flag = "unit changed"
+        else:
+            flag = ""
+        rows.append({"figure_id": figure_id, "campaign": source["campaign"], "label": source["label"],
+                     "unit": source["unit"], "kind": kind, "previous_period": previous_period,
+                     "previous_value": previous_value, "current_value": current_value,
+                     "change": change, "flag": flag})
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+
+
+def mismatches(checks: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Every mismatch with the two numbers side by side and the quotes they come from."""
+    quotes = dict(zip(figures["figure_id"], figures["quote"]))
+    rows = []
+    for check in checks[checks["status"] == "mismatch"].itertuples():
+        ids = _split(check.figure_ids)
+        rows.append({"check_id": check.check_id, "description": check.description,
+                     "reported": check.reported, "recomputed": check.recomputed, "difference": check.difference,
+                     "tolerance": check.tolerance, "working": check.working,
+                     "quotes": " / ".join(dict.fromkeys(quotes[i] for i in ids if i in quotes))})
+    return pd.DataFrame(rows, columns=["check_id", "description", "reported", "recomputed", "difference",
+                                       "tolerance", "working", "quotes"])

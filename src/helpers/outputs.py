@@ -1,0 +1,50 @@
+"""Writing tables and files so that the same inputs always give the same bytes."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+FLOAT_FORMAT = "%.15g"  # 390589, 95.55, 118360600: no '.0', no exponent for our magnitudes
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a table as UTF-8 CSV with '\\n' line ends and stable number formatting."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+    write_text(path, text)
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write text atomically: a reader never sees half a file."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json(path: Path, data) -> Path:
+    return write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """Read a processed table back, keeping text columns as text (empty cells as '')."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame

@@ -1,0 +1,53 @@
+"""Where things live: the project's folders, and one dated folder per period under each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+DEFAULT_PERIOD = "2021-10"
+
+
+def project_root() -> Path:
+    """The repository root: the folder holding notebooks/ and data/ above this package."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "notebooks").is_dir() and (parent / "data").is_dir():
+            return parent
+    return Path.cwd()
+
+
+def check_period(period: str) -> str:
+    """Return `period` if it is YYYY-MM, else raise ValueError saying what is expected."""
+    if not isinstance(period, str) or not PERIOD_PATTERN.match(period):
+        raise ValueError(f"period {period!r} is not of the form YYYY-MM (for example 2021-10)")
+    return period
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folders one run reads and writes. Tests point these at temporary folders."""
+
+    raw: Path
+    processed: Path
+    outputs: Path
+    reference: Path
+    notebooks: Path
+
+    @classmethod
+    def default(cls, root: Path | None = None) -> "Layout":
+        root = Path(root) if root else project_root()
+        return cls(raw=root / "data" / "raw", processed=root / "data" / "processed",
+                   outputs=root / "outputs", reference=root / "data" / "reference",
+                   notebooks=root / "notebooks")
+
+    def raw_period(self, period: str) -> Path:
+        return self.raw / period
+
+    def processed_period(self, period: str) -> Path:
+        return self.processed / period
+
+    def outputs_period(self, period: str) -> Path:
+        return self.outputs / period

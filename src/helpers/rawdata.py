@@ -1,0 +1,177 @@
+"""Load inputs: a period's raw folder and the reviewed reference tables.
+
+Raw files are immutable. Each period's `source.yml` records the sha256 of every file in
+the folder, and nothing runs on a file whose bytes no longer match it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import InputError
+
+# The files every period's raw folder must hold, and what each is for.
+REQUIRED_RAW_FILES = {
+    "report.txt": "the report text exactly as published (UTF-8)",
+    "source.yml": "the source sidecar: publisher, title, address, dates, sha256 of each file",
+    "figures.csv": "the hand transcription: one row per figure, with its verbatim quote",
+    "non_figures.csv": "every other number in report.txt, with the reason it is not a figure",
+}
+VERBATIM_FIELDS = {"quote", "context"}
+SIDECAR_FIELDS = ("period", "title", "publisher", "address", "published", "dated", "period_covered",
+                  "retrieved", "files")
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A period's source sidecar (`source.yml`), with the dates parsed."""
+
+    period: str
+    title: str
+    publisher: str
+    address: str
+    published: str
+    dated: str
+    period_start: dt.date
+    period_end: dt.date
+    retrieved: str
+    files: dict
+    raw: dict
+
+    @property
+    def year(self) -> int:
+        return self.period_end.year
+
+
+def check_raw_folder(raw_dir: Path, period: str) -> None:
+    """Stop before any work if the period's raw folder or one of its files is missing."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputError(raw_dir, f"no raw folder for period {period}",
+                         expected="a folder data/raw/<period>/ holding " + ", ".join(REQUIRED_RAW_FILES),
+                         fix="Create it with the new report's files (see data/raw/README.md)")
+    missing = [name for name in REQUIRED_RAW_FILES if not (raw_dir / name).is_file()]
+    if missing:
+        what = "; ".join(f"{name} ({REQUIRED_RAW_FILES[name]})" for name in missing)
+        raise InputError(raw_dir, f"period {period} lacks {', '.join(missing)}", expected=what,
+                         fix="Add the missing files (see data/raw/README.md)")
+
+
+def load_source(raw_dir: Path) -> Source:
+    """Read and check `source.yml`."""
+    path = Path(raw_dir) / "source.yml"
+    try:
+        data = yaml.safe_load(read_utf8(path))
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise InputError(path, "empty or not a mapping", expected="fields " + ", ".join(SIDECAR_FIELDS))
+    for field in SIDECAR_FIELDS:
+        if field not in data or data[field] in (None, ""):
+            raise InputError(path, "missing field", field=field, expected="fields " + ", ".join(SIDECAR_FIELDS))
+    covered = data["period_covered"]
+    try:
+        start = dt.date.fromisoformat(str(covered["start"]))
+        end = dt.date.fromisoformat(str(covered["end"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(path, "period_covered needs start and end as ISO dates", field="period_covered",
+                         expected="start: 'YYYY-MM-DD' and end: 'YYYY-MM-DD'") from exc
+    if not isinstance(data["files"], dict):
+        raise InputError(path, "files must map file names to their sha256", field="files")
+    return Source(period=str(data["period"]), title=str(data["title"]), publisher=str(data["publisher"]),
+                  address=str(data["address"]), published=str(data["published"]), dated=str(data["dated"]),
+                  period_start=start, period_end=end, retrieved=str(data["retrieved"]),
+                  files=data["files"], raw=data)
+
+
+def verify_checksums(raw_dir: Path, source: Source) -> dict[str, str]:
+    """Check every required file against the sha256 in `source.yml`; return name -> sha256."""
+    raw_dir = Path(raw_dir)
+    sidecar = raw_dir / "source.yml"
+    found = {}
+    for name in REQUIRED_RAW_FILES:
+        if name == "source.yml":
+            found[name] = sha256_of(sidecar)
+            continue
+        entry = source.files.get(name)
+        expected = entry.get("sha256") if isinstance(entry, dict) else entry
+        if not expected:
+            raise InputError(sidecar, f"no sha256 recorded for {name}", field=f"files.{name}.sha256",
+                             fix=f"Record it with: sha256sum {raw_dir / name}")
+        actual = sha256_of(raw_dir / name)
+        if actual != expected:
+            raise InputError(raw_dir / name, "the file changed since it was recorded: its sha256 is "
+                             f"{actual}, but source.yml records {expected}",
+                             expected="raw files to stay exactly as captured",
+                             fix="Restore the original (git checkout -- <file>). If the change is a deliberate, "
+                                 "documented correction, record the new checksum in source.yml")
+        found[name] = actual
+    return found
+
+
+def read_utf8(path: Path) -> str:
+    """A file's text, with a clear error if it is not UTF-8."""
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, f"not UTF-8: byte {exc.start} ({data[exc.start:exc.start + 4]!r}) "
+                         f"cannot be decoded ({exc.reason})", row=line,
+                         expected="a UTF-8 text file",
+                         fix="Re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from exc
+
+
+def read_csv_strict(path: Path, required: list[str]) -> tuple[list[str], list[dict], list[int]]:
+    """Read a CSV as text, checking encoding, emptiness, header and field counts.
+
+    Returns the header, the rows as dicts of strings, and each row's line number.
+    """
+    path = Path(path)
+    text = read_utf8(path)
+    if not text.strip():
+        raise InputError(path, "the file is empty", expected="a header line and at least one row")
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = next(reader)
+    header = [name.strip() for name in header]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1, field=missing[0],
+                         expected="columns " + ", ".join(required))
+    rows, lines = [], []
+    for record in reader:
+        if not record or all(not cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            raise InputError(path, f"{len(record)} fields where the header has {len(header)} "
+                             "(the row is truncated or has an unquoted comma)", row=reader.line_num,
+                             field=header[min(len(record), len(header)) - 1],
+                             expected=f"{len(header)} fields: " + ", ".join(header))
+        # Quotes are verbatim text and keep their spaces; every other cell is trimmed.
+        rows.append({name: cell if name in VERBATIM_FIELDS else cell.strip() for name, cell in zip(header, record)})
+        lines.append(reader.line_num)
+    if not rows:
+        raise InputError(path, "the file has a header but no rows", expected="at least one row")
+    if not text.endswith("\n"):
+        # A file cut off mid-write usually lacks its final newline; the last row may be partial.
+        raise InputError(path, "the file does not end with a newline, so its last row may be truncated",
+                         row=lines[-1], expected="a complete file ending in a newline")
+    return header, rows, lines
+
+
+def load_reference_table(path: Path, required: list[str]) -> list[dict]:
+    """Load one of the reviewed reference tables (campaigns, relations, targets)."""
+    _, rows, _ = read_csv_strict(path, required)
+    return rows
