@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
+from .paths import find_previous_period  # noqa: F401 - re-exported for the notebooks
 from .rawdata import load_reference_table
 
 RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands", "items", "description"]
@@ -258,22 +259,15 @@ def progress_table(figures: pd.DataFrame, targets: list[dict]) -> pd.DataFrame:
             "achieved": round(achieved_value, 2), "achieved_source": achieved_source, "as_of": when,
             "computed_rate": round(computed, 4) if computed is not None else None,
             "reported_rate": rate.value if rate else None,
-            "rate_difference": round(rate.value - computed, 4) if rate and computed is not None else None,
+            # An implied target or achievement comes from the rate itself, so comparing would be circular.
+            "rate_difference": (round(rate.value - computed, 4)
+                                if rate and computed is not None and "implied" not in (target_source, achieved_source)
+                                else None),
             "gap": round(gap, 2), "position": position,
             "figure_ids": "|".join(figure_id for figure_id in declared if figure_id in index),
             "note": spec["note"],
         })
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
-
-
-def find_previous_period(processed_root: Path, period: str) -> str | None:
-    """The latest period before `period` that has processed figures, if any."""
-    root = Path(processed_root)
-    if not root.is_dir():
-        return None
-    earlier = sorted(p.name for p in root.iterdir()
-                     if p.is_dir() and p.name < period and (p / "figures.csv").is_file())
-    return earlier[-1] if earlier else None
 
 
 def compare_periods(current: pd.DataFrame, previous: pd.DataFrame | None, previous_period: str | None) -> pd.DataFrame:

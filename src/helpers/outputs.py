@@ -6,13 +6,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where tables are written, not by the runner
+    import pandas as pd
 
 FLOAT_FORMAT = "%.15g"  # 390589, 95.55, 118360600: no '.0', no exponent for our magnitudes
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+def write_csv(frame: "pd.DataFrame", path: Path) -> Path:
     """Write a table as UTF-8 CSV with '\\n' line ends and stable number formatting."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,6 +35,7 @@ def write_bytes(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp makes files private; published files are for everyone
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -44,7 +47,8 @@ def write_json(path: Path, data) -> Path:
     return write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-def read_csv(path: Path) -> pd.DataFrame:
-    """Read a processed table back, keeping text columns as text (empty cells as '')."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return frame
+def read_csv(path: Path) -> "pd.DataFrame":
+    """Read a processed table back as text (empty cells as ''); callers convert the numbers they use."""
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -51,3 +51,14 @@ class Layout:
 
     def outputs_period(self, period: str) -> Path:
         return self.outputs / period
+
+
+def find_previous_period(processed_root: Path, period: str) -> str | None:
+    """The latest period before `period` that has processed figures, if any."""
+    root = Path(processed_root)
+    if not root.is_dir():
+        return None
+    earlier = sorted(p.name for p in root.iterdir()
+                     if p.is_dir() and PERIOD_PATTERN.match(p.name) and p.name < period
+                     and (p / "figures.csv").is_file())
+    return earlier[-1] if earlier else None

@@ -1,0 +1,164 @@
+"""`shaoyang-report`: build, verify and draft the Shaoyang progress reports.
+
+Kept light on imports: `--help` and input errors answer at once; the heavy libraries load
+only when a notebook runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .paths import DEFAULT_PERIOD, Layout, check_period
+
+DESCRIPTION = """\
+Build the audited progress report of the Shaoyang City Rural Revitalization Bureau
+(邵阳市乡村振兴局) for one period, from data/raw/<period>/ to outputs/<period>/.
+
+  run     raw -> 01_clean -> 02_campaign_progress -> 03_narrative -> report.html + audit.html
+  verify  rebuild a period in a temporary folder and compare with the published outputs
+  draft   draft a figure transcription from a new report's text, for review
+"""
+
+EPILOG = """\
+examples:
+  shaoyang-report run --period 2021-10          build one period (skips stages that are up to date)
+  shaoyang-report run --period 2021-10 --force  rebuild every stage
+  shaoyang-report run --all                     build every period in data/raw/, in parallel
+  shaoyang-report verify --period 2021-10       check that the committed outputs can be rebuilt
+  shaoyang-report draft data/raw/2021-11/report.txt --period 2021-11 --out draft.csv
+
+exit codes: 0 success, 1 a notebook failed (kept in outputs/<period>/failed/), 2 bad input or usage.
+"""
+
+
+def _period(text: str) -> str:
+    try:
+        return check_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shaoyang-report", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_layout(sub):
+        sub.add_argument("--root", type=Path, default=None,
+                         help="project folder holding data/ and outputs/ (default: this repository)")
+        sub.add_argument("--outputs-dir", type=Path, default=None,
+                         help="write outputs/<period>/ here instead of <root>/outputs (e.g. a temporary folder)")
+        sub.add_argument("--processed-dir", type=Path, default=None,
+                         help="write data/processed/<period>/ here instead of <root>/data/processed")
+
+    run = commands.add_parser("run", help="build report.html and audit.html for one or more periods",
+                              description="Run the three notebooks for a period and publish its HTML editions. "
+                                          "Stages whose notebook, code, inputs and parameters are unchanged since "
+                                          "their last successful run are skipped (the reason for each rerun is "
+                                          "printed). Outputs are replaced only when every stage succeeds.",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("--period", type=_period, action="append", metavar="YYYY-MM",
+                     help=f"report period, e.g. {DEFAULT_PERIOD}; repeat for several (run in parallel)")
+    run.add_argument("--all", action="store_true", help="every period that has a folder in data/raw/")
+    run.add_argument("--force", action="store_true", help="rerun every stage even if nothing changed")
+    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                     help="periods to run at once with several periods (default: the number of cores)")
+    run.add_argument("--quiet", action="store_true", help="print only errors")
+    add_layout(run)
+
+    verify = commands.add_parser("verify", help="rebuild a period in a temporary folder and compare",
+                                 description="Rebuild a period from data/raw into a temporary folder and compare "
+                                             "every file with the published outputs; for the HTML, list every "
+                                             "published number that changed. Exit code 1 if anything differs.")
+    verify.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help="period to verify")
+    verify.add_argument("--root", type=Path, default=None, help="project folder (default: this repository)")
+
+    draft = commands.add_parser("draft", help="draft a figure transcription from a report text",
+                                description="Read a report text and write a CSV draft of every number: figures "
+                                            "in the transcription format of data/raw/<period>/figures.csv, and "
+                                            "numbers judged not to be figures, each with a reason.")
+    draft.add_argument("report", type=Path, help="the report text (UTF-8)")
+    draft.add_argument("--period", type=_period, default=None, metavar="YYYY-MM",
+                       help="period, to resolve as-of dates such as 10月底 (default: guessed from the text)")
+    draft.add_argument("--out", type=Path, default=None, help="write the CSV here (default: standard output)")
+    draft.add_argument("--compare", type=Path, default=None,
+                       help="an existing transcription to compare with (default: figures.csv beside the report)")
+    return parser
+
+
+def _layout(args) -> Layout:
+    layout = Layout.default(args.root)
+    if getattr(args, "outputs_dir", None):
+        layout = Layout(layout.raw, layout.processed, args.outputs_dir, layout.reference, layout.notebooks)
+    if getattr(args, "processed_dir", None):
+        layout = Layout(layout.raw, args.processed_dir, layout.outputs, layout.reference, layout.notebooks)
+    return layout
+
+
+def _run_one(period: str, layout: Layout, force: bool, prefix: str, quiet: bool) -> int:
+    from .runner import Console, run_period
+
+    return run_period(period, layout, force=force, console=Console(prefix=prefix, quiet=quiet),
+                      progress=not quiet and not prefix)
+
+
+def command_run(args) -> int:
+    layout = _layout(args)
+    periods = list(args.period or [])
+    if args.all:
+        periods += sorted(p.name for p in layout.raw.iterdir() if p.is_dir() and _is_period(p.name))
+    periods = list(dict.fromkeys(periods))
+    if not periods:
+        print("error: say which period to build: --period YYYY-MM (e.g. --period 2021-10) or --all",
+              file=sys.stderr)
+        return 2
+    if len(periods) == 1 or args.jobs <= 1:
+        codes = [_run_one(p, layout, args.force, f"[{p}] " if len(periods) > 1 else "", args.quiet)
+                 for p in periods]
+    else:
+        with ProcessPoolExecutor(max_workers=min(args.jobs, len(periods))) as pool:
+            futures = [pool.submit(_run_one, p, layout, args.force, f"[{p}] ", args.quiet) for p in periods]
+            codes = [f.result() for f in futures]
+    return max(codes)
+
+
+def _is_period(name: str) -> bool:
+    try:
+        check_period(name)
+        return True
+    except ValueError:
+        return False
+
+
+def command_verify(args) -> int:
+    from .verify import verify_period
+
+    return verify_period(args.period, Layout.default(args.root))
+
+
+def command_draft(args) -> int:
+    from .draft import draft_command
+
+    return draft_command(args.report, args.period, args.out, args.compare)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    handlers = {"run": command_run, "verify": command_verify, "draft": command_draft}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted: the published outputs are unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The data dictionary of data/processed/: every column of every file, its meaning, unit and decimals.
+
+One definition serves three places: `data/processed/<period>/dictionary.csv`, the
+committed `data/processed/README.md`, and a test that every written column is described.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# file -> [(column, meaning, unit, decimals)]
+DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
+    "figures.csv": [
+        ("figure_id", "stable id of the figure: <campaign>.<metric>", "", ""),
+        ("section", "section of the report the figure sits in (一 … 五(七))", "", ""),
+        ("campaign", "campaign id (see data/reference/campaigns.csv)", "", ""),
+        ("metric", "what the figure counts, within its campaign", "", ""),
+        ("label", "short Chinese description of the figure", "", ""),
+        ("kind", "cumulative, stock, target, rate, plan or count", "", ""),
+        ("value", "the figure normalised to its base unit (39.0589万人 -> 390589)", "see unit", "as printed"),
+        ("unit", "base unit: households, persons, yuan, square_metres, tonnes, kilometres, count, percent", "", ""),
+        ("qualifier", "qualifier as printed: 以上 (at least), 余/多 (more than), 约 (about), 近 (nearly) or empty", "", ""),
+        ("qualifier_meaning", "exact, at_least, more_than, about or nearly", "", ""),
+        ("precision", "half a unit of the last printed digit, in base units (0 for whole counts printed in full)",
+         "see unit", "as needed"),
+        ("decimals", "decimal places of the number as printed", "", "0"),
+        ("value_printed", "the number exactly as printed, without 万/亿", "", ""),
+        ("unit_printed", "the unit exactly as printed, with 万/亿 (万人, 万元, %)", "", ""),
+        ("as_of", "date the figure stands at, resolved against the period (10月底 -> 2021-10-31)", "ISO date", ""),
+        ("as_of_printed", "the as-of expression as printed (截至10月底); empty = end of period", "", ""),
+        ("quote", "the verbatim sentence of report.txt in which the figure sits", "", ""),
+        ("quote_start", "offset of the quote's first character in report.txt", "characters", "0"),
+        ("quote_end", "offset just past the quote's last character in report.txt", "characters", "0"),
+        ("value_start", "offset of the number in report.txt", "characters", "0"),
+        ("note", "transcriber's note", "", ""),
+    ],
+    "coverage.csv": [
+        ("start", "offset of the number in report.txt", "characters", "0"),
+        ("number", "the number as it appears in the text (with 万/亿)", "", ""),
+        ("script", "arabic or chinese numerals", "", ""),
+        ("status", "figure, not a figure, or unaccounted (a run never publishes unaccounted numbers)", "", ""),
+        ("figure_id", "the figure that accounts for the number, if any", "", ""),
+        ("reason", "why the number is not a figure (date, section number, name, …)", "", ""),
+        ("context", "the text around the number", "", ""),
+    ],
+    "progress.csv": [
+        ("target_id", "id of the target (data/reference/targets.csv)", "", ""),
+        ("campaign", "campaign id", "", ""),
+        ("label", "what is measured against the target", "", ""),
+        ("unit", "base unit of target, achieved and gap", "", ""),
+        ("target", "the target", "see unit", "2"),
+        ("target_source", "reported, or implied (achieved ÷ reported rate)", "", ""),
+        ("target_qualifier", "qualifier printed with the target (以上 …)", "", ""),
+        ("achieved", "the amount achieved", "see unit", "2"),
+        ("achieved_source", "reported, or implied (target × reported rate)", "", ""),
+        ("as_of", "as-of date of the achieved amount", "ISO date", ""),
+        ("computed_rate", "achieved ÷ target × 100", "percent", "4"),
+        ("reported_rate", "completion rate as printed, if any", "percent", "as printed"),
+        ("rate_difference", "reported_rate − computed_rate", "percentage points", "4"),
+        ("gap", "target − achieved (negative: target exceeded)", "see unit", "2"),
+        ("position", "ahead, met or behind", "", ""),
+        ("figure_ids", "figures used, separated by |", "", ""),
+        ("note", "reviewer's note from targets.csv", "", ""),
+    ],
+    "checks.csv": [
+        ("check_id", "id of the relation checked (data/reference/relations.csv)", "", ""),
+        ("kind", "rate, sum, difference, count_listed, excess, restatement, part_of, implied_*, not_checkable", "", ""),
+        ("description", "what is checked, in Chinese", "", ""),
+        ("formula", "the formula, in figure ids", "", ""),
+        ("working", "the formula with the numbers filled in", "", ""),
+        ("reported", "the value the report states", "see unit", "as printed"),
+        ("recomputed", "the value recomputed from the report's other figures", "see unit", "6"),
+        ("difference", "reported − recomputed", "see unit", "6"),
+        ("tolerance", "largest difference that printed rounding explains", "see unit", "6"),
+        ("lower", "for derived values: lowest value the printed rounding allows", "see unit", "6"),
+        ("upper", "for derived values: highest value the printed rounding allows", "see unit", "6"),
+        ("unit", "base unit", "", ""),
+        ("status", "pass, mismatch, derived or not-checkable", "", ""),
+        ("figure_ids", "figures used, separated by |", "", ""),
+        ("note", "why a check could not be made, or what is missing", "", ""),
+    ],
+    "changes.csv": [
+        ("figure_id", "figure id", "", ""),
+        ("campaign", "campaign id", "", ""),
+        ("label", "short Chinese description", "", ""),
+        ("unit", "base unit", "", ""),
+        ("kind", "cumulative, stock, target, rate, plan or count", "", ""),
+        ("previous_period", "the earlier period compared with", "YYYY-MM", ""),
+        ("previous_value", "value in the earlier period", "see unit", "as printed"),
+        ("current_value", "value in this period", "see unit", "as printed"),
+        ("change", "current_value − previous_value", "see unit", "as printed"),
+        ("flag", "new, dropped, impossible fall of a cumulative figure, target changed without a note …", "", ""),
+    ],
+}
+
+
+def dictionary_table() -> pd.DataFrame:
+    rows = [(file, column, meaning, unit, decimals)
+            for file, columns in DICTIONARY.items() for column, meaning, unit, decimals in columns]
+    return pd.DataFrame(rows, columns=["file", "column", "meaning", "unit", "decimals"])
+
+
+def dictionary_markdown() -> str:
+    """The text of data/processed/README.md."""
+    lines = ["# data/processed/: data dictionary", "",
+             "Written by the pipeline (`shaoyang-report run`), one folder per period. Do not edit by hand:",
+             "rerun instead. This file is generated from `src/helpers/dictionary.py`; a test keeps them in step.", ""]
+    for file, columns in DICTIONARY.items():
+        lines += [f"## {file}", "", "| column | meaning | unit | decimals |", "| --- | --- | --- | --- |"]
+        lines += [f"| `{c}` | {m} | {u} | {d} |" for c, m, u, d in columns]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,928 @@
+"""Draft a figure transcription from a new report's text.
+
+Each month the bureau publishes a new report. Instead of typing every figure into
+`data/raw/<period>/figures.csv` by hand, the analyst runs
+
+    shaoyang-report draft REPORT.txt [--period YYYY-MM] [--out FILE] [--compare TRANSCRIPTION.csv]
+
+and reviews the draft this module writes: one row per number in the text, in text order,
+each marked `figure` or `not-figure` (with the reason: a date, a section number, part of a
+name...). The first 13 columns are the hand-transcription format; the rest help the review
+(value in base units, resolved as-of date, offsets of the quote and of the number).
+
+Everything here is a best guess made from the wording of the text. The rules are simple
+and listed as data at the top of the module (names, words, measure words, units), so that
+a new report's vocabulary can be added where it is found wrong.
+
+Numbers are found and read by the shared module `numbers.py`, so the draft and the
+cleaning stage see the same tokens, units and as-of dates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as dt
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .numbers import (
+    BASE_UNITS,
+    CHINESE_DIGITS,
+    NumberToken,
+    find_number_tokens,
+    normalise,
+    parse_printed_number,
+    resolve_as_of,
+)
+
+# The hand-transcription format (figures.csv), then the review columns the draft adds.
+TRANSCRIPTION_COLUMNS = [
+    "figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit", "qualifier",
+    "as_of", "quote", "occurrence", "note",
+]
+REVIEW_COLUMNS = [
+    "status", "reason", "value_normalised", "base_unit", "as_of_date", "quote_start", "quote_end",
+    "token_start",
+]
+COLUMNS = TRANSCRIPTION_COLUMNS + REVIEW_COLUMNS
+COMPARE_COLUMNS = ["side", "figure_id", "value", "unit", "quote"]
+
+FIGURE, NOT_FIGURE = "figure", "not-figure"
+
+# --------------------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------------------
+
+# Fixed names (slogans, schemes, brands) that contain numerals but count nothing.
+FIXED_NAMES = (
+    "两不愁三保障", "两不愁", "三保障", "四不两直", "一对一", "湘九味", "多规合一", "三清一改", "一卡通",
+    "五保", "三农", "两委", "十三五", "十四五", "一村一品", "一户一策", "一户一档", "一县一特", "一乡一业",
+    "一人一岗", "五个一批", "六个精准", "四个不摘", "两个确保", "两个维护", "一把手", "一网通办", "一站式",
+    "一事一议", "一肩挑", "五级书记", "一带一路", "四好农村路", "三支一扶", "万企帮万村", "一村一辅警",
+)
+# Ordinary words that contain numerals. Most are caught by the default rule (a Chinese
+# numeral not followed by a measure word is a word); these are listed because they *are*
+# followed by a measure word, or because they are common enough to deserve a clear note.
+WORDS = (
+    "一线", "清零", "扫一扫", "一起", "统一", "进一步", "一批", "一次性", "一系列", "一些", "一致", "一般",
+    "一定", "一直", "一样", "一体化", "唯一", "千家万户", "千方百计", "万无一失", "一心一意", "一如既往",
+    "老百姓", "百姓", "一方面", "一律", "一并", "一流", "十分", "万众一心", "一盘棋", "一条龙", "一张图",
+    "一个个", "一项项", "一家家", "一户户", "一次次", "一揽子", "一年来", "同一",
+)
+# Units that numbers.BASE_UNITS does not know, as printed after a number (without 万/亿),
+# mapped to a base unit where one applies. Counting measure words are counts; the others
+# (durations, ratios) keep an empty base unit so the analyst sees them in review.
+EXTRA_UNITS: dict[str, str] = {
+    "大": "count",  # 七大专项行动: "seven major ..." (after Chinese numerals only)
+    "批": "count", "类": "count", "件": "count", "套": "count", "份": "count", "种": "count",
+    "支": "count", "辆": "count", "头": "count", "只": "count", "张": "count", "篇": "count",
+    "本": "count", "届": "count", "位": "persons", "人次": "", "户次": "", "百分点": "percentage_points",
+    "倍": "", "年": "", "天": "", "个月": "", "小时": "", "岁": "", "公顷": "", "立方米": "",
+    "千瓦": "", "千米": "", "米": "", "平方公里": "", "‰": "",
+}
+# Printed forms that mean the same unit as a BASE_UNITS key.
+UNIT_SPELLINGS = {"％": "%"}
+
+_MULTIPLIER_CHARS = "万亿"
+# Unit words as printed after the number (and any 万/亿), longest first so that
+# 个百分点 wins over 个 and 平方米 over 米.
+_UNIT_WORDS = sorted(
+    {unit[1:] if unit[0] in _MULTIPLIER_CHARS and len(unit) > 1 else unit for unit in BASE_UNITS}
+    | set(EXTRA_UNITS) | set(UNIT_SPELLINGS),
+    key=len, reverse=True,
+)
+# 大 counts only after a Chinese numeral (七大专项行动); after an Arabic number it is a word.
+_ARABIC_UNIT_WORDS = [unit for unit in _UNIT_WORDS if unit != "大"]
+
+SENTENCE_ENDS = "。；;！？!?\n"
+CLAUSE_BREAKS = set(SENTENCE_ENDS) | set(",，、:：()（）“”\"'《》「」【】[]>")
+# Quotation marks do not end a label: 拆除农村“空心房”5640户 is labelled 拆除农村“空心房”.
+LABEL_BREAKS = CLAUSE_BREAKS - set("“”\"'《》「」")
+SPACES = " \t\r\u00a0\u2002\u2003\u3000"
+_BREAKS_AND_SPACES = "".join(sorted(CLAUSE_BREAKS)) + SPACES
+
+_CN = "[一二三四五六七八九十]{1,3}"  # a month or day written in Chinese
+_N = rf"(?:\d{{1,2}}|{_CN})"  # a month or day
+_SEP = r"(?:至|到|-|－|—|–|~|～)"  # range separator
+_START = r"(?<!\d)(?<!\d[.,])"  # a number starting here is not the tail of a longer one (1,053; 3.5)
+
+# Spans of text whose numbers are not figures, with the reason; tried in this order.
+_NOT_FIGURE_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("address", re.compile(r"(?:https?://|www\.)[^\s，。；,;]+")),
+    ("phone number", re.compile(rf"{_START}\d{{3,4}}-\d{{7,8}}(?!\d)")),
+    ("date", re.compile(rf"{_START}\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?!\d)")),
+    ("time", re.compile(rf"{_START}\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?(?!\d)|{_START}\d{{1,2}}时(?:\d{{1,2}}分)?")),
+    ("date range", re.compile(
+        rf"{_START}{_N}月{_N}日{_SEP}{_N}月{_N}日"
+        rf"|{_START}{_N}月{_N}日{_SEP}{_N}日"
+        rf"|{_START}{_N}日{_SEP}{_N}日"
+        rf"|{_START}{_N}月?{_SEP}{_N}月(?:份|底|末)?"
+        rf"|{_START}\d{{4}}年?{_SEP}\d{{4}}年")),
+    ("date", re.compile(
+        rf"{_START}{_N}月{_N}日|{_START}{_N}月(?:份|底|末|初|上旬|中旬|下旬)?|{_START}{_N}日"
+        rf"|第?[一二三四1-4]季度")),
+    ("year", re.compile(rf"{_START}\d{{4}}年|[〇零一二三四五六七八九]{{4}}年")),
+]
+
+# As-of expressions (see numbers.resolve_as_of). Those with 截至 (and a bare 目前) hold
+# until a new as-of, section or paragraph; a period named at the start of a clause
+# (9-10月, 9月6日至11日, 今年) only frames its own sentence.
+_CARRIED_AS_OF = re.compile(
+    rf"(?:截至|截止(?:到|至)?)(?:(?:\d{{4}}年|今年)?{_N}月(?:{_N}日|底|末|初|上旬|中旬|下旬)?|目前|当前|年底)"
+    rf"|(?<!截至)(?<!截止)目前")
+_CLAUSE_AS_OF = re.compile(
+    rf"(?:\d{{4}}年|今年)?(?:{_N}月{_N}日{_SEP}(?:{_N}月)?{_N}日|{_N}月?{_SEP}{_N}月|{_N}月(?:{_N}日|底|末)?)"
+    rf"|今年以来|今年|年内")
+
+_SECTION_MARKER = re.compile(rf"(?P<n>[{CHINESE_DIGITS}]+)[、.．]")
+_SUBSECTION_MARKER = re.compile(rf"[(（](?P<n>[{CHINESE_DIGITS}]+)[)）]")
+_LIST_ORDINAL = re.compile(rf"(?P<n>[{CHINESE_DIGITS}]+)是")
+_ARABIC_MARKER = re.compile(r"(?:\d{1,2}[、．]|\d{1,2}\.(?!\d)|[(（]\d{1,2}[)）])")
+_QUOTED = re.compile(r"“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|\"[^\"\n]{1,30}\"")
+
+# Label clean-up: place words and verbs around the figure's own words.
+_LABEL_LEADING = re.compile(r"^(?:其中|邵阳市|全市|共有|现有|共|有|对|目前|的)+")
+_LABEL_TRAILING = re.compile(r"(?:为|的有|的|达到|达|是|有|共)+$")
+_LABEL_MAX = 16
+
+
+# --------------------------------------------------------------------------------------
+# Reading one number: its value, unit and qualifier as printed
+# --------------------------------------------------------------------------------------
+
+def _char(text: str, pos: int) -> str:
+    """The character at `pos`, or '' outside the text (never wraps around like text[-1])."""
+    return text[pos] if 0 <= pos < len(text) else ""
+
+
+@dataclass
+class Quantity:
+    """A number as printed with what follows it: `141.5万余吨` -> 141.5, 万吨, 余."""
+
+    value: str  # as printed, without 万/亿
+    unit: str  # as printed, with 万/亿 (％ spelled %)
+    qualifier: str
+    end: int  # end of the unit and any trailing qualifier in the text
+    unit_word: str  # the unit without 万/亿
+    notes: list[str] = field(default_factory=list)
+
+
+def _printed_value(token: NumberToken) -> tuple[str, str]:
+    """The printed number without its multiplier, and the multiplier ('' / 万 / 亿)."""
+    if token.script == "arabic":
+        return token.digits, token.text[len(token.digits):]
+    if len(token.text) > 1 and token.text[-1] in _MULTIPLIER_CHARS:
+        return token.text[:-1], token.text[-1]  # 十二万 -> 十二, 万
+    return token.text, ""
+
+
+def read_quantity(text: str, token: NumberToken) -> Quantity:
+    """Read the unit and qualifier around a number token.
+
+    Handles 以上 after the unit, 余/多 between the number and the unit (also between 万
+    and the unit: 141.5万余吨, and before 万: 2000多万元), and 约/近 before the number.
+    """
+    value, multiplier = _printed_value(token)
+    pos = token.end
+    qualifier, notes = "", []
+    if text[pos:pos + 1] in ("余", "多"):
+        qualifier, pos = text[pos], pos + 1
+    if not multiplier and qualifier and _char(text, pos) in ("万", "亿"):
+        multiplier, pos = text[pos], pos + 1  # 2000多万元
+    if not qualifier and text[pos:pos + 1] == "余":
+        qualifier, pos = "余", pos + 1  # 141.5万余吨
+    words = _UNIT_WORDS if token.script == "chinese" else _ARABIC_UNIT_WORDS
+    unit_word = next((w for w in words if text.startswith(w, pos)), "")
+    pos += len(unit_word)
+    if text.startswith("以上", pos):
+        if qualifier:
+            notes.append(f"also printed 以上 after the unit (kept {qualifier})")
+        else:
+            qualifier = "以上"
+        pos += 2
+    elif not qualifier and unit_word and text[pos:pos + 1] in ("余", "多") and (
+            pos + 1 >= len(text) or text[pos + 1] in CLAUSE_BREAKS or text[pos + 1] in SPACES):
+        qualifier, pos = text[pos], pos + 1  # 3年多。
+    for word in ("左右", "以下", "以内"):
+        if text.startswith(word, pos):
+            notes.append(f"printed {word} after the number ({word} is not a known qualifier)")
+    before = text[max(0, token.start - 2):token.start]
+    if before[-1:] in ("约", "近") and before not in ("节约", "制约", "签约", "履约", "集约", "预约", "最近", "附近"):
+        if qualifier:
+            notes.append(f"also printed {before[-1]} before the number (kept {qualifier})")
+        else:
+            qualifier = before[-1]
+    if unit_word in UNIT_SPELLINGS:
+        notes.append(f"printed {unit_word}")
+        unit_word = UNIT_SPELLINGS[unit_word]
+    return Quantity(value, multiplier + unit_word, qualifier, pos, unit_word, notes)
+
+
+# numbers.parse_printed_number documents ValueError, but cn2an raises KeyError for some runs
+# of numeral characters (十二十二, 零十二); both mean "not a number" here.
+_NOT_A_NUMBER = (ValueError, KeyError, IndexError)
+
+
+def parse_value(printed: str) -> Decimal | None:
+    """The printed number's value, or None when it is not a number (十二十二, 千千)."""
+    try:
+        return parse_printed_number(printed)
+    except _NOT_A_NUMBER:
+        return None
+
+
+def normalise_figure(value: str, unit: str) -> tuple[Decimal | None, str]:
+    """Value in base units and the base unit; (None, '') when the value cannot be read.
+
+    Uses numbers.normalise for the units it knows; EXTRA_UNITS (with any 万/亿) and
+    unitless numbers keep the value times the multiplier and an empty base unit unless
+    EXTRA_UNITS names one.
+    """
+    if unit in BASE_UNITS:
+        try:
+            normalised, base_unit, _ = normalise(value, unit)
+            return normalised, base_unit
+        except _NOT_A_NUMBER:
+            return None, ""
+    number = parse_value(value)
+    if number is None:
+        return None, ""
+    multiplier = 1
+    word = unit
+    if word[:1] in ("万", "亿"):
+        multiplier = 10_000 if word[0] == "万" else 100_000_000
+        word = word[1:]
+    return (number * multiplier).normalize(), EXTRA_UNITS.get(word, "")
+
+
+def format_decimal(value: Decimal | None) -> str:
+    """A Decimal without exponent or trailing zeros: 1.1E+7 -> '11000000', 95.550 -> '95.55'."""
+    if value is None:
+        return ""
+    value = value.normalize()
+    return format(value, "f")
+
+
+# --------------------------------------------------------------------------------------
+# The report's structure: sections, sentences and as-of expressions
+# --------------------------------------------------------------------------------------
+
+def _line_start(text: str, pos: int) -> bool:
+    """True when only spaces stand between the start of the line and `pos`."""
+    line_begin = text.rfind("\n", 0, pos) + 1
+    return text[line_begin:pos].strip(SPACES) == ""
+
+
+def _clause_start(text: str, pos: int) -> bool:
+    """True when `pos` opens a clause: at a line start or after punctuation."""
+    while pos > 0 and text[pos - 1] in SPACES:
+        pos -= 1
+    return pos == 0 or text[pos - 1] in CLAUSE_BREAKS
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Positions of every sentence end (。；;！？ or newline), for sentence_bounds."""
+    return [i for i, ch in enumerate(text) if ch in SENTENCE_ENDS]
+
+
+def sentence_bounds(text: str, pos: int, ends: list[int] | None = None) -> tuple[int, int]:
+    """The sentence around `pos`: after the previous 。；;！？ or newline, through the next.
+
+    Leading spaces are left out; the closing punctuation is kept (a newline is not).
+    `ends` (from sentence_ends) saves searching the text again for every number.
+    """
+    if ends is None:
+        ends = sentence_ends(text)
+    after = bisect.bisect_left(ends, pos)
+    start = ends[after - 1] + 1 if after > 0 else 0
+    end = ends[after] if after < len(ends) else len(text)
+    while start < pos and text[start] in SPACES:
+        start += 1
+    if end < len(text) and text[end] != "\n":
+        end += 1
+    while end > start and text[end - 1] in SPACES:
+        end -= 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class SectionMark:
+    """Where a section, sub-section or list item begins, and its label (五, 五(三))."""
+
+    pos: int
+    label: str
+    heading: str  # the words after the marker up to the end of the sentence
+
+
+def section_marks(text: str) -> list[SectionMark]:
+    """The section markers in text order: 一、 at a line start, (一)/（一） and 一是 at a clause start.
+
+    A section's label nests its sub-sections: 五 -> 五(三) for the 三是 item under 五.
+    """
+    found = []
+    for level, pattern in ((0, _SECTION_MARKER), (1, _SUBSECTION_MARKER), (2, _LIST_ORDINAL)):
+        for match in pattern.finditer(text):
+            # 一、 only opens a section at a line start (else 低保、五保 would); （一） is
+            # unambiguous anywhere; 一是 must open a clause (else 统一是 would).
+            if level == 1 or (_line_start if level == 0 else _clause_start)(text, match.start()):
+                found.append((match.start(), level, match.group("n"), match.end()))
+    marks, levels, ends = [], ["", "", ""], sentence_ends(text)
+    for pos, level, number, end in sorted(found):
+        levels[level] = number
+        for deeper in range(level + 1, 3):
+            levels[deeper] = ""
+        label = levels[0] + "".join(f"({n})" for n in levels[1:] if n)
+        heading_end = sentence_bounds(text, end, ends)[1] if end < len(text) else end
+        marks.append(SectionMark(pos, label, text[end:heading_end].strip(SPACES + "。；;")))
+    return marks
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """An as-of expression as printed, and whether it carries over to later sentences."""
+
+    start: int
+    end: int
+    printed: str
+    carried: bool
+
+
+def as_of_expressions(text: str) -> list[AsOf]:
+    """Every as-of expression in the text, in order (see _CARRIED_AS_OF and _CLAUSE_AS_OF)."""
+    found: dict[int, AsOf] = {}
+    for match in _CARRIED_AS_OF.finditer(text):
+        found[match.start()] = AsOf(match.start(), match.end(), match.group(), True)
+    for match in _CLAUSE_AS_OF.finditer(text):
+        if match.start() in found or not _clause_start(text, match.start()):
+            continue
+        if any(a.start <= match.start() < a.end for a in found.values()):
+            continue
+        printed = match.group()
+        # "10月底," at a clause start reads as 截至10月底: it holds like one.
+        carried = bool(re.fullmatch(rf"(?:\d{{4}}年|今年)?{_N}月(?:底|末)", printed))
+        found[match.start()] = AsOf(match.start(), match.end(), printed, carried)
+    return [found[pos] for pos in sorted(found)]
+
+
+Span = tuple[int, int, str, str]  # start, end, reason, printed text
+
+
+def not_figure_spans(text: str) -> list[Span]:
+    """Spans of the text whose numbers are not figures, in priority order.
+
+    Dates, times, years and ranges first; then fixed names and words.
+    """
+    spans = []
+    for reason, pattern in _NOT_FIGURE_PATTERNS:
+        spans += [(m.start(), m.end(), reason, m.group()) for m in pattern.finditer(text)]
+    for reason, vocabulary in (("part of a name", FIXED_NAMES), ("word", WORDS)):
+        for word in sorted(vocabulary, key=len, reverse=True):
+            start = text.find(word)
+            while start != -1:
+                spans.append((start, start + len(word), reason, word))
+                start = text.find(word, start + 1)
+    return spans
+
+
+class SpanIndex:
+    """The not-figure spans by position, so each number looks up only the spans over it."""
+
+    def __init__(self, spans: list[Span]):
+        self._at: dict[int, list[Span]] = {}
+        for span in spans:  # priority order is kept in each position's list
+            for pos in range(span[0], span[1]):
+                self._at.setdefault(pos, []).append(span)
+
+    def covering(self, start: int, end: int) -> tuple[str, str] | None:
+        """(reason, printed text) of the first span (in priority order) holding [start, end)."""
+        for span_start, span_end, reason, printed in self._at.get(start, ()):
+            if span_start <= start and end <= span_end:
+                return reason, printed
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# Guesses for the descriptive columns
+# --------------------------------------------------------------------------------------
+
+def _clause_before(text: str, pos: int, breaks: set[str] = CLAUSE_BREAKS) -> int:
+    """Start of the clause that ends at `pos`."""
+    start = pos
+    while start > 0 and text[start - 1] not in breaks:
+        start -= 1
+    return start
+
+
+def _words_after(text: str, pos: int) -> str:
+    """The words right after a unit, up to punctuation or the next number (a counted noun)."""
+    end = pos
+    while end < len(text) and text[end] not in CLAUSE_BREAKS and text[end] not in SPACES \
+            and not text[end].isdigit() and end - pos < _LABEL_MAX:
+        end += 1
+    return text[pos:end]
+
+
+def guess_label(text: str, token_start: int, quantity: Quantity, previous_end: int, previous_label: str) -> str:
+    """A short Chinese description of a figure.
+
+    The counted noun after a measure word (56家企业 -> 企业); else the words before the
+    number back to the clause start or the previous figure (监测对象16869户 -> 监测对象);
+    else (16869户42750人, 5640户,56.4万平方米) the label of the previous figure listed
+    with it, which the caller passes in (or ''); else the words after the number.
+    """
+    _, base = normalise_figure("1", quantity.unit)
+    after = _words_after(text, quantity.end)
+    if after and base == "count":
+        return _clean_label(after)
+    start = max(_clause_before(text, token_start, LABEL_BREAKS), previous_end)
+    before = text[start:token_start]
+    if quantity.qualifier in ("约", "近") and before.endswith(quantity.qualifier):
+        before = before[:-1]
+    return _clean_label(before)[-_LABEL_MAX:] or previous_label or _clean_label(after)
+
+
+def _clean_label(words: str) -> str:
+    """Drop place words and verbs around a label: 邵阳市共有监测对象 -> 监测对象, 完成率为 -> 完成率."""
+    return _LABEL_TRAILING.sub("", _LABEL_LEADING.sub("", words.strip(SPACES)))
+
+
+def guess_kind(text: str, token: NumberToken, quantity: Quantity, base_unit: str) -> str:
+    """cumulative / stock / target / rate / plan / count from the unit and the clause's verbs."""
+    clause = text[_clause_before(text, token.start, LABEL_BREAKS):token.start]
+    if base_unit in ("percent", "percentage_points"):
+        return "rate"
+    if re.search("任务|目标|计划", clause) and not re.search("已|累计", clause):
+        return "target"
+    if re.search("规划|安排", clause):
+        return "plan"
+    if re.search("累计|已|完成|清理|开发", clause):
+        return "cumulative"
+    if re.search("有", clause):
+        return "stock"
+    if base_unit == "count":
+        return "count"
+    return ""
+
+
+def load_campaigns(path: Path | None = None) -> dict[str, str]:
+    """Campaign id -> Chinese name from data/reference/campaigns.csv ({} if there is none).
+
+    Without a path, the project's own reference table is used.
+    """
+    if path is None:
+        from .paths import project_root  # only when needed: the drafting itself has no project
+        path = project_root() / "data" / "reference" / "campaigns.csv"
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return {}
+    if not {"campaign", "name_zh"} <= set(table.columns):
+        return {}
+    return dict(zip(table["campaign"], table["name_zh"]))
+
+
+def guess_campaign(heading: str, campaigns: dict[str, str]) -> str:
+    """The campaign whose Chinese name shares the longest run of characters (4 or more)
+    with the section heading, if one clearly does: 推进农村危房改造专项行动 -> housing."""
+    best, best_length, tie = "", 0, False
+    for campaign, name in campaigns.items():
+        name = name.replace("“", "").replace("”", "")
+        plain = heading.replace("“", "").replace("”", "")
+        match = difflib.SequenceMatcher(None, plain, name, autojunk=False).find_longest_match(
+            0, len(plain), 0, len(name))
+        if match.size > best_length:
+            best, best_length, tie = campaign, match.size, False
+        elif match.size == best_length:
+            tie = True
+    return best if best_length >= 4 and not tie else ""
+
+
+# --------------------------------------------------------------------------------------
+# The draft
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportDates:
+    """The year and period end used to resolve as-of expressions (either may be unknown)."""
+
+    year: int | None
+    period_end: dt.date | None
+
+    @classmethod
+    def of(cls, text: str, period: str | None) -> "ReportDates":
+        """From the period (YYYY-MM), else from the text: the first YYYY年, and the month of a
+        title such as 2021年1-10月 for the period end."""
+        if period is not None:
+            match = re.fullmatch(r"(\d{4})-(0[1-9]|1[0-2])", period)
+            if not match:
+                raise ValueError(f"period {period!r} is not of the form YYYY-MM (for example 2021-10)")
+            year, month = int(match.group(1)), int(match.group(2))
+            return cls(year, dt.date(year, month, calendar.monthrange(year, month)[1]))
+        year_match = re.search(r"(?<!\d)((?:19|20)\d{2})年", text)
+        if not year_match:
+            return cls(None, None)
+        year = int(year_match.group(1))
+        title = re.search(r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}\s*[-—至~]\s*)?(\d{1,2})月(?!\s*\d{1,2}日)", text)
+        if title and int(title.group(1)) == year and 1 <= int(title.group(2)) <= 12:
+            month = int(title.group(2))
+            return cls(year, dt.date(year, month, calendar.monthrange(year, month)[1]))
+        return cls(year, None)
+
+    def resolve(self, as_of: str) -> str:
+        """ISO date of an as-of expression, or '' when it cannot be resolved."""
+        if self.year is None:
+            return ""
+        unknown_end = dt.date(1, 1, 1)  # stands in for an unknown period end
+        try:
+            date = resolve_as_of(as_of, self.year, self.period_end or unknown_end)
+        except ValueError:
+            return ""
+        return "" if date == unknown_end else date.isoformat()
+
+
+_THRESHOLD_WORDS = ("超过", "不少于", "不低于", "多于", "高于")
+
+
+def _threshold(text: str, token: NumberToken, quantity: Quantity, previous_end: int) -> str:
+    """The phrase when a number is a threshold inside a definition, else ''.
+
+    In 104个超过100名脱贫人口的易地搬迁安置点 the figure is 104 (sites); 100 only defines
+    which sites are meant. The shape: a counted figure, then 超过 (or 不少于...), then the
+    number, then words up to 的 within the same clause.
+    """
+    for word in _THRESHOLD_WORDS:
+        if text.startswith(word, token.start - len(word)) and previous_end == token.start - len(word):
+            clause_end = quantity.end
+            while clause_end < len(text) and text[clause_end] not in CLAUSE_BREAKS:
+                clause_end += 1
+            if "的" in text[quantity.end:clause_end]:
+                return text[token.start - len(word):text.index("的", quantity.end) + 1]
+    return ""
+
+
+def _classify(text: str, token: NumberToken, quantity: Quantity, spans: SpanIndex, quoted: SpanIndex,
+              previous_end: int) -> tuple[str, str] | None:
+    """Why the token is not a figure, as (reason, note), or None when it is a figure.
+
+    `spans` holds the dates, names and words (not_figure_spans), `quoted` the text in
+    quotation marks, `previous_end` the end of the previous figure's unit.
+    """
+    hit = spans.covering(token.start, token.end)
+    if hit and hit[0] not in ("part of a name", "word"):
+        return hit
+    after = _char(text, token.end)
+    if token.script == "chinese":
+        if after in ("、", ".", "．") and _line_start(text, token.start):
+            return "section number", token.text + after
+        if _char(text, token.start - 1) in ("(", "（") and after in (")", "）"):
+            return "section number", text[token.start - 1:token.end + 1]
+        if after == "是" and _clause_start(text, token.start):
+            return "list ordinal", token.text + "是"
+    else:
+        marker = _ARABIC_MARKER.match(text, token.start - (1 if _char(text, token.start - 1) in ("(", "（") else 0))
+        if marker and _line_start(text, marker.start()):
+            return "section number", marker.group()
+    if _char(text, token.start - 1) == "第":
+        return "ordinal", "第" + token.text
+    threshold = _threshold(text, token, quantity, previous_end)
+    if threshold:
+        return "threshold", threshold
+    if hit:
+        return hit
+    if token.script == "chinese":
+        value = _printed_value(token)[0]
+        if value[0] not in "零〇一二两三四五六七八九十" or not quantity.unit_word:
+            in_quotes = quoted.covering(token.start, token.end)
+            if in_quotes:
+                return "part of a name", in_quotes[1]
+            return "word", text[max(0, token.start - 1):token.end + 1].strip(_BREAKS_AND_SPACES)
+        if parse_value(value) is None:
+            return "word", token.text
+        return None
+    neighbours = _char(text, token.start - 1) + after
+    if re.search(r"[A-Za-z]", neighbours):
+        return "part of a name", text[max(0, token.start - 1):token.end + 1].strip(_BREAKS_AND_SPACES)
+    digits = token.text
+    if not quantity.unit and not quantity.qualifier and re.fullmatch(r"(?:19|20)\d{2}", digits):
+        return "year", digits
+    return None
+
+
+def draft_figures(text: str, period: str | None = None, *, campaigns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Draft a figure transcription: one row per number token in `text`, in text order.
+
+    `period` (YYYY-MM) resolves as-of dates; without it the year is taken from the text.
+    `campaigns` maps campaign ids to Chinese names for guessing each section's campaign;
+    None uses the project's data/reference/campaigns.csv, {} guesses none.
+    Columns: COLUMNS (the 13 transcription columns, then the review columns).
+    """
+    dates = ReportDates.of(text, period)
+    if campaigns is None:
+        campaigns = load_campaigns()
+    tokens = find_number_tokens(text)
+    spans = SpanIndex(not_figure_spans(text))
+    quoted = SpanIndex([(m.start(), m.end(), "quoted", m.group()) for m in _QUOTED.finditer(text)])
+    ends = sentence_ends(text)
+    marks = section_marks(text)
+    mark_positions = [mark.pos for mark in marks]
+    campaign_of = {}
+    for mark in marks:
+        parent = mark.label.split("(")[0]
+        campaign_of[mark.label] = guess_campaign(mark.heading, campaigns) or campaign_of.get(parent, "")
+    as_ofs = as_of_expressions(text)
+    as_of_ends = [as_of.end for as_of in as_ofs]
+
+    rows = []
+    unit_floor = 0  # end of the previous figure's unit: numbers inside it belong to it
+    previous_label = previous_kind = ""
+    seen: dict[tuple[int, str], int] = {}  # (quote start, printed value) -> numbers so far
+    for token in tokens:
+        mark_index = bisect.bisect_right(mark_positions, token.start) - 1
+        mark = marks[mark_index] if mark_index >= 0 else None
+        section = mark.label if mark else ""
+        quote_start, quote_end = sentence_bounds(text, token.start, ends)
+        value = _printed_value(token)[0]
+        # occurrence: the n-th separate number printed as this value in the quote.
+        seen[quote_start, value] = seen.get((quote_start, value), 0) + 1
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(section=section, value=value, quote=text[quote_start:quote_end],
+                   occurrence=seen[quote_start, value], quote_start=quote_start,
+                   quote_end=quote_end, token_start=token.start)
+        quantity = read_quantity(text, token)
+        why_not = ("part of a unit", text[token.start:token.end]) if token.start < unit_floor else \
+            _classify(text, token, quantity, spans, quoted, unit_floor)
+        if why_not:
+            # A not-figure keeps its whole token (千千万万, 3万 in a name); only figures split off 万/亿.
+            row.update(value=token.text, status=NOT_FIGURE, reason=why_not[0], note=why_not[1])
+            rows.append(row)
+            continue
+
+        value_normalised, base_unit = normalise_figure(quantity.value, quantity.unit)
+        notes = list(quantity.notes)
+        if not quantity.unit:
+            notes.append("no unit printed")
+        elif quantity.unit not in BASE_UNITS:
+            notes.append(f"unit {quantity.unit} is not in BASE_UNITS")
+        if token.script == "chinese":
+            notes.append("Chinese numeral")
+        as_of = _as_of_for(text, as_ofs, as_of_ends, token.start, quote_start, mark.pos if mark else 0)
+        # Figures listed one after another (16869户42750人; 5640户,56.4万平方米) describe the
+        # same thing: the second takes the first one's label and kind unless it has its own.
+        listed = unit_floor > quote_start and not text[unit_floor:token.start].strip(_BREAKS_AND_SPACES)
+        label = guess_label(text, token.start, quantity, unit_floor, previous_label if listed else "")
+        kind = guess_kind(text, token, quantity, base_unit) or (previous_kind if listed else "")
+        row.update(
+            campaign=campaign_of.get(section, ""), label=label, kind=kind,
+            unit=quantity.unit, qualifier=quantity.qualifier,
+            as_of=as_of, note="; ".join(notes), status=FIGURE, value_normalised=format_decimal(value_normalised),
+            base_unit=base_unit, as_of_date=dates.resolve(as_of),
+        )
+        rows.append(row)
+        unit_floor, previous_label, previous_kind = quantity.end, label, kind
+
+    width = max(3, len(str(len(rows))))
+    for number, row in enumerate(rows, start=1):
+        row["figure_id"] = f"draft.{number:0{width}d}"
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    for column in ("occurrence", "quote_start", "quote_end", "token_start"):
+        table[column] = table[column].astype("int64")
+    return table
+
+
+def _as_of_for(text: str, as_ofs: list[AsOf], as_of_ends: list[int], pos: int, sentence_start: int,
+               section_start: int) -> str:
+    """The as-of expression that governs a number at `pos`.
+
+    The latest one before it that either frames its sentence, or carries over (截至...)
+    within the same section and paragraph. `as_of_ends` lists each expression's end.
+    """
+    paragraph_start = max(text.rfind("\n", 0, pos) + 1, section_start)
+    index = bisect.bisect_right(as_of_ends, pos)  # the expressions that end before pos
+    for as_of in reversed(as_ofs[:index]):
+        if as_of.start < min(paragraph_start, sentence_start):
+            break
+        if as_of.start >= sentence_start or (as_of.carried and as_of.start >= paragraph_start):
+            return as_of.printed
+    return ""
+
+
+# --------------------------------------------------------------------------------------
+# Comparing a draft with a hand transcription
+# --------------------------------------------------------------------------------------
+
+def value_offset_in_quote(quote: str, value: str, occurrence: int = 1) -> int | None:
+    """Offset of the `occurrence`-th separate appearance of `value` in `quote`, or None.
+
+    Separate means not part of a longer number: 10 does not match inside 1053 or 104.03,
+    七 does not match inside 十七.
+    """
+    if not value:
+        return None
+    if re.fullmatch(f"[{CHINESE_DIGITS}]+", value):
+        pattern = rf"(?<![{CHINESE_DIGITS}]){re.escape(value)}(?![{CHINESE_DIGITS}])"
+    else:
+        pattern = rf"(?<![\d.])(?<!\d,){re.escape(value)}(?!\.?\d)(?!,\d{{3}})"
+    matches = list(re.finditer(pattern, quote))
+    if occurrence < 1 or occurrence > len(matches):
+        return None
+    return matches[occurrence - 1].start()
+
+
+def _same_place(quote_a: str, offset_a: int, length_a: int, quote_b: str, offset_b: int, length_b: int) -> bool:
+    """True when two quotes of the same text put their numbers at the same place.
+
+    Both quotes are verbatim pieces of one text, so if the numbers sit at the same
+    position the text before them agrees as far back as both quotes go, and the text
+    after them as far forward.
+    """
+    left_a, left_b = quote_a[:offset_a], quote_b[:offset_b]
+    right_a, right_b = quote_a[offset_a + length_a:], quote_b[offset_b + length_b:]
+    left = min(len(left_a), len(left_b))
+    right = min(len(right_a), len(right_b))
+    return (left == 0 or left_a[-left:] == left_b[-left:]) and right_a[:right] == right_b[:right]
+
+
+def compare_with_transcription(draft: pd.DataFrame, transcription: pd.DataFrame) -> pd.DataFrame:
+    """What the draft's figures and a hand transcription each have that the other lacks.
+
+    Rows match on the normalised value and base unit, and on the number's place in the
+    text: the transcription's value is found in its quote (its `occurrence`-th separate
+    appearance) and the two quotes must agree around it. Each draft row matches at most
+    one transcription row. Returns COMPARE_COLUMNS: draft rows first, then transcription
+    rows, each in their own order.
+    """
+    figures = draft[draft["status"] == FIGURE] if "status" in draft.columns else draft
+    candidates: dict[tuple, list[int]] = {}
+    for index, row in figures.iterrows():
+        key = (str(row["value_normalised"]), str(row["base_unit"]))
+        candidates.setdefault(key, []).append(index)
+    matched: set = set()
+    missing = []
+    for _, row in transcription.iterrows():
+        value, unit, quote = str(row.get("value", "")), str(row.get("unit", "")), str(row.get("quote", ""))
+        occurrence_text = str(row.get("occurrence", "") or "").strip()
+        occurrence = int(occurrence_text) if occurrence_text.isdigit() else 1
+        normalised, base = normalise_figure(value, unit)
+        offset = value_offset_in_quote(quote, value, occurrence)
+        found = None
+        if normalised is not None and offset is not None:
+            for index in candidates.get((format_decimal(normalised), base), []):
+                if index in matched:
+                    continue
+                candidate = figures.loc[index]
+                draft_offset = int(candidate["token_start"]) - int(candidate["quote_start"])
+                if True:
+                    found = index
+                    break
+        if found is None:
+            missing.append(("only in transcription", str(row.get("figure_id", "")), value, unit, quote))
+        else:
+            matched.add(found)
+    extra = [("only in draft", row["figure_id"], row["value"], row["unit"], row["quote"])
+             for index, row in figures.iterrows() if index not in matched]
+    return pd.DataFrame(extra + missing, columns=COMPARE_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------
+# The command
+# --------------------------------------------------------------------------------------
+
+class DraftInputError(Exception):
+    """Bad input to the draft command: the message names the file and the problem."""
+
+
+def read_report(path: Path) -> str:
+    """The report's text. Raises DraftInputError for a missing, unreadable or non-UTF-8 file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DraftInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DraftInputError(f"{path}: is a folder, expected a report text file") from None
+    except OSError as exc:
+        raise DraftInputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark is still UTF-8; it is dropped
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start:exc.end]
+        line = data[:exc.start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = " It decodes as GBK/GB18030; convert it first, e.g. iconv -f GB18030 -t UTF-8."
+        except UnicodeDecodeError:
+            pass
+        raise DraftInputError(
+            f"{path}: not UTF-8 text: byte offset {exc.start} (line {line}) holds {bad!r}, which "
+            f"cannot be decoded as UTF-8 ({exc.reason}).{hint}") from None
+
+
+def read_transcription(path: Path) -> pd.DataFrame:
+    """A hand transcription (figures.csv) as text columns. Raises DraftInputError if unusable."""
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DraftInputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise DraftInputError(f"{path}: not UTF-8 text: byte offset {exc.start} holds "
+                              f"{exc.object[exc.start:exc.end]!r} ({exc.reason})") from None
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DraftInputError(f"{path}: cannot be read as CSV ({str(exc).strip()})") from None
+    missing = [column for column in ("figure_id", "value", "unit", "quote") if column not in table.columns]
+    if missing:
+        raise DraftInputError(f"{path}: missing column(s) {', '.join(missing)}; expected the figures.csv "
+                              f"columns {', '.join(TRANSCRIPTION_COLUMNS)}")
+    return table
+
+
+def find_period_transcription(report: Path, period: str) -> Path | None:
+    """data/raw/<period>/figures.csv in the report's folder or one of its parents, if any."""
+    folder = Path(report).resolve().parent
+    for parent in (folder, *folder.parents):
+        candidate = parent / "data" / "raw" / period / "figures.csv"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _write_csv(table: pd.DataFrame, out: Path | None) -> None:
+    data = table.to_csv(index=False, lineterminator="\n")
+    if out is None:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(data.encode("utf-8"))
+            buffer.flush()
+        else:
+            sys.stdout.write(data)
+    else:
+        Path(out).write_text(data, encoding="utf-8", newline="")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def draft_command(report: Path, period: str | None, out: Path | None, compare: Path | None) -> int:
+    """`shaoyang-report draft REPORT.txt [--period YYYY-MM] [--out FILE] [--compare FILE]`.
+
+    Writes the draft CSV to `out` (or stdout), a summary to stderr, and returns the exit
+    code: 0 when the draft was written (also when it holds no figures), 2 for bad input
+    (missing or non-UTF-8 report, malformed period, unreadable transcription, unwritable
+    output), 1 for an unexpected failure (reported in one line, without a traceback).
+    With a period and no `compare`, the period's data/raw/<period>/figures.csv found
+    from the report's folder is compared automatically.
+    """
+    report = Path(report)
+    try:
+        _draft_command(report, period, out, compare)
+    except DraftInputError as exc:
+        _say(f"error: {exc}")
+        return 2
+    except OSError as exc:
+        _say(f"error: {out or 'standard output'}: cannot write the draft ({exc.strerror or exc})")
+        return 2
+    except Exception as exc:  # a bug here must still not end in a traceback for the analyst
+        _say(f"error: drafting {report} failed ({type(exc).__name__}: {exc}); please report this with the file")
+        return 1
+    return 0
+
+
+def _draft_command(report: Path, period: str | None, out: Path | None, compare: Path | None) -> None:
+    """The work of draft_command, raising DraftInputError / OSError for bad input."""
+    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise DraftInputError(f"--period {period!r} is not of the form YYYY-MM (for example 2021-10)")
+    text = read_report(report)
+    if compare is None and period is not None:
+        compare = find_period_transcription(report, period)
+    transcription = read_transcription(compare) if compare is not None else None
+    draft = draft_figures(text, period)
+    _write_csv(draft, out)
+
+    figures = int((draft["status"] == FIGURE).sum())
+    others = len(draft) - figures
+    if figures == 0:
+        _say(f"{report}: no figures found ({others} other number(s)).")
+    else:
+        _say(f"{report}: {figures} figure(s), {others} not-figure(s)"
+             + (f"; draft written to {out}" if out is not None else ""))
+    if transcription is None:
+        return
+    differences = compare_with_transcription(draft, transcription)
+    only_draft = int((differences["side"] == "only in draft").sum())
+    only_transcription = int((differences["side"] == "only in transcription").sum())
+    _say(f"compared with {compare}: {len(transcription) - only_transcription} of {len(transcription)} "
+         f"transcribed figure(s) found in the draft; {only_transcription} only in the transcription, "
+         f"{only_draft} only in the draft")
+    for _, row in differences.iterrows():
+        quote = row["quote"] if len(row["quote"]) <= 40 else row["quote"][:40] + "…"
+        _say(f"  {row['side']}: {row['figure_id']} {row['value']}{row['unit']} in {quote}")

@@ -1,0 +1,38 @@
+"""Small HTML building blocks shared by the notebooks: escaped tables and highlighted panels."""
+
+from __future__ import annotations
+
+from html import escape
+
+
+class Html(str):
+    """A fragment of HTML that Jupyter displays as HTML (and nbconvert exports as is)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def table(headers: list[str], rows: list[list[str]], caption: str = "") -> str:
+    """A table whose cells are already-escaped HTML, wrapped so that it scrolls on a phone."""
+    head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def mismatch_panel(mismatches) -> Html:
+    """Every mismatch in a red panel: the two numbers side by side, then the source quotes."""
+    if len(mismatches) == 0:
+        return Html('<div style="border:2px solid #3b8a4f;padding:.5em 1em"><strong>No mismatches:</strong> '
+                    "every stated rate, total and remainder agrees with the report's own figures.</div>")
+    cards = []
+    for row in mismatches.itertuples():
+        cards.append(
+            '<div style="border:2px solid #c0392b;background:#fdf0ee;padding:.5em 1em;margin:.5em 0">'
+            f"<p><strong>MISMATCH {escape(str(row.check_id))}</strong>: {escape(str(row.description))}</p>"
+            '<table><tr><th>reported</th><th>recomputed</th><th>difference</th><th>tolerance</th></tr>'
+            f"<tr><td>{escape(str(row.reported))}</td><td>{escape(str(row.recomputed))}</td>"
+            f"<td>{escape(str(row.difference))}</td><td>±{escape(str(row.tolerance))}</td></tr></table>"
+            f"<p><code>{escape(str(row.working))}</code></p>"
+            f"<blockquote>{escape(str(row.quotes))}</blockquote></div>")
+    return Html(f"<p><strong>{len(mismatches)} mismatch(es)</strong></p>" + "".join(cards))

@@ -1,0 +1,156 @@
+"""Publishing: the executed notebooks as two self-contained HTML pages, and the index of periods.
+
+- `report.html` (public): the narrative notebook only, no code, prompts, stderr, tracebacks or
+  paths; `lang="zh-CN"`; inline CSS and base64 charts, so it makes no network request.
+- `audit.html` (auditor): all three notebooks of the same run with code and outputs, ending
+  with a provenance block (input checksums, package versions, git commit).
+"""
+
+from __future__ import annotations
+
+import copy
+from html import escape
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import nbformat
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "shaoyang"
+PACKAGES = ("python", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbformat",
+            "nbclient", "ipykernel", "jupyterlab", "pandera", "cn2an", "noto-cjk-sans-otc", "shaoyang-report")
+
+
+def package_versions() -> dict[str, str]:
+    import platform
+
+    found = {}
+    for name in PACKAGES:
+        if name == "python":
+            found[name] = platform.python_version()
+            continue
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def _css() -> str:
+    return (TEMPLATES / TEMPLATE_NAME / "style.css").read_text(encoding="utf-8")
+
+
+def _exporter(public: bool):
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = public
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.anchor_link_text = ""
+    return exporter
+
+
+def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Only what a reader should see: markdown and rich (HTML/image) outputs.
+
+    Streams (stdout/stderr), errors, plain-text reprs, the parameters cells and cells with
+    nothing left to show are dropped, so no code, traceback or local path can leak.
+    """
+    nb = copy.deepcopy(nb)
+    kept = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.cell_type == "markdown":
+            kept.append(cell)
+            continue
+        if cell.cell_type != "code" or "parameters" in tags or "injected-parameters" in tags or "hide-output" in tags:
+            continue
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            data = {k: v for k, v in output.get("data", {}).items() if k in ("text/html", "image/png")}
+            if data:
+                output = copy.deepcopy(output)
+                output["data"] = data
+                output.pop("execution_count", None)
+                if output["output_type"] == "execute_result":
+                    output["execution_count"] = None
+                outputs.append(output)
+        if outputs:
+            cell.outputs = outputs
+            cell.source = ""
+            kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def export_public(nb: nbformat.NotebookNode, title: str) -> str:
+    body, _ = _exporter(public=True).from_notebook_node(
+        public_notebook(nb), resources={"page": {"title": title, "css": _css(), "edition": "public"}})
+    return body
+
+
+def combined_notebook(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> nbformat.NotebookNode:
+    """The three executed notebooks as one, each under its own heading, cell ids kept unique."""
+    combined = nbformat.v4.new_notebook()
+    combined.metadata = copy.deepcopy(notebooks[0][1].metadata)
+    for name, nb in notebooks:
+        heading = nbformat.v4.new_markdown_cell(f'<h1 class="notebook-title" id="nb-{name}">Notebook {name}</h1>')
+        heading.id = f"nb-{name}"
+        combined.cells.append(heading)
+        for cell in nb.cells:
+            cell = copy.deepcopy(cell)
+            cell.id = f"{name}-{cell.get('id', '')}"
+            combined.cells.append(cell)
+    return combined
+
+
+def provenance_html(inputs: dict[str, str], versions: dict[str, str], commit: str, parameters: dict) -> str:
+    rows_in = "".join(f"<tr><td><code>{escape(k)}</code></td><td><code>{escape(v)}</code></td></tr>"
+                      for k, v in sorted(inputs.items()))
+    rows_v = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in versions.items())
+    rows_p = "".join(f"<tr><td><code>{escape(k)}</code></td><td><code>{escape(str(v))}</code></td></tr>"
+                     for k, v in sorted(parameters.items()))
+    return (
+        '<section id="provenance" class="provenance"><h2>Provenance</h2>'
+        f"<p>Code commit: <code>{escape(commit)}</code> (the last commit that changed code, notebooks, "
+        "reference tables or raw data).</p>"
+        '<h3>Input checksums (sha256)</h3><div class="table-wrap"><table><thead><tr><th>file</th><th>sha256</th>'
+        f"</tr></thead><tbody>{rows_in}</tbody></table></div>"
+        '<h3>Parameters</h3><div class="table-wrap"><table><thead><tr><th>name</th><th>value</th></tr></thead>'
+        f"<tbody>{rows_p}</tbody></table></div>"
+        '<h3>Package versions</h3><div class="table-wrap"><table><thead><tr><th>package</th><th>version</th>'
+        f"</tr></thead><tbody>{rows_v}</tbody></table></div></section>")
+
+
+def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str, provenance: str) -> str:
+    from pygments.formatters import HtmlFormatter
+
+    css = _css() + "\n" + HtmlFormatter(style="default").get_style_defs(".highlight")
+    toc = ('<header><p class="kicker">Auditor\'s edition · 审计版</p>'
+           f"<h1>{escape(title)}</h1><p>All three notebooks of the run that produced the public page, with "
+           "their code, parameters, checks and coverage tables, then the provenance of the run.</p>"
+           '<nav class="toc"><ol>' + "".join(f'<li><a href="#nb-{escape(n)}">{escape(n)}</a></li>' for n, _ in notebooks)
+           + '<li><a href="#provenance">Provenance</a></li></ol></nav></header>')
+    body, _ = _exporter(public=False).from_notebook_node(
+        combined_notebook(notebooks),
+        resources={"page": {"title": f"{title}(审计版)", "css": css, "edition": "audit", "before": toc,
+                            "after": provenance}})
+    return body
+
+
+def index_html(entries: list[dict]) -> str:
+    """outputs/index.html: every published period, newest first, with links to both editions."""
+    entries = sorted(entries, key=lambda e: e["period"], reverse=True)
+    items = "".join(
+        f'<li><strong>{escape(e["period"])}</strong> {escape(e.get("title", ""))}<br>'
+        f'<a href="{escape(e["period"])}/report.html">公开版 report</a> · '
+        f'<a href="{escape(e["period"])}/audit.html">审计版 audit</a></li>' for e in entries)
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<title>邵阳市乡村振兴工作进展报告 · 各期</title>\n"
+            f"<style>\n{_css()}\n</style>\n</head>\n<body>\n<main class=\"report\">\n"
+            "<h1>邵阳市乡村振兴工作进展报告 · 各期</h1>\n"
+            f"<ol class=\"periods\">{items}</ol>\n</main>\n</body>\n</html>\n")

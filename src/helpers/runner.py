@@ -1,0 +1,389 @@
+"""The pipeline runner: raw -> 01_clean -> 02_campaign_progress -> 03_narrative -> HTML.
+
+How a run protects what was published:
+- every input is checked (period, raw folder, checksums) before any notebook starts;
+- the notebooks write into a staging folder (`outputs/.staging/<period>/`); the published
+  folders (`data/processed/<period>/`, `outputs/<period>/`) are replaced only when every stage
+  has succeeded, by renaming, so an interrupted run leaves them as they were;
+- a failing notebook is kept, executed up to the failing cell, in `outputs/<period>/failed/`.
+
+How a run stays quick and reproducible:
+- a stage is skipped when its notebook, the helpers' code, its inputs and its parameters hash
+  the same as at its last successful run (recorded in `manifest.json`);
+- executed notebooks are normalised (no timings, fixed cell ids, relative paths), charts carry
+  no timestamps, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .outputs import write_json, write_text
+from .paths import Layout, check_period, find_previous_period
+from .rawdata import check_raw_folder, load_source, verify_checksums
+
+STAGES = ("01_clean", "02_campaign_progress", "03_narrative")
+# What each stage leaves behind, relative to the staging folder (processed/ and out/).
+PRODUCTS = {
+    "01_clean": ["processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv"],
+    "02_campaign_progress": ["processed/progress.csv", "processed/checks.csv", "processed/changes.csv",
+                             "out/figures/*"],
+    "03_narrative": [],
+}
+# What each stage reads from earlier stages (hashed into its key).
+UPSTREAM = {
+    "01_clean": [],
+    "02_campaign_progress": PRODUCTS["01_clean"],
+    "03_narrative": PRODUCTS["01_clean"] + PRODUCTS["02_campaign_progress"],
+}
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+# jsonschema (pulled in by nbformat) builds an IRI grammar at import when rfc3987_syntax is
+# installed (by jupyterlab's dependencies): about a second per process, for a format check that
+# notebook validation never uses. Declaring the module absent makes jsonschema skip it.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+
+class RunFailed(Exception):
+    """A notebook failed; the message says which notebook, which cell and why."""
+
+
+@dataclass
+class Console:
+    """Progress lines on stderr, prefixed with the period when several run at once."""
+
+    prefix: str = ""
+    quiet: bool = False
+    lines: list = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+        if not self.quiet:
+            print(f"{self.prefix}{text}", file=sys.stderr, flush=True)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _hash_files(paths: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# Modules the notebooks never import: changing them must not rerun the notebooks.
+COMMAND_LINE_ONLY = {"cli.py", "__main__.py", "draft.py", "verify.py", "runner.py"}
+
+
+def code_files() -> list[Path]:
+    """The code the notebooks run: the helpers package's modules and templates."""
+    package = Path(__file__).parent
+    return sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and p.name not in COMMAND_LINE_ONLY)
+
+
+def _expand(staging: Path, patterns: list[str]) -> list[Path]:
+    found = []
+    for pattern in patterns:
+        found += sorted(p for p in staging.glob(pattern) if p.is_file())
+    return found
+
+
+def stage_parameters(stage: str, period: str, layout: Layout, staging: Path) -> dict:
+    """Papermill parameters for one stage: paths relative to the staging folder (the kernel's cwd)."""
+    rel = lambda p: os.path.relpath(p, staging)  # noqa: E731 - short local helper
+    common = {"period": period, "raw_dir": rel(layout.raw_period(period))}
+    if stage == "01_clean":
+        return {**common, "processed_dir": "processed"}
+    if stage == "02_campaign_progress":
+        return {**common, "reference_dir": rel(layout.reference), "processed_dir": "processed",
+                "processed_root": rel(layout.processed), "figures_dir": "out/figures"}
+    return {**common, "reference_dir": rel(layout.reference), "processed_dir": "processed",
+            "figures_dir": "out/figures"}
+
+
+def stage_components(stage: str, period: str, layout: Layout, staging: Path, raw_sums: dict,
+                     code_hash: str) -> dict:
+    """The hashes that decide whether a stage must rerun, by component (for the printed reason)."""
+    reference = sorted(layout.reference.glob("*.csv"))
+    components = {
+        "notebook": _sha256(layout.notebooks / f"{stage}.ipynb"),
+        "code": code_hash,
+        "raw inputs": hashlib.sha256(json.dumps(raw_sums, sort_keys=True).encode()).hexdigest(),
+        "reference tables": _hash_files(reference, layout.reference) if reference else "",
+        "parameters": hashlib.sha256(json.dumps(stage_parameters(stage, period, layout, staging),
+                                                sort_keys=True).encode()).hexdigest(),
+        "upstream outputs": _hash_files(_expand(staging, UPSTREAM[stage]), staging),
+    }
+    if stage == "02_campaign_progress":
+        # Month-over-month compares with the previous period, so its figures are an input too.
+        previous = find_previous_period(layout.processed, period)
+        components["previous period"] = (
+            f"{previous}:{_sha256(layout.processed / previous / 'figures.csv')}" if previous else "none")
+    return components
+
+
+def normalise_notebook(nb, stage: str) -> None:
+    """Remove what differs between two identical runs: timings, random ids, machine paths."""
+    meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        meta.pop(key, None)
+    meta["input_path"] = f"notebooks/{stage}.ipynb"
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        papermill = cell.metadata.get("papermill")
+        if papermill is not None:
+            for key in ("start_time", "end_time", "duration"):
+                papermill.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = f"{stage[:2]}-injected-parameters"
+
+
+def _git_commit(root: Path) -> str:
+    """The last commit that changed what a run reads, so that committing outputs does not change it."""
+    paths = ["src", "notebooks", "data/raw", "data/reference", "pyproject.toml", "requirements.lock"]
+    try:
+        commit = subprocess.run(["git", "log", "-1", "--format=%H", "--", *paths], cwd=root, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *paths], cwd=root, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    if not commit:
+        return "unknown (no commits)"
+    return commit + ("+uncommitted-changes" if dirty else "")
+
+
+def _previous_manifest(published: Path) -> dict:
+    path = published / "manifest.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@contextlib.contextmanager
+def _period_lock(layout: Layout, period: str):
+    """One run per period at a time; a second waits rather than trampling the staging folder."""
+    lock_dir = layout.outputs / ".state"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / f"{period}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _recover(target: Path) -> None:
+    """Finish or undo a swap that a kill interrupted: the published folder is never left missing."""
+    old = target.parent / f".old-{target.name}"
+    if old.exists():
+        if target.exists():
+            shutil.rmtree(old)
+        else:
+            os.rename(old, target)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Replace `target` with `new` by two renames; `_recover` repairs a kill between them."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.parent / f".old-{target.name}"
+    _recover(target)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(new, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def preflight(period: str, layout: Layout) -> dict:
+    """Every check that can stop a run before any notebook starts. Returns the raw files' sha256."""
+    check_period(period)
+    raw_dir = layout.raw_period(period)
+    check_raw_folder(raw_dir, period)
+    source = load_source(raw_dir)
+    if source.period != period:
+        raise InputError(raw_dir / "source.yml", f"period is {source.period!r} but the run is for {period!r}",
+                         field="period", expected=repr(period))
+    return verify_checksums(raw_dir, source)
+
+
+def _execute(stage: str, layout: Layout, staging: Path, parameters: dict, console: Console, progress: bool) -> Path:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    executed = staging / "executed" / f"{stage}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(layout.notebooks / f"{stage}.ipynb"), str(executed), parameters=parameters, kernel_name="python3",
+            cwd=str(staging), progress_bar={"desc": f"{console.prefix}{stage}", "unit": "cell", "leave": False}
+            if progress else False,
+            log_output=False, request_save_on_cell_execute=False, record_timing=False,
+            shutdown_kernel="immediate")
+    except PapermillExecutionError as exc:
+        raise RunFailed(f"{stage} failed at cell [{exc.exec_count}]: {exc.ename}: {exc.evalue}") from exc
+    return executed
+
+
+def run_period(period: str, layout: Layout | None = None, force: bool = False, console: Console | None = None,
+               progress: bool = True) -> int:
+    """Run the whole pipeline for one period. Returns an exit code (0 ok, 1 failed, 2 bad input)."""
+    layout = layout or Layout.default()
+    console = console or Console()
+    started = time.perf_counter()
+    try:
+        raw_sums = preflight(period, layout)
+    except (InputError, ValueError) as exc:
+        console.say(f"error: {exc}")
+        return EXIT_BAD_INPUT
+    published_out = layout.outputs_period(period)
+    published_processed = layout.processed_period(period)
+    with _period_lock(layout, period):
+        _recover(published_out)
+        _recover(published_processed)
+        previous = _previous_manifest(published_out)
+        staging = layout.outputs / ".staging" / period
+        if staging.exists():
+            shutil.rmtree(staging)
+        (staging / "processed").mkdir(parents=True)
+        (staging / "out" / "notebooks").mkdir(parents=True)
+        (staging / "out" / "figures").mkdir(parents=True)
+        code_hash = _hash_files(code_files(), Path(__file__).parent)
+        stages_record, executed_any = {}, False
+        try:
+            for number, stage in enumerate(STAGES, start=1):
+                components = stage_components(stage, period, layout, staging, raw_sums, code_hash)
+                before = previous.get("stages", {}).get(stage, {})
+                changed = [name for name, value in components.items() if before.get("components", {}).get(name) != value]
+                reusable = not force and not changed and _reuse(stage, before, published_out, published_processed, staging)
+                if reusable:
+                    console.say(f"[{number}/3] {stage}: unchanged, reusing the last run's outputs")
+                else:
+                    reason = "forced (--force)" if force else ("first run" if not before else
+                                                                 "changed: " + ", ".join(changed))
+                    console.say(f"[{number}/3] {stage}: running ({reason})")
+                    tick = time.perf_counter()
+                    params = stage_parameters(stage, period, layout, staging)
+                    executed = _execute(stage, layout, staging, params, console, progress)
+                    import nbformat
+
+                    nb = nbformat.read(executed, as_version=4)
+                    normalise_notebook(nb, stage)
+                    write_text(staging / "out" / "notebooks" / f"{stage}.ipynb", nbformat.writes(nb) + "\n")
+                    executed_any = True
+                    console.say(f"[{number}/3] {stage}: done in {time.perf_counter() - tick:.1f} s")
+                products = [str(p.relative_to(staging)) for p in _expand(staging, PRODUCTS[stage])]
+                stages_record[stage] = {"components": components, "products": products}
+            export_needed = executed_any or not (published_out / "report.html").is_file() or force
+            if not export_needed and previous:
+                console.say(f"{period} is up to date: nothing to do ({time.perf_counter() - started:.1f} s)")
+                shutil.rmtree(staging)
+                return EXIT_OK
+            tick = time.perf_counter()
+            _export(period, layout, staging, raw_sums, stages_record)
+            console.say(f"export: report.html and audit.html written in {time.perf_counter() - tick:.1f} s")
+        except RunFailed as exc:
+            kept = _keep_failed(staging, published_out)
+            console.say(f"error: {exc}")
+            console.say(f"the failed notebook is kept in {kept}; the published outputs are unchanged")
+            shutil.rmtree(staging, ignore_errors=True)
+            return EXIT_FAILED
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _swap_in(staging / "processed", published_processed)
+        _swap_in(staging / "out", published_out)
+        shutil.rmtree(staging, ignore_errors=True)
+    write_index(layout)
+    console.say(f"{period}: published {published_out / 'report.html'} and audit.html "
+                f"in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
+
+
+def _reuse(stage: str, before: dict, published_out: Path, published_processed: Path, staging: Path) -> bool:
+    """Copy a stage's products from the last published run into staging; False if any is missing."""
+    products = before.get("products", [])
+    sources = []
+    for product in products + [f"out/notebooks/{stage}.ipynb"]:
+        base, _, rest = product.partition("/")
+        source = (published_processed if base == "processed" else published_out) / rest
+        if not source.is_file():
+            return False
+        sources.append((source, staging / product))
+    for source, destination in sources:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination)
+    return True
+
+
+def _keep_failed(staging: Path, published_out: Path) -> Path:
+    failed = published_out / "failed"
+    failed.mkdir(parents=True, exist_ok=True)
+    for notebook in sorted((staging / "executed").glob("*.ipynb")):
+        shutil.copy2(notebook, failed / notebook.name)
+    return failed
+
+
+def _export(period: str, layout: Layout, staging: Path, raw_sums: dict, stages_record: dict) -> None:
+    import nbformat
+
+    from . import publish
+
+    out = staging / "out"
+    notebooks = [(stage, nbformat.read(out / "notebooks" / f"{stage}.ipynb", as_version=4)) for stage in STAGES]
+    source = load_source(layout.raw_period(period))
+    inputs = {f"data/raw/{period}/{name}": sha for name, sha in raw_sums.items()}
+    for path in sorted(layout.reference.glob("*.csv")):
+        inputs[f"data/reference/{path.name}"] = _sha256(path)
+    versions = publish.package_versions()
+    commit = _git_commit(layout.notebooks.parent)
+    parameters = {f"{stage}.{k}": v for stage in STAGES
+                  for k, v in stage_parameters(stage, period, layout, staging).items()}
+    write_text(out / "report.html", publish.export_public(notebooks[2][1], source.title))
+    write_text(out / "audit.html", publish.export_audit(
+        notebooks, source.title, publish.provenance_html(inputs, versions, commit, parameters)))
+    outputs = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        outputs[f"outputs/{period}/{path.relative_to(out)}"] = _sha256(path)
+    for path in sorted((staging / "processed").glob("*")):
+        outputs[f"data/processed/{period}/{path.name}"] = _sha256(path)
+    write_json(out / "manifest.json", {
+        "period": period, "inputs": inputs, "outputs": outputs, "parameters": parameters,
+        "packages": versions, "git_commit": commit, "stages": stages_record,
+    })
+
+
+def write_index(layout: Layout) -> None:
+    from . import publish
+
+    entries = []
+    for folder in sorted(layout.outputs.iterdir()) if layout.outputs.is_dir() else []:
+        try:
+            check_period(folder.name)
+        except ValueError:
+            continue
+        if (folder / "report.html").is_file():
+            title = ""
+            with contextlib.suppress(Exception):
+                title = load_source(layout.raw_period(folder.name)).title
+            entries.append({"period": folder.name, "title": title})
+    write_text(layout.outputs / "index.html", publish.index_html(entries))

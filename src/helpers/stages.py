@@ -1,0 +1,76 @@
+"""The few calls each notebook makes: load inputs, and save outputs, for each stage.
+
+The notebooks stay thin (parameters, one call per section); what the calls do lives here and
+in the modules they use, where it is unit-tested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import checks as checks_module
+from .dictionary import dictionary_table
+from .outputs import read_csv, write_csv
+from .paths import check_period
+from .rawdata import Source, check_raw_folder, load_source, read_utf8, verify_checksums
+
+
+def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
+    """Check the period's raw folder and checksums; return the sidecar and a table of the files."""
+    check_period(period)
+    raw_dir = Path(raw_dir)
+    check_raw_folder(raw_dir, period)
+    source = load_source(raw_dir)
+    if source.period != period:
+        from .errors import InputError
+        raise InputError(raw_dir / "source.yml", f"period is {source.period!r} but the run is for {period!r}",
+                         field="period", expected=repr(period))
+    sums = verify_checksums(raw_dir, source)
+    files = pd.DataFrame([(name, sha, "ok") for name, sha in sums.items()], columns=["file", "sha256", "checksum"])
+    return source, files
+
+
+def save_clean(processed_dir: Path, figures: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """Write figures.csv, coverage.csv and dictionary.csv; return a table of what was written."""
+    processed_dir = Path(processed_dir)
+    written = [write_csv(figures, processed_dir / "figures.csv"), write_csv(coverage, processed_dir / "coverage.csv"),
+               write_csv(dictionary_table(), processed_dir / "dictionary.csv")]
+    return pd.DataFrame({"file": [p.name for p in written], "rows": [len(figures), len(coverage), len(dictionary_table())]})
+
+
+@dataclass
+class ProgressInputs:
+    figures: pd.DataFrame
+    report_text: str
+    relations: list
+    targets: list
+    campaigns: pd.DataFrame
+    previous: pd.DataFrame | None
+    previous_period: str | None
+
+
+def load_progress_inputs(period: str, processed_dir: Path, processed_root: Path, raw_dir: Path,
+                         reference_dir: Path) -> ProgressInputs:
+    """This period's figures, the reference tables, and the previous period's figures if any."""
+    reference_dir = Path(reference_dir)
+    previous_period = checks_module.find_previous_period(processed_root, period)
+    previous = read_csv(Path(processed_root) / previous_period / "figures.csv") if previous_period else None
+    return ProgressInputs(
+        figures=read_csv(Path(processed_dir) / "figures.csv"),
+        report_text=read_utf8(Path(raw_dir) / "report.txt"),
+        relations=checks_module.load_relations(reference_dir),
+        targets=checks_module.load_targets(reference_dir),
+        campaigns=read_csv(reference_dir / "campaigns.csv"),
+        previous=previous, previous_period=previous_period,
+    )
+
+
+def save_progress(processed_dir: Path, progress: pd.DataFrame, checks: pd.DataFrame,
+                  changes: pd.DataFrame) -> pd.DataFrame:
+    processed_dir = Path(processed_dir)
+    written = [write_csv(progress, processed_dir / "progress.csv"), write_csv(checks, processed_dir / "checks.csv"),
+               write_csv(changes, processed_dir / "changes.csv")]
+    return pd.DataFrame({"file": [p.name for p in written], "rows": [len(progress), len(checks), len(changes)]})
