@@ -489,7 +489,7 @@ def test_command_rejects_a_file_that_is_not_utf8(tmp_path, capsys):
     assert str(report) in err
     assert "not UTF-8" in err
     assert "byte offset 0" in err and "b'\\xbd'" in err  # 截 is BD D8 in GBK
-    assert "GB18030" in err  # the hint says what the bytes look like
+    assert "decodes as GBK/GB18030" in err  # the hint says what the bytes look like
     assert "Traceback" not in err
     assert not (tmp_path / "out.csv").exists()
 
@@ -593,6 +593,15 @@ def test_draft_of_the_2021_10_report_matches_the_transcription_both_ways():
              or by_start.loc[int(row["start"]), "value"] != row["text"]]
     assert not wrong
     assert len(table) == len(hand) + len(others)
+
+
+def test_full_width_punctuation_drafts_the_same_figures():
+    # Later reports print ，：（）； where the 2021-10 report has ASCII punctuation.
+    text = REPORT.read_text(encoding="utf-8")
+    wide = text.translate(str.maketrans({",": "，", ":": "：", "(": "（", ")": "）", ";": "；"}))
+    assert wide != text and len(wide) == len(text)
+    columns = ["section", "value", "unit", "qualifier", "as_of", "status", "reason", "value_normalised", "token_start"]
+    assert draft_figures(wide, "2021-10")[columns].equals(draft_figures(text, "2021-10")[columns])
 
 
 def test_draft_of_the_2021_10_report_guesses_sections_campaigns_and_as_of():

@@ -10,6 +10,11 @@ each marked `figure` or `not-figure` (with the reason: a date, a section number,
 name...). The first 13 columns are the hand-transcription format; the rest help the review
 (value in base units, resolved as-of date, offsets of the quote and of the number).
 
+Reasons a number is not a figure: date, time, year, date range, section number,
+list ordinal (一是), ordinal (第三), part of a name (两不愁、三保障, “湘九味”, 5G), word
+(一线, 清零, 扫一扫), part of a unit (the 百 of 个百分点), threshold (超过100名…的),
+address, phone number. The note column says which words were matched.
+
 Everything here is a best guess made from the wording of the text. The rules are simple
 and listed as data at the top of the module (names, words, measure words, units), so that
 a new report's vocabulary can be added where it is found wrong.
@@ -190,14 +195,12 @@ def read_quantity(text: str, token: NumberToken) -> Quantity:
     and the unit: 141.5万余吨, and before 万: 2000多万元), and 约/近 before the number.
     """
     value, multiplier = _printed_value(token)
-    pos = token.end
+    pos = token.end  # after the number and any 万/亿 it carries (141.5万 in 141.5万余吨)
     qualifier, notes = "", []
-    if text[pos:pos + 1] in ("余", "多"):
-        qualifier, pos = text[pos], pos + 1
+    if _char(text, pos) in ("余", "多"):
+        qualifier, pos = text[pos], pos + 1  # 300余人, 141.5万余吨
     if not multiplier and qualifier and _char(text, pos) in ("万", "亿"):
         multiplier, pos = text[pos], pos + 1  # 2000多万元
-    if not qualifier and text[pos:pos + 1] == "余":
-        qualifier, pos = "余", pos + 1  # 141.5万余吨
     words = _UNIT_WORDS if token.script == "chinese" else _ARABIC_UNIT_WORDS
     unit_word = next((w for w in words if text.startswith(w, pos)), "")
     pos += len(unit_word)
@@ -207,7 +210,7 @@ def read_quantity(text: str, token: NumberToken) -> Quantity:
         else:
             qualifier = "以上"
         pos += 2
-    elif not qualifier and unit_word and text[pos:pos + 1] in ("余", "多") and (
+    elif not qualifier and unit_word and _char(text, pos) in ("余", "多") and (
             pos + 1 >= len(text) or text[pos + 1] in CLAUSE_BREAKS or text[pos + 1] in SPACES):
         qualifier, pos = text[pos], pos + 1  # 3年多。
     for word in ("左右", "以下", "以内"):
@@ -778,7 +781,8 @@ def compare_with_transcription(draft: pd.DataFrame, transcription: pd.DataFrame)
                     continue
                 candidate = figures.loc[index]
                 draft_offset = int(candidate["token_start"]) - int(candidate["quote_start"])
-                if True:
+                if _same_place(quote, offset, len(value), str(candidate["quote"]), draft_offset,
+                               len(str(candidate["value"]))):
                     found = index
                     break
         if found is None:

@@ -115,7 +115,7 @@ def parse_printed_number(printed: str) -> Decimal:
     if re.fullmatch(f"[{CHINESE_DIGITS}]+", cleaned):
         try:
             return Decimal(str(cn2an.cn2an(cleaned, "smart")))
-        except ValueError as exc:
+        except (ValueError, KeyError) as exc:  # cn2an raises KeyError on some malformed numerals (十二十二)
             raise ValueError(f"not a Chinese numeral: {printed!r}") from exc
     raise ValueError(f"not a number: {printed!r} (expected digits such as 39.0589 or a Chinese numeral such as 七)")
 

@@ -238,7 +238,9 @@ def _execute(stage: str, layout: Layout, staging: Path, parameters: dict, consol
             cwd=str(staging), progress_bar={"desc": f"{console.prefix}{stage}", "unit": "cell", "leave": False}
             if progress else False,
             log_output=False, request_save_on_cell_execute=False, record_timing=False,
-            shutdown_kernel="immediate")
+            shutdown_kernel="immediate",
+            # The kernel warns on every start that local TCP is unencrypted; that is noise on one machine.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
         raise RunFailed(f"{stage} failed at cell [{exc.exec_count}]: {exc.ename}: {exc.evalue}") from exc
     return executed
