@@ -144,7 +144,7 @@ def monitoring_chart(figures: pd.DataFrame, directory: Path, name: str = "monito
     dates = sorted({as_of[f] for f in as_of if f.startswith("monitoring.")})
     fig.suptitle("截至" + "、".join(_date_zh(d) for d in dates), fontsize=8, y=0.02, va="bottom")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    alt = "分组条形图:" + ";".join(
+    alt = "分组条形图(截至" + "、".join(_date_zh(d) for d in dates) + "):" + ";".join(
         f"{label}{unit_zh}数已消除风险{int(a):,}、暂未消除{int(b):,}"
         for measure, unit_zh, names, resolved, remaining in panels
         for label, a, b in zip(names, resolved, remaining))
@@ -159,3 +159,12 @@ def campaign_chart(progress: pd.DataFrame, campaign: str, campaign_name: str, di
         return None
     return completion_chart(rows, {campaign: campaign_name}, directory, name=f"campaign_{campaign}",
                             title=f"{campaign_name}:完成率")
+
+
+def show(chart: Chart | None, absent: str = "no chart this period"):
+    """The chart as a notebook output, carrying its alt text (nbconvert writes it into <img alt>)."""
+    from IPython.display import Image
+
+    if chart is None:
+        return absent
+    return Image(filename=str(chart.path), metadata={"alt": chart.alt})

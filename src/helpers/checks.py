@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
-from .paths import find_previous_period  # noqa: F401 - re-exported for the notebooks
 from .rawdata import load_reference_table
 
 RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands", "items", "description"]

@@ -85,7 +85,7 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
         ("label", "short Chinese description", "", ""),
         ("unit", "base unit", "", ""),
         ("kind", "cumulative, stock, target, rate, plan or count", "", ""),
-        ("previous_period", "the earlier period compared with", "YYYY-MM", ""),
+        ("previous_period", "the earlier period compared with (its figures cleaned afresh from data/raw/)", "YYYY-MM", ""),
         ("previous_value", "value in the earlier period", "see unit", "as printed"),
         ("current_value", "value in this period", "see unit", "as printed"),
         ("change", "current_value − previous_value", "see unit", "as printed"),

@@ -39,9 +39,10 @@ class Layout:
     @classmethod
     def default(cls, root: Path | None = None) -> "Layout":
         root = Path(root) if root else project_root()
+        # A data-only folder (e.g. a test's or a verify rebuild's) runs this repository's notebooks.
+        notebooks = root / "notebooks" if (root / "notebooks").is_dir() else project_root() / "notebooks"
         return cls(raw=root / "data" / "raw", processed=root / "data" / "processed",
-                   outputs=root / "outputs", reference=root / "data" / "reference",
-                   notebooks=root / "notebooks")
+                   outputs=root / "outputs", reference=root / "data" / "reference", notebooks=notebooks)
 
     def raw_period(self, period: str) -> Path:
         return self.raw / period
@@ -53,12 +54,12 @@ class Layout:
         return self.outputs / period
 
 
-def find_previous_period(processed_root: Path, period: str) -> str | None:
-    """The latest period before `period` that has processed figures, if any."""
-    root = Path(processed_root)
+def find_previous_raw_period(raw_root: Path, period: str) -> str | None:
+    """The latest period before `period` that has a raw folder with a sidecar, if any."""
+    root = Path(raw_root)
     if not root.is_dir():
         return None
     earlier = sorted(p.name for p in root.iterdir()
                      if p.is_dir() and PERIOD_PATTERN.match(p.name) and p.name < period
-                     and (p / "figures.csv").is_file())
+                     and (p / "source.yml").is_file())
     return earlier[-1] if earlier else None

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .outputs import write_json, write_text
-from .paths import Layout, check_period, find_previous_period
+from .paths import Layout, check_period, find_previous_raw_period
 from .rawdata import check_raw_folder, load_source, verify_checksums
 
 STAGES = ("01_clean", "02_campaign_progress", "03_narrative")
@@ -112,7 +112,7 @@ def stage_parameters(stage: str, period: str, layout: Layout, staging: Path) -> 
         return {**common, "processed_dir": "processed"}
     if stage == "02_campaign_progress":
         return {**common, "reference_dir": rel(layout.reference), "processed_dir": "processed",
-                "processed_root": rel(layout.processed), "figures_dir": "out/figures"}
+                "raw_root": rel(layout.raw), "figures_dir": "out/figures"}
     return {**common, "reference_dir": rel(layout.reference), "processed_dir": "processed",
             "figures_dir": "out/figures"}
 
@@ -131,10 +131,12 @@ def stage_components(stage: str, period: str, layout: Layout, staging: Path, raw
         "upstream outputs": _hash_files(_expand(staging, UPSTREAM[stage]), staging),
     }
     if stage == "02_campaign_progress":
-        # Month-over-month compares with the previous period, so its figures are an input too.
-        previous = find_previous_period(layout.processed, period)
+        # Month-over-month compares with the previous period, so its raw files are an input too.
+        previous = find_previous_raw_period(layout.raw, period)
         components["previous period"] = (
-            f"{previous}:{_sha256(layout.processed / previous / 'figures.csv')}" if previous else "none")
+            f"{previous}:{_hash_files(sorted((layout.raw / previous).glob('*')), layout.raw)}" if previous else "none")
+    if stage == "01_clean":
+        del components["reference tables"]  # cleaning reads only the raw folder
     return components
 
 

@@ -6,6 +6,7 @@ in the modules they use, where it is unit-tested.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pandas as pd
 from . import checks as checks_module
 from .dictionary import dictionary_table
 from .outputs import read_csv, write_csv
-from .paths import check_period
+from .paths import check_period, find_previous_raw_period
 from .rawdata import Source, check_raw_folder, load_source, read_utf8, verify_checksums
 
 
@@ -52,12 +53,26 @@ class ProgressInputs:
     previous_period: str | None
 
 
-def load_progress_inputs(period: str, processed_dir: Path, processed_root: Path, raw_dir: Path,
+def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_dir: Path,
                          reference_dir: Path) -> ProgressInputs:
-    """This period's figures, the reference tables, and the previous period's figures if any."""
+    """This period's figures, the reference tables, and the previous period's figures if any.
+
+    The previous period's figures are cleaned afresh from its raw folder (a pure-Python step of
+    a fraction of a second), so that periods can be built in parallel and in any order.
+    """
+    from .clean import clean_period
+    from .errors import InputError
+
     reference_dir = Path(reference_dir)
-    previous_period = checks_module.find_previous_period(processed_root, period)
-    previous = read_csv(Path(processed_root) / previous_period / "figures.csv") if previous_period else None
+    previous_period = find_previous_raw_period(raw_root, period)
+    previous = None
+    if previous_period:
+        previous_raw = Path(raw_root) / previous_period
+        try:
+            previous, _ = clean_period(previous_raw, load_source(previous_raw))
+        except InputError as exc:
+            warnings.warn(f"previous period {previous_period} is not comparable: {exc}", stacklevel=2)
+            previous_period = None
     return ProgressInputs(
         figures=read_csv(Path(processed_dir) / "figures.csv"),
         report_text=read_utf8(Path(raw_dir) / "report.txt"),

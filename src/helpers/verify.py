@@ -31,11 +31,6 @@ def mirror_layout(layout: Layout, period: str, base: Path) -> Layout:
     shutil.copytree(layout.raw, mirror.raw)
     shutil.copytree(layout.reference, mirror.reference)
     mirror.processed.mkdir(parents=True)
-    # Earlier periods' processed figures feed the month-over-month comparison.
-    if layout.processed.is_dir():
-        for folder in layout.processed.iterdir():
-            if folder.is_dir() and folder.name != period and not folder.name.startswith("."):
-                shutil.copytree(folder, mirror.processed / folder.name)
     return mirror
 
 

@@ -1,0 +1,124 @@
+"""The repository's own promises: clean notebooks, one environment on both paths, immutable raw data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from helpers.dictionary import DICTIONARY, dictionary_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[=<>!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_source_notebooks_carry_no_outputs():
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert [p.name for p in notebooks] == ["01_clean.ipynb", "02_campaign_progress.ipynb", "03_narrative.ipynb"]
+    for path in notebooks:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [], f"{path.name} has outputs; clear them before committing"
+                assert cell["execution_count"] is None, f"{path.name} has execution counts"
+
+
+def test_notebooks_are_thin_and_explained():
+    """Parameters cell first, a plain sentence above every code cell, no function definitions."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = [c for c in cells if c["cell_type"] == "code"]
+        assert "parameters" in code[0]["metadata"].get("tags", []), f"{path.name}: first code cell must be parameters"
+        for index, cell in enumerate(cells):
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"])
+            assert "def " not in source and "class " not in source, f"{path.name}: logic belongs in src/helpers"
+            lines = [line for line in source.splitlines() if line.strip()]
+            assert len(lines) <= 6, f"{path.name}: a code cell is one call or one table"
+            if index and "parameters" not in cell["metadata"].get("tags", []) and not path.name.startswith("03"):
+                assert cells[index - 1]["cell_type"] == "markdown", f"{path.name}: cell {index} lacks a sentence above"
+
+
+def test_parameters_are_plain_typed_values_with_comments():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        source = "".join(next(c for c in cells if "parameters" in c["metadata"].get("tags", []))["source"])
+        for line in source.splitlines():
+            assert re.match(r'^\w+: (str|int|float|bool) = ("[^"]*"|[\d.]+|True|False)  # \S', line), \
+                f"{path.name}: parameter line {line!r} should be `name: type = literal  # comment`"
+
+
+def test_environment_yml_declares_the_same_packages_as_pyproject_and_lock():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_name(r) for r in pyproject["dependencies"]} | {_name(r) for r in pyproject["optional-dependencies"]["test"]}
+    lock = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, rest = line.split("==", 1)
+            lock[_name(name)] = rest.split()[0]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda, pip = {}, {}
+    for dependency in env["dependencies"]:
+        if isinstance(dependency, dict):
+            for requirement in dependency["pip"]:
+                if requirement.startswith("-e"):
+                    continue
+                name, version = requirement.split("==")
+                pip[_name(name)] = version
+        elif "=" in dependency:
+            name, version = dependency.split("=", 1)
+            conda[_name(name)] = version
+    from_env = {k: v for k, v in {**conda, **pip}.items() if k != "python"}
+    assert set(from_env) == declared, f"environment.yml and pyproject.toml differ: {set(from_env) ^ declared}"
+    for name, version in from_env.items():
+        assert lock.get(name) == version, f"{name}: environment.yml pins {version}, requirements.lock {lock.get(name)}"
+    assert conda["python"] == "3.11"
+
+
+def test_lock_pins_every_package_exactly():
+    lines = [l for l in (ROOT / "requirements.lock").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    assert len(lines) > 50
+    assert all("==" in line for line in lines)
+
+
+def test_raw_report_is_a_byte_copy_of_the_shared_source_and_matches_its_sidecar():
+    raw = ROOT / "data" / "raw" / "2021-10"
+    source = yaml.safe_load((raw / "source.yml").read_text(encoding="utf-8"))
+    for name, entry in source["files"].items():
+        assert hashlib.sha256((raw / name).read_bytes()).hexdigest() == entry["sha256"], name
+    assert source["files"]["report.txt"]["sha256"] == "4ef418278736194e6f3bdc1e634516352ce336b25f9dea8c4ebc4772d31f72a2"
+    shared = ROOT.parent / "shared" / "sources" / "shaoyang-2021-10" / "report.txt"
+    if shared.is_file():
+        assert (raw / "report.txt").read_bytes() == shared.read_bytes()
+
+
+def test_data_dictionary_readme_is_generated_from_the_dictionary():
+    assert (ROOT / "data" / "processed" / "README.md").read_text(encoding="utf-8") == dictionary_markdown()
+
+
+def test_committed_processed_tables_are_fully_described(repo_layout):
+    for path in sorted(repo_layout.processed.glob("*/*.csv")):
+        if path.name == "dictionary.csv":
+            continue
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+        described = [column for column, *_ in DICTIONARY[path.name]]
+        assert header == described, f"{path}: columns differ from the data dictionary"
+
+
+def test_readme_shows_both_commands_and_ci_runs_the_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make report" in readme and "make test" in readme
+    assert "Words of caution" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_design_folders_exist():
+    for folder in ("notebooks", "data/raw", "data/processed", "src/helpers", "outputs", "tests"):
+        assert (ROOT / folder).is_dir(), folder

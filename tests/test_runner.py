@@ -1,0 +1,261 @@
+"""The pipeline end to end through papermill: outputs, reproducibility, incremental reruns, failures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import PERIOD, ROOT, temp_layout
+from helpers import runner
+from helpers.cli import main as cli_main
+from helpers.paths import Layout
+from helpers.runner import Console, run_period
+from helpers.verify import compare, published_files, verify_period
+
+import synthetic
+
+pytestmark = pytest.mark.slow
+
+
+def tree_hashes(*folders: Path) -> dict[str, str]:
+    """sha256 of every file under the folders (ignoring kept failures), by relative path."""
+    found = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.exists() else []:
+            if path.is_file() and "failed" not in path.relative_to(folder).parts:
+                found[f"{folder.name}/{path.relative_to(folder)}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def copy_built(built: Layout, base: Path) -> Layout:
+    """A private copy of the session build (inputs and outputs) that a test may change."""
+    shutil.copytree(built.outputs.parent, base)
+    return Layout.default(base)
+
+
+def fail_if_called(*args, **kwargs):
+    raise AssertionError("a notebook was executed")
+
+
+# ---- A normal run ----------------------------------------------------------------------------------
+
+def test_report_html_exists_and_holds_figures_from_the_report(built):
+    page = (built.outputs / PERIOD / "report.html").read_text(encoding="utf-8")
+    for printed in ("39.0589万人", "16,869户", "95.55%", "11,836.06万元", "141.5万余吨"):
+        assert printed in page, printed
+    for name in ("01_clean", "02_campaign_progress", "03_narrative"):
+        assert (built.outputs / PERIOD / "notebooks" / f"{name}.ipynb").is_file()
+    assert (built.outputs / PERIOD / "audit.html").is_file()
+    assert (built.outputs / "index.html").is_file()
+    assert {p.name for p in (built.processed / PERIOD).iterdir()} >= {
+        "figures.csv", "coverage.csv", "progress.csv", "checks.csv", "changes.csv", "dictionary.csv"}
+
+
+def test_manifest_records_every_output_with_its_checksum(built):
+    manifest = json.loads((built.outputs / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["period"] == PERIOD
+    assert manifest["inputs"][f"data/raw/{PERIOD}/report.txt"].startswith("4ef41827")
+    for name, digest in manifest["outputs"].items():
+        base = built.outputs.parent
+        path = base / name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
+    assert "01_clean.period" in manifest["parameters"]
+    assert manifest["packages"]["papermill"] and manifest["git_commit"]
+    assert set(manifest["stages"]) == set(runner.STAGES)
+
+
+def test_executed_notebooks_carry_no_timings_or_random_ids(built):
+    for path in (built.outputs / PERIOD / "notebooks").glob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        for word in ("start_time", "end_time", "\"duration\"", "\"execution\":", str(ROOT), "/tmp/"):
+            assert word not in text, f"{path.name} contains {word}"
+        nb = json.loads(text)
+        injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+        assert injected and injected[0]["id"].endswith("injected-parameters")
+
+
+def test_two_forced_runs_give_identical_bytes(built, tmp_path):
+    again = temp_layout(tmp_path / "again")
+    assert run_period(PERIOD, again, force=True, console=Console(quiet=True), progress=False) == 0
+    first = tree_hashes(built.outputs / PERIOD, built.processed / PERIOD)
+    second = tree_hashes(again.outputs / PERIOD, again.processed / PERIOD)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_no_op_rerun_does_no_notebook_work(built, monkeypatch):
+    before = tree_hashes(built.outputs / PERIOD, built.processed / PERIOD)
+    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    console = Console(quiet=True)
+    assert run_period(PERIOD, built, console=console, progress=False) == 0
+    assert any("up to date" in line for line in console.lines)
+    assert tree_hashes(built.outputs / PERIOD, built.processed / PERIOD) == before
+
+
+def test_a_stage_reruns_only_when_its_inputs_change_and_says_why(built, tmp_path, monkeypatch):
+    layout = copy_built(built, tmp_path / "copy")
+    campaigns = layout.reference / "campaigns.csv"
+    campaigns.write_text(campaigns.read_text(encoding="utf-8").replace("农村改厕,", "农村厕所革命,"), encoding="utf-8")
+    executed = []
+    real_execute = runner._execute
+
+    def spy(stage, *args, **kwargs):
+        executed.append(stage)
+        return real_execute(stage, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_execute", spy)
+    console = Console(quiet=True)
+    assert run_period(PERIOD, layout, console=console, progress=False) == 0
+    assert executed == ["02_campaign_progress", "03_narrative"]
+    assert any("01_clean: unchanged" in line for line in console.lines)
+    assert any("02_campaign_progress: running (changed: reference tables" in line for line in console.lines)
+    assert "农村厕所革命" in (layout.outputs / PERIOD / "report.html").read_text(encoding="utf-8")
+
+
+def test_force_reruns_every_stage(built, tmp_path, monkeypatch):
+    layout = copy_built(built, tmp_path / "copy")
+    executed = []
+
+    def stop(stage, *args, **kwargs):
+        executed.append(stage)
+        raise runner.RunFailed("stopped by the test")
+
+    monkeypatch.setattr(runner, "_execute", stop)
+    console = Console(quiet=True)
+    assert run_period(PERIOD, layout, force=True, console=console, progress=False) == 1
+    assert executed == ["01_clean"]  # nothing changed, yet the first stage runs
+    assert any("forced" in line for line in console.lines)
+
+
+# ---- Bad input stops before any notebook, and changes nothing ----------------------------------------
+
+def _published_sentinel(layout: Layout) -> dict[str, str]:
+    out = layout.outputs / PERIOD
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.html").write_text("<p>published earlier</p>", encoding="utf-8")
+    return tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD)
+
+
+def test_a_period_without_a_raw_folder_stops_with_a_clear_message(layout, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    console = Console(quiet=True)
+    assert run_period("2022-03", layout, console=console, progress=False) == 2
+    message = "\n".join(console.lines)
+    assert "2022-03" in message and "no raw folder" in message and "data/raw/README.md" in message
+    assert not (layout.outputs / "2022-03").exists()
+
+
+@pytest.mark.parametrize("argument", ["2021-13", "2021-1", "October", "2021/10"])
+def test_a_malformed_period_is_refused_by_the_command_line(argument, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli_main(["run", "--period", argument])
+    assert exit_info.value.code == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_a_changed_raw_file_is_refused_before_any_notebook_starts(layout, monkeypatch):
+    before = _published_sentinel(layout)
+    report = layout.raw / PERIOD / "report.txt"
+    report.write_bytes(report.read_bytes().replace("61107".encode(), "61108".encode()))
+    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    console = Console(quiet=True)
+    assert run_period(PERIOD, layout, console=console, progress=False) == 2
+    message = "\n".join(console.lines)
+    assert "report.txt" in message and "changed since it was recorded" in message and "source.yml" in message
+    assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+
+
+def test_a_missing_raw_file_is_named(layout, monkeypatch):
+    (layout.raw / PERIOD / "non_figures.csv").unlink()
+    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    console = Console(quiet=True)
+    assert run_period(PERIOD, layout, console=console, progress=False) == 2
+    assert "non_figures.csv" in "\n".join(console.lines)
+
+
+# ---- A failing notebook keeps what was published, and is kept for debugging ---------------------------
+
+def test_a_failing_notebook_is_kept_and_the_published_outputs_are_untouched(layout):
+    before = _published_sentinel(layout)
+    raw = layout.raw / PERIOD
+    figures = raw / "figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace(",39.0589,万人,", ",39.0589,万只,"), encoding="utf-8")
+    synthetic.reseal(raw, "figures.csv")
+    console = Console(quiet=True)
+    assert run_period(PERIOD, layout, console=console, progress=False) == 1
+    message = "\n".join(console.lines)
+    assert "01_clean failed at cell" in message
+    assert "figures.csv" in message and "'unit'" in message and "万只" in message
+    kept = layout.outputs / PERIOD / "failed" / "01_clean.ipynb"
+    assert kept.is_file()
+    nb = json.loads(kept.read_text(encoding="utf-8"))
+    assert any("papermill-error-cell-tag" in "".join(c["source"]) or "An Exception was encountered" in "".join(c["source"])
+               for c in nb["cells"])
+    assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+    assert not (layout.outputs / ".staging" / PERIOD).exists()
+
+
+@pytest.mark.parametrize("kill_after", [2.5, 9.0])
+def test_killing_a_run_leaves_the_previous_outputs_intact(built, tmp_path, kill_after):
+    layout = copy_built(built, tmp_path / "copy")
+    before = tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpers", "run", "--period", PERIOD, "--force", "--quiet",
+         "--root", str(layout.outputs.parent)], start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(kill_after)
+    still_running = process.poll() is None
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert still_running, "the run finished before it could be killed; kill it earlier"
+    assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+    # The next run recovers (staging left behind by the kill is discarded) and republishes the same bytes.
+    assert run_period(PERIOD, layout, force=True, console=Console(quiet=True), progress=False) == 0
+    assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+
+
+# ---- Monthly reruns ---------------------------------------------------------------------------------------
+
+def test_a_new_month_runs_in_parallel_and_says_what_changed(tmp_path):
+    base = tmp_path / "root"
+    layout = temp_layout(base)
+    synthetic.make_period(layout.raw, "2021-11")
+    code = cli_main(["run", "--root", str(base), "--period", "2021-10", "--period", "2021-11", "--quiet"])
+    assert code == 0
+    changes = (layout.processed / "2021-11" / "changes.csv").read_text(encoding="utf-8")
+    flagged = {line.split(",")[0]: line.split(",")[-1] for line in changes.splitlines()[1:]}
+    assert flagged["village_cleaning.ponds"] == "impossible: a cumulative figure fell"
+    assert flagged["housing.target"] == "target changed without a note"
+    assert flagged["toilets.completed"] == ""
+    november = (layout.outputs / "2021-11" / "report.html").read_text(encoding="utf-8")
+    assert "62,307户" in november and "1-11月" in november
+    index = (layout.outputs / "index.html").read_text(encoding="utf-8")
+    assert index.index("2021-11/report.html") < index.index("2021-10/report.html")
+    checks = (layout.processed / "2021-11" / "checks.csv").read_text(encoding="utf-8")
+    assert "toilets.completed_rate,rate" in checks and ",mismatch," in checks.split("toilets.completed_rate,rate")[1].split("\n")[0]
+
+
+# ---- Verify ---------------------------------------------------------------------------------------------
+
+def test_verify_passes_against_the_committed_outputs(capsys):
+    assert verify_period(PERIOD, Layout.default(ROOT)) == 0, capsys.readouterr().out
+    assert "verified" in capsys.readouterr().out
+
+
+def test_verify_reports_each_published_number_that_changed(built, tmp_path):
+    copy = copy_built(built, tmp_path / "copy")
+    page = copy.outputs / PERIOD / "report.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("95.55%", "95.56%"), encoding="utf-8")
+    differences, _ = compare(published_files(copy, PERIOD), published_files(built, PERIOD))
+    assert f"differs: outputs/{PERIOD}/report.html" in differences
+    changed = [line for line in differences if "changed:" in line]
+    assert changed and all("⟨95.56%⟩" in line and "⟨95.55%⟩" in line for line in changed)
