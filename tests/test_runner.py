@@ -259,3 +259,29 @@ def test_verify_reports_each_published_number_that_changed(built, tmp_path):
     assert f"differs: outputs/{PERIOD}/report.html" in differences
     changed = [line for line in differences if "changed:" in line]
     assert changed and all("⟨95.56%⟩" in line and "⟨95.55%⟩" in line for line in changed)
+
+
+# ---- The shared kernel -------------------------------------------------------------------------------------
+
+def test_the_shared_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
+    import nbformat
+
+    def notebook(*sources):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+        nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+        return nb
+
+    layout = Layout(raw=tmp_path, processed=tmp_path, outputs=tmp_path, reference=tmp_path, notebooks=tmp_path)
+    nbformat.write(notebook("left_behind = 41", "import pandas as pd\npd.set_option('display.max_rows', 3)"),
+                   tmp_path / "first.ipynb")
+    nbformat.write(notebook("import pandas as pd\n"
+                            "print('left_behind' in globals(), pd.get_option('display.max_rows'))"),
+                   tmp_path / "second.ipynb")
+    kernel = runner.SharedKernel(tmp_path)
+    try:
+        runner._execute("first", layout, tmp_path, {}, Console(quiet=True), False, kernel)
+        executed = runner._execute("second", layout, tmp_path, {}, Console(quiet=True), False, kernel)
+    finally:
+        kernel.shutdown()
+    output = nbformat.read(executed, as_version=4).cells[0].outputs[0]["text"]
+    assert output.strip() == "False 60"
