@@ -193,7 +193,7 @@ def test_a_failing_notebook_is_kept_and_the_published_outputs_are_untouched(layo
     console = Console(quiet=True)
     assert run_period(PERIOD, layout, console=console, progress=False) == 1
     message = "\n".join(console.lines)
-    assert "01_clean failed at cell" in message
+    assert "01_clean failed at the cell" in message
     assert "figures.csv" in message and "'unit'" in message and "万只" in message
     kept = layout.outputs / PERIOD / "failed" / "01_clean.ipynb"
     assert kept.is_file()

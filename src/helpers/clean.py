@@ -132,6 +132,23 @@ def locate_value(quote: str, printed: str, occurrence: int = 1) -> int | None:
     return None
 
 
+def unit_follows(after: str, unit: str, qualifier: str, printed: str) -> bool:
+    """Whether the text after a value starts with its unit, as printed.
+
+    Allows a qualifier between 万/亿 and the rest of the unit (141.5万余吨) or before the unit
+    (300余人). A Chinese numeral may count without a measure word (七大专项行动: seven major
+    special actions), so its unit is not looked for.
+    """
+    if re.fullmatch(f"[{numbers.CHINESE_DIGITS}]+", printed):
+        return True
+    candidates = {unit}
+    if qualifier in ("余", "多"):
+        candidates.add(qualifier + unit)
+        if unit[:1] in ("万", "亿"):
+            candidates.add(unit[0] + qualifier + unit[1:])
+    return any(after.startswith(candidate) for candidate in candidates)
+
+
 def _part_of_longer_number(text: str, start: int, end: int, chinese: bool) -> bool:
     before, after = text[max(0, start - 2):start], text[end:end + 2]
     if chinese:
@@ -164,6 +181,12 @@ def build_figures(transcription: pd.DataFrame, lines: list[int], report_text: st
             problem("value", f"the value {row['value']!r} does not occur in the quote"
                     + (f" {occurrence} times" if occurrence > 1 else ""),
                     "the number exactly as printed in the quoted sentence")
+            continue
+        after = row["quote"][offset + len(row["value"]):]
+        if not unit_follows(after, row["unit"], row["qualifier"], row["value"]):
+            problem("unit", f"the unit {row['unit']!r} does not follow the value in the quote "
+                    f"(the text continues {after[:6]!r})",
+                    "the unit exactly as printed after the number, 万/亿 included (39.0589万人 -> 万人)")
             continue
         try:
             as_of = numbers.resolve_as_of(row["as_of"], source.year, source.period_end)
@@ -236,6 +259,7 @@ def load_non_figures(path: Path, report_text: str) -> pd.DataFrame:
         raise InputErrors(errors)
     frame = pd.DataFrame(rows, columns=header)
     frame["start"] = frame["start"].astype(int)
+    frame["line"] = lines  # so that coverage errors about a listing can name its line
     return frame
 
 
@@ -267,13 +291,14 @@ def check_coverage(coverage: pd.DataFrame, figures: pd.DataFrame, non_figures: p
                          expected="a figures.csv row for it, or a row here with start, text and reason")
               for row in unaccounted.itertuples()]
     token_starts = set(coverage["start"])
+    line_of = dict(zip(non_figures["start"].tolist(), non_figures["line"].tolist())) if "line" in non_figures else {}
     for start in sorted(set(non_figures["start"]) - token_starts):
-        errors.append(InputError(non_figures_path, f"offset {start} is not the start of a number", field="start",
-                                 expected="the offset where a number starts"))
+        errors.append(InputError(non_figures_path, f"offset {start} is not the start of a number",
+                                 row=line_of.get(start), field="start", expected="the offset where a number starts"))
     doubled = set(non_figures["start"]) & set(figures["value_start"])
     for start in sorted(doubled):
         errors.append(InputError(non_figures_path, f"offset {start} is both a figure and listed as not a figure",
-                                 field="start", expected="each number accounted for once"))
+                                 row=line_of.get(start), field="start", expected="each number accounted for once"))
     if errors:
         raise InputErrors(errors)
 

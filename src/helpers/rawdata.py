@@ -167,7 +167,7 @@ def read_csv_strict(path: Path, required: list[str]) -> tuple[list[str], list[di
     if not text.endswith("\n"):
         # A file cut off mid-write usually lacks its final newline; the last row may be partial.
         raise InputError(path, "the file does not end with a newline, so its last row may be truncated",
-                         row=lines[-1], expected="a complete file ending in a newline")
+                         row=lines[-1], field=header[-1], expected="a complete file ending in a newline")
     return header, rows, lines
 
 

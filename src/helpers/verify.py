@@ -72,7 +72,9 @@ def published_numbers(page: str) -> list[str]:
     text = re.sub(r"\s+", " ", text)
     found = []
     for match in NUMBER.finditer(text):
-        context = text[max(0, match.start() - 12):match.start()].strip()
+        # The words before the number, with other numbers masked, so that one changed number
+        # is reported once and not again as the context of its neighbour.
+        context = NUMBER.sub("#", text[max(0, match.start() - 16):match.start()]).strip()[-12:]
         found.append(f"{context} ⟨{match.group()}⟩")
     return found
 

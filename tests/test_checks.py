@@ -1,0 +1,566 @@
+"""Tests for helpers.checks: recomputing what the report states, with tolerances from printed precision.
+
+Small figure tables are built with `figure()`, shaped like data/processed/<period>/figures.csv as
+the progress notebook reads it back (every cell text). Values and precisions come from
+`helpers.numbers.normalise`, so '95.55%' carries ±0.005 and '80%' ±0.5 exactly as in the pipeline.
+The last part runs the checks on the real 2021-10 figures, cleaned in-process.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import checks, clean, numbers, rawdata
+from helpers.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw" / "2021-10"
+REFERENCE = ROOT / "data" / "reference"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def figure(figure_id: str, printed: str, unit_printed: str, qualifier: str = "", kind: str = "stock",
+           as_of: str = "2021-10-31", label: str | None = None, note: str = "") -> dict:
+    """One row of a processed figures table, as text."""
+    value, unit, half = numbers.normalise(printed, unit_printed)
+    campaign, metric = figure_id.split(".")
+    return {"figure_id": figure_id, "section": "一", "campaign": campaign, "metric": metric,
+            "label": label if label is not None else metric, "kind": kind, "value": _plain(value), "unit": unit,
+            "qualifier": qualifier, "qualifier_meaning": numbers.QUALIFIERS[qualifier], "precision": _plain(half),
+            "decimals": str(numbers.decimals_of(printed)), "value_printed": printed, "unit_printed": unit_printed,
+            "as_of": as_of, "as_of_printed": "", "quote": f"{label or metric}{printed}{unit_printed}{qualifier}。",
+            "quote_start": "0", "quote_end": "0", "value_start": "0", "note": note}
+
+
+def table(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(rows)).astype(str)
+
+
+def relation(kind: str, reported: str = "", operands: tuple = (), items: tuple = (), relation_id: str = "r.test",
+             description: str = "test relation") -> dict:
+    return {"relation_id": relation_id, "kind": kind, "reported": reported, "operands": "|".join(operands),
+            "items": "|".join(items), "description": description}
+
+
+def check(rel: dict, *rows: dict, text: str = "") -> pd.Series:
+    result = checks.run_checks(table(*rows), [rel], text)
+    assert list(result.columns) == checks.CHECK_COLUMNS
+    assert len(result) == 1
+    return result.iloc[0]
+
+
+# --------------------------------------------------------------------------------------
+# rate
+# --------------------------------------------------------------------------------------
+
+TOILETS = (figure("toilets.completed", "61107", "户", kind="cumulative"),
+           figure("toilets.target", "63950", "户", kind="target"))
+RATE = relation("rate", "toilets.completed_rate", ("toilets.completed", "toilets.target"))
+
+
+def test_rate_two_decimals_passes_within_half_a_hundredth():
+    row = check(RATE, *TOILETS, figure("toilets.completed_rate", "95.55", "%", kind="rate"))
+    assert row["status"] == "pass"
+    assert row["recomputed"] == pytest.approx(95.554339, abs=1e-6)
+    assert row["difference"] == pytest.approx(-0.004339, abs=1e-6)
+    assert row["tolerance"] == 0.005  # exact counts: no propagated rounding
+    assert row["unit"] == "percent"
+    assert row["formula"] == "toilets.completed ÷ toilets.target × 100"
+    assert row["working"] == "61,107 ÷ 63,950 × 100 = 95.5543"
+    assert row["figure_ids"] == "toilets.completed_rate|toilets.completed|toilets.target"
+
+
+def test_rate_two_decimals_fails_one_hundredth_off():
+    row = check(RATE, *TOILETS, figure("toilets.completed_rate", "95.56", "%", kind="rate"))
+    assert row["status"] == "mismatch"
+    assert row["difference"] == pytest.approx(0.005661, abs=1e-6)
+    assert row["tolerance"] == 0.005
+
+
+SHARE = relation("rate", "planning.prepared_share", ("planning.prepared", "planning.target"))
+PLANNING = (figure("planning.prepared", "597", "个"), figure("planning.target", "760", "个", kind="target"))
+
+
+def test_rate_whole_percent_passes_within_half_a_percent():
+    row = check(SHARE, *PLANNING, figure("planning.prepared_share", "79", "%", kind="rate"))
+    assert row["status"] == "pass"
+    assert row["tolerance"] == 0.5
+    assert row["difference"] == pytest.approx(0.447368, abs=1e-6)
+
+
+def test_rate_whole_percent_fails_beyond_half_a_percent():
+    row = check(SHARE, *PLANNING, figure("planning.prepared_share", "80", "%", kind="rate"))
+    assert row["status"] == "mismatch"
+    assert row["difference"] == pytest.approx(1.447368, abs=1e-6)
+
+
+def test_rate_tolerance_adds_rounding_of_the_operands():
+    # 1.5万 (±500) of 5万 (±5000) is 30%; rounding alone could make it 100 × (500/50000 + 15000·5000/50000²) = 4
+    # points more, so the tolerance is 0.5 (whole percent) + 4.
+    parts = (figure("x.done", "1.5", "万人"), figure("x.all", "5", "万人"))
+    rel = relation("rate", "x.share", ("x.done", "x.all"))
+    passing = check(rel, *parts, figure("x.share", "34", "%"))
+    assert passing["status"] == "pass"
+    assert passing["recomputed"] == 30
+    assert passing["tolerance"] == pytest.approx(4.5)
+    failing = check(rel, *parts, figure("x.share", "35", "%"))
+    assert failing["status"] == "mismatch"
+    assert failing["difference"] == 5
+
+
+# --------------------------------------------------------------------------------------
+# sum and difference
+# --------------------------------------------------------------------------------------
+
+CATEGORIES = (figure("m.unstable", "7850", "户"), figure("m.marginal", "4989", "户"), figure("m.sudden", "4030", "户"))
+SUM = relation("sum", "m.total", ("m.unstable", "m.marginal", "m.sudden"))
+
+
+def test_sum_passes_when_parts_add_up():
+    row = check(SUM, figure("m.total", "16869", "户"), *CATEGORIES)
+    assert (row["status"], row["recomputed"], row["difference"], row["tolerance"]) == ("pass", 16869, 0, 0)
+    assert row["working"] == "7,850 + 4,989 + 4,030 = 16,869"
+    assert row["formula"] == "m.unstable + m.marginal + m.sudden"
+
+
+def test_sum_fails_one_household_off():
+    row = check(SUM, figure("m.total", "16870", "户"), *CATEGORIES)
+    assert (row["status"], row["difference"]) == ("mismatch", 1)
+
+
+def test_sum_tolerance_is_the_rounding_of_every_printed_figure():
+    parts = (figure("w.a", "8000", "吨"), figure("w.b", "0.95", "万吨"))  # 8000 exact + 9500 ± 50
+    rel = relation("sum", "w.total", ("w.a", "w.b"))
+    passing = check(rel, figure("w.total", "1.7", "万吨"), *parts)  # 17000 ± 500
+    assert (passing["status"], passing["difference"], passing["tolerance"]) == ("pass", -500, 550)
+    failing = check(rel, figure("w.total", "1.6", "万吨"), *parts)
+    assert (failing["status"], failing["difference"]) == ("mismatch", -1500)
+
+
+DIFFERENCE = relation("difference", "m.remaining", ("m.total", "m.resolved"))
+
+
+def test_difference_passes():
+    row = check(DIFFERENCE, figure("m.remaining", "3294", "户"), figure("m.total", "7850", "户"),
+                figure("m.resolved", "4556", "户"))
+    assert (row["status"], row["recomputed"], row["difference"]) == ("pass", 3294, 0)
+    assert row["working"] == "7,850 − 4,556 = 3,294"
+
+
+def test_difference_fails():
+    row = check(DIFFERENCE, figure("m.remaining", "3295", "户"), figure("m.total", "7850", "户"),
+                figure("m.resolved", "4556", "户"))
+    assert (row["status"], row["difference"]) == ("mismatch", 1)
+
+
+# --------------------------------------------------------------------------------------
+# count_listed
+# --------------------------------------------------------------------------------------
+
+COUNTIES_TEXT = "其中,武冈市、邵阳县、洞口县3个县已全部完成任务。"
+COUNTIES = ("武冈市", "邵阳县", "洞口县")
+
+
+def test_count_listed_passes_when_the_count_matches_the_list():
+    row = check(relation("count_listed", "h.counties", items=COUNTIES), figure("h.counties", "3", "个"),
+                text=COUNTIES_TEXT)
+    assert (row["status"], row["recomputed"], row["difference"]) == ("pass", 3, 0)
+    assert row["working"] == "3 items: 武冈市、邵阳县、洞口县"
+    assert row["note"] == ""
+
+
+def test_count_listed_fails_when_the_count_differs():
+    row = check(relation("count_listed", "h.counties", items=COUNTIES), figure("h.counties", "4", "个"),
+                text=COUNTIES_TEXT)
+    assert (row["status"], row["difference"]) == ("mismatch", 1)
+
+
+def test_count_listed_fails_when_an_item_is_not_in_the_text():
+    # Four items and a count of four agree, but the text never names 新宁县.
+    row = check(relation("count_listed", "h.counties", items=COUNTIES + ("新宁县",)), figure("h.counties", "4", "个"),
+                text=COUNTIES_TEXT)
+    assert row["difference"] == 0
+    assert row["status"] == "mismatch"
+    assert row["note"] == "listed in relations.csv but not found in the text: 新宁县"
+
+
+# --------------------------------------------------------------------------------------
+# excess, restatement, part_of
+# --------------------------------------------------------------------------------------
+
+EXCESS = relation("excess", "t.excess", ("t.rate",))
+
+
+def test_excess_passes():
+    row = check(EXCESS, figure("t.excess", "20.74", "%"), figure("t.rate", "120.74", "%"))
+    assert (row["status"], row["recomputed"], row["difference"]) == ("pass", pytest.approx(20.74), pytest.approx(0))
+    assert row["tolerance"] == pytest.approx(0.01)
+
+
+def test_excess_fails():
+    row = check(EXCESS, figure("t.excess", "20.84", "%"), figure("t.rate", "120.74", "%"))
+    assert row["status"] == "mismatch"
+    assert row["difference"] == pytest.approx(0.1)
+
+
+def test_excess_tolerance_follows_the_coarser_printed_rate():
+    # A whole-percent rate (121%, ±0.5) allows 20.74 (±0.005).
+    row = check(EXCESS, figure("t.excess", "20.74", "%"), figure("t.rate", "121", "%"))
+    assert row["status"] == "pass"
+    assert row["tolerance"] == pytest.approx(0.505)
+
+
+RESTATED = relation("restatement", "h.target_restated", ("h.target",))
+
+
+def test_restatement_passes():
+    row = check(RESTATED, figure("h.target_restated", "3441", "户", kind="target"),
+                figure("h.target", "3441", "户", kind="target"))
+    assert (row["status"], row["working"]) == ("pass", "3,441 = 3,441")
+
+
+def test_restatement_of_a_chinese_numeral_as_itself():
+    row = check(RESTATED, figure("h.target_restated", "七", "项"), figure("h.target", "七", "项"))
+    assert (row["status"], row["reported"], row["recomputed"]) == ("pass", 7, 7)
+
+
+def test_restatement_fails():
+    row = check(RESTATED, figure("h.target_restated", "3414", "户", kind="target"),
+                figure("h.target", "3441", "户", kind="target"))
+    assert (row["status"], row["difference"]) == ("mismatch", -27)
+
+
+PART = relation("part_of", "w.poverty_labour", ("w.employed",))
+
+
+def test_part_of_passes_when_the_part_is_smaller():
+    row = check(PART, figure("w.poverty_labour", "10943", "人"), figure("w.employed", "40284", "人"))
+    assert (row["status"], row["difference"], row["working"]) == ("pass", -29341, "10,943 ≤ 40,284")
+
+
+def test_part_of_passes_when_the_part_is_the_whole():
+    row = check(PART, figure("w.poverty_labour", "40284", "人"), figure("w.employed", "40284", "人"))
+    assert row["status"] == "pass"
+
+
+def test_part_of_fails_when_the_part_exceeds_the_whole():
+    row = check(PART, figure("w.poverty_labour", "40285", "人"), figure("w.employed", "40284", "人"))
+    assert (row["status"], row["difference"]) == ("mismatch", 1)
+
+
+# --------------------------------------------------------------------------------------
+# implied_ratio, implied_product, implied_sum, not_checkable
+# --------------------------------------------------------------------------------------
+
+def test_implied_ratio_derives_the_unprinted_target_with_bounds():
+    row = check(relation("implied_ratio", "", ("e.employed", "e.rate")),
+                figure("e.employed", "39.0589", "万人"), figure("e.rate", "104.03", "%"))
+    assert row["status"] == "derived"
+    assert row["recomputed"] == pytest.approx(390589 / 1.0403, abs=1e-6)
+    # The extremes: the smallest count over the largest rate, and the other way round.
+    assert row["lower"] == pytest.approx(390588.5 / 1.04035, abs=1e-6)
+    assert row["upper"] == pytest.approx(390589.5 / 1.04025, abs=1e-6)
+    assert row["tolerance"] == pytest.approx((row["upper"] - row["lower"]) / 2, abs=1e-6)
+    assert row["reported"] is None or pd.isna(row["reported"])
+    assert row["unit"] == "persons"
+    assert row["note"] == "the report implies this quantity but does not print it"
+
+
+def test_implied_ratio_notes_qualified_operands():
+    row = check(relation("implied_ratio", "", ("e.employed", "e.rate")),
+                figure("e.employed", "39", "万人", qualifier="余"), figure("e.rate", "104", "%"))
+    assert row["status"] == "derived"
+    assert row["note"].endswith("; qualified figures: e.employed")
+
+
+def test_implied_product_derives_the_unprinted_count():
+    row = check(relation("implied_product", "", ("h.target", "h.rate")),
+                figure("h.target", "3441", "户", kind="target"), figure("h.rate", "100", "%"))
+    assert (row["status"], row["recomputed"]) == ("derived", 3441)
+    assert (row["lower"], row["upper"]) == (pytest.approx(3423.795), pytest.approx(3458.205))
+
+
+def test_implied_sum_of_exact_counts_has_no_spread():
+    row = check(relation("implied_sum", "", ("m.a", "m.b", "m.c")),
+                figure("m.a", "4556", "户"), figure("m.b", "4411", "户"), figure("m.c", "1819", "户"))
+    assert (row["status"], row["recomputed"], row["lower"], row["upper"]) == ("derived", 10786, 10786, 10786)
+    assert row["note"] == "the report implies this total but does not print it"
+
+
+def test_implied_sum_spread_follows_printed_precision():
+    row = check(relation("implied_sum", "", ("m.a", "m.b")), figure("m.a", "1.2", "万人"), figure("m.b", "300", "人"))
+    assert (row["recomputed"], row["lower"], row["upper"]) == (12300, 11800, 12800)
+
+
+def test_not_checkable_is_reported_as_such():
+    row = check(relation("not_checkable", "r.rounds"), figure("r.rounds", "一", "轮", qualifier="以上"))
+    assert (row["status"], row["working"], row["reported"]) == ("not-checkable", "一轮", 1)
+
+
+# --------------------------------------------------------------------------------------
+# Missing and qualified figures
+# --------------------------------------------------------------------------------------
+
+def test_missing_figure_makes_the_check_not_checkable_and_names_it():
+    row = check(RATE, TOILETS[0], figure("toilets.completed_rate", "95.55", "%"))
+    assert row["status"] == "not-checkable"
+    assert row["note"] == "absent from this period's figures: toilets.target"
+    assert row["figure_ids"] == "toilets.completed_rate|toilets.completed|toilets.target"
+    assert row["recomputed"] is None
+
+
+def test_several_missing_figures_are_all_named():
+    row = check(SUM, figure("m.total", "16869", "户"), CATEGORIES[0])
+    assert row["note"] == "absent from this period's figures: m.marginal, m.sudden"
+
+
+def test_qualified_figure_mismatch_is_not_checkable():
+    # 56.4万平方米以上 is a floor, so a restatement of 56.9万 does not contradict it.
+    rel = relation("restatement", "h.area_restated", ("h.area",))
+    row = check(rel, figure("h.area_restated", "56.9", "万平方米"), figure("h.area", "56.4", "万平方米", qualifier="以上"))
+    assert row["status"] == "not-checkable"
+    assert row["difference"] == 5000
+    assert row["note"] == "qualified figures: h.area"
+
+
+def test_qualified_figure_that_agrees_still_passes():
+    rel = relation("restatement", "h.area_restated", ("h.area",))
+    row = check(rel, figure("h.area_restated", "56.4", "万平方米"), figure("h.area", "56.4", "万平方米", qualifier="以上"))
+    assert (row["status"], row["note"]) == ("pass", "")
+
+
+def test_qualified_count_listed_mismatch_keeps_both_notes():
+    row = check(relation("count_listed", "h.counties", items=COUNTIES + ("新宁县",)),
+                figure("h.counties", "4", "个", qualifier="多"), text=COUNTIES_TEXT)
+    assert row["status"] == "not-checkable"
+    assert row["note"] == "listed in relations.csv but not found in the text: 新宁县; qualified figures: h.counties"
+
+
+def test_every_kind_is_evaluated():
+    """Guard: the tests above cover every kind the module knows."""
+    assert set(checks.KINDS) == {"rate", "sum", "difference", "count_listed", "excess", "restatement", "part_of",
+                                 "implied_ratio", "implied_product", "implied_sum", "not_checkable"}
+
+
+def test_load_relations_rejects_an_unknown_kind():
+    with pytest.raises(InputError) as caught:
+        checks.load_relations(FIXTURES / "unknown_kind")
+    error = caught.value
+    assert Path(error.file) == FIXTURES / "unknown_kind" / "relations.csv"
+    assert (error.row, error.field) == (3, "kind")
+    assert error.problem == "unknown relation kind 'surplus'"
+
+
+# --------------------------------------------------------------------------------------
+# The real 2021-10 data
+# --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real():
+    figures, _ = clean.clean_period(RAW, rawdata.load_source(RAW))
+    text = rawdata.read_utf8(RAW / "report.txt")
+    relations = checks.load_relations(REFERENCE)
+    result = checks.run_checks(figures, relations, text)
+    return figures, result.set_index("check_id", drop=False), relations
+
+
+def test_real_every_relation_gives_one_row(real):
+    _, result, relations = real
+    assert list(result["check_id"]) == [r["relation_id"] for r in relations]
+    assert len(result) == 29
+    assert set(result["status"]) <= set(checks.STATUSES)
+    assert result["status"].value_counts().to_dict() == {"pass": 20, "derived": 5, "mismatch": 2, "not-checkable": 2}
+
+
+def test_real_exactly_two_mismatches_in_village_planning(real):
+    _, result, _ = real
+    bad = result[result["status"] == "mismatch"]
+    assert list(bad["check_id"]) == ["village_planning.prepared_share", "village_planning.surveyed_share"]
+    prepared = result.loc["village_planning.prepared_share"]
+    assert (prepared["reported"], prepared["tolerance"]) == (80, 0.5)
+    assert prepared["recomputed"] == pytest.approx(597 / 760 * 100, abs=1e-6)  # 78.55
+    assert round(prepared["recomputed"], 2) == 78.55
+    surveyed = result.loc["village_planning.surveyed_share"]
+    assert (surveyed["reported"], surveyed["tolerance"]) == (76, 0.5)
+    assert round(surveyed["recomputed"], 2) == 73.95
+
+
+def test_real_mismatch_table_quotes_the_sentence(real):
+    figures, result, _ = real
+    table_ = checks.mismatches(result.reset_index(drop=True), figures)
+    assert list(table_["check_id"]) == ["village_planning.prepared_share", "village_planning.surveyed_share"]
+    assert all("占比80%" in q and "占比76%" in q for q in table_["quotes"])
+    assert table_.iloc[0]["working"] == "597 ÷ 760 × 100 = 78.5526"
+
+
+def test_real_derived_employment_target(real):
+    _, result, _ = real
+    row = result.loc["employment.implied_target"]
+    assert row["status"] == "derived"
+    assert row["recomputed"] == pytest.approx(375458.04, abs=0.01)
+    assert row["lower"] == pytest.approx(375439.52, abs=0.01)
+    assert row["upper"] == pytest.approx(375476.57, abs=0.01)
+    assert row["lower"] < row["recomputed"] < row["upper"]
+
+
+def test_real_toilets_completed_rate_passes(real):
+    _, result, _ = real
+    row = result.loc["toilets.completed_rate"]
+    assert (row["status"], row["reported"], row["tolerance"]) == ("pass", 95.55, 0.005)
+    assert row["difference"] == pytest.approx(-0.004339, abs=1e-6)
+
+
+def test_real_monitoring_sums_and_remainders_pass(real):
+    _, result, _ = real
+    monitoring = result[result["check_id"].str.startswith("monitoring.") & result["kind"].isin(["sum", "difference"])]
+    assert len(monitoring) == 12
+    assert (monitoring["status"] == "pass").all()
+    assert (monitoring["difference"] == 0).all()
+    assert result.loc["monitoring.remaining_households", "working"] == "16,869 − 4,556 − 4,411 − 1,819 = 6,083"
+    assert result.loc["monitoring.resolved_persons", "recomputed"] == 29953
+
+
+def test_real_check_statuses_of_other_kinds(real):
+    _, result, _ = real
+    statuses = result["status"].to_dict()
+    assert statuses["rural_construction.special_actions_listed"] == "pass"
+    assert statuses["rural_construction.special_actions_restated"] == "pass"
+    assert statuses["workshops.poverty_labour_within_total"] == "pass"
+    assert statuses["toilets.investment_excess"] == "pass"
+    assert statuses["housing.implied_completed"] == "derived"
+    assert statuses["rectification.leadership_rounds"] == "not-checkable"
+
+
+# --------------------------------------------------------------------------------------
+# progress_table
+# --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_progress(real):
+    figures, _, _ = real
+    return checks.progress_table(figures, checks.load_targets(REFERENCE)).set_index("target_id", drop=False)
+
+
+def test_progress_real_rows(real_progress):
+    assert list(real_progress["target_id"]) == [
+        "employment", "toilets", "toilets_investment", "housing", "village_planning_prepared",
+        "village_planning_surveyed", "hollow_houses_households", "hollow_houses_area"]
+    assert list(real_progress.columns) == checks.PROGRESS_COLUMNS
+
+
+def test_progress_implied_target_for_employment(real_progress):
+    row = real_progress.loc["employment"]
+    assert (row["target"], row["target_source"]) == (375458.04, "implied")
+    assert (row["achieved"], row["achieved_source"]) == (390589, "reported")
+    assert row["computed_rate"] == 104.03
+    assert pd.isna(row["rate_difference"])  # circular: the target came from the rate
+    assert (row["position"], row["gap"], row["as_of"]) == ("ahead", -15130.96, "2021-10-31")
+
+
+def test_progress_implied_achieved_for_housing(real_progress):
+    row = real_progress.loc["housing"]
+    assert (row["target"], row["target_source"]) == (3441, "reported")
+    assert (row["achieved"], row["achieved_source"]) == (3441, "implied")
+    assert (row["position"], row["gap"]) == ("met", 0)
+    assert row["figure_ids"] == "housing.target|housing.completed_rate"
+
+
+def test_progress_behind_with_a_rate_difference(real_progress):
+    row = real_progress.loc["toilets"]
+    assert (row["position"], row["gap"], row["computed_rate"]) == ("behind", 2843, 95.5543)
+    assert row["rate_difference"] == -0.0043
+    planning = real_progress.loc["village_planning_prepared"]
+    assert (planning["position"], planning["rate_difference"]) == ("behind", 1.4474)
+
+
+def test_progress_qualified_target_is_carried(real_progress):
+    row = real_progress.loc["hollow_houses_area"]
+    assert (row["target"], row["target_qualifier"], row["achieved"]) == (564000, "以上", 1079930)
+    assert row["position"] == "ahead"
+    assert pd.isna(row["reported_rate"])
+
+
+TARGET_SPEC = {"target_id": "t", "campaign": "toilets", "label_zh": "改厕", "target": "toilets.target",
+               "achieved": "toilets.completed", "reported_rate": "", "note": ""}
+
+
+@pytest.mark.parametrize("done, position, gap", [("63950", "met", 0), ("63000", "behind", 950),
+                                                 ("64000", "ahead", -50)])
+def test_progress_position(done, position, gap):
+    frame = table(figure("toilets.target", "63950", "户", kind="target"),
+                  figure("toilets.completed", done, "户", kind="cumulative", as_of="2021-10-25"))
+    row = checks.progress_table(frame, [TARGET_SPEC]).iloc[0]
+    assert (row["position"], row["gap"], row["as_of"]) == (position, gap, "2021-10-25")
+    assert row["computed_rate"] == round(int(done) / 63950 * 100, 4)
+
+
+def test_progress_skips_a_target_whose_figures_are_absent():
+    frame = table(figure("toilets.target", "63950", "户", kind="target"))
+    assert checks.progress_table(frame, [TARGET_SPEC]).empty
+
+
+# --------------------------------------------------------------------------------------
+# compare_periods
+# --------------------------------------------------------------------------------------
+
+def changes_between(current: list[dict], previous: list[dict]) -> pd.DataFrame:
+    result = checks.compare_periods(table(*current), table(*previous), "2021-09")
+    assert list(result.columns) == checks.CHANGE_COLUMNS
+    return result.set_index("figure_id", drop=False)
+
+
+def test_compare_cumulative_figure_falling_is_impossible():
+    result = changes_between([figure("toilets.completed", "61107", "户", kind="cumulative")],
+                             [figure("toilets.completed", "61200", "户", kind="cumulative")])
+    row = result.loc["toilets.completed"]
+    assert row["flag"] == "impossible: a cumulative figure fell"
+    assert (row["previous_value"], row["current_value"], row["change"]) == (61200, 61107, -93)
+    assert row["previous_period"] == "2021-09"
+
+
+def test_compare_cumulative_figure_rising_and_stock_falling_are_fine():
+    result = changes_between([figure("toilets.completed", "61107", "户", kind="cumulative"),
+                              figure("m.remaining", "6083", "户", kind="stock")],
+                             [figure("toilets.completed", "60000", "户", kind="cumulative"),
+                              figure("m.remaining", "7000", "户", kind="stock")])
+    assert list(result["flag"]) == ["", ""]
+
+
+def test_compare_target_changed_without_a_note_is_flagged():
+    result = changes_between([figure("toilets.target", "63950", "户", kind="target")],
+                             [figure("toilets.target", "63000", "户", kind="target")])
+    assert result.loc["toilets.target", "flag"] == "target changed without a note"
+
+
+def test_compare_target_changed_with_a_note_is_accepted():
+    result = changes_between([figure("toilets.target", "63950", "户", kind="target", note="省里10月调整了任务")],
+                             [figure("toilets.target", "63000", "户", kind="target")])
+    assert result.loc["toilets.target", "flag"] == ""
+
+
+def test_compare_new_and_dropped_figures_are_flagged():
+    result = changes_between([figure("toilets.completed", "61107", "户", kind="cumulative"),
+                              figure("housing.target", "3441", "户", kind="target")],
+                             [figure("toilets.completed", "60000", "户", kind="cumulative"),
+                              figure("industry.brand_products", "90", "个")])
+    assert list(result["figure_id"]) == ["toilets.completed", "housing.target", "industry.brand_products"]
+    assert result.loc["housing.target", "flag"] == "new this period"
+    assert pd.isna(result.loc["housing.target", "previous_value"])
+    assert result.loc["industry.brand_products", "flag"] == "dropped this period"
+    assert pd.isna(result.loc["industry.brand_products", "current_value"])
+    assert result.loc["toilets.completed", "flag"] == ""
+
+
+def test_compare_without_a_previous_period_is_empty():
+    result = checks.compare_periods(table(figure("toilets.completed", "61107", "户")), None, None)
+    assert result.empty
+    assert list(result.columns) == checks.CHANGE_COLUMNS

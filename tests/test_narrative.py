@@ -1,0 +1,269 @@
+"""Tests for helpers.narrative: Chinese prose and HTML built from the processed tables.
+
+Figures are formatted as the source printed them, every piece of text from the data is
+escaped, absent campaigns are left out with a note, and the headline's numbers come from the
+data. Reports are built in-process (clean + checks, no notebooks), either from the real
+2021-10 data or from small tables.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import checks, clean, narrative, rawdata, stages
+from helpers.outputs import read_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw" / "2021-10"
+REFERENCE = ROOT / "data" / "reference"
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+# --------------------------------------------------------------------------------------
+# Numbers and dates
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("printed, unit, qualifier, expected", [
+    ("39.0589", "万人", "", "39.0589万人"),
+    ("16869", "户", "", "16,869户"),
+    ("141.5", "万吨", "余", "141.5万余吨"),
+    ("56.4", "万平方米", "以上", "56.4万平方米以上"),
+    ("95.55", "%", "", "95.55%"),
+    ("11836.06", "万元", "", "11,836.06万元"),
+    ("1.73", "亿元", "余", "1.73亿余元"),
+    ("一", "轮", "以上", "一轮以上"),
+    ("七", "项", "", "七项"),
+    ("5000", "户", "约", "约5,000户"),
+    ("4900", "人", "近", "近4,900人"),
+    ("30", "户", "多", "30户多"),
+])
+def test_format_figure(printed, unit, qualifier, expected):
+    row = pd.Series({"value_printed": printed, "unit_printed": unit, "qualifier": qualifier})
+    assert narrative.format_figure(row) == expected
+
+
+def test_format_figure_accepts_a_plain_mapping():
+    assert narrative.format_figure({"value_printed": "61107", "unit_printed": "户", "qualifier": ""}) == "61,107户"
+
+
+@pytest.mark.parametrize("iso, expected", [
+    ("2021-10-31", "2021年10月31日"),
+    ("2021-09-06", "2021年9月6日"),
+    ("2021-12-09T11:30:00+08:00", "2021年12月9日"),
+])
+def test_date_zh(iso, expected):
+    assert narrative.date_zh(iso) == expected
+
+
+def test_date_zh_rejects_garbage():
+    with pytest.raises(ValueError):
+        narrative.date_zh("10月底")
+
+
+@pytest.mark.parametrize("value, decimals, expected", [(95.5543, 2, "95.55%"), (104.03, 1, "104.0%"),
+                                                       (None, 2, "—"), (float("nan"), 2, "—")])
+def test_format_percent(value, decimals, expected):
+    assert narrative.format_percent(value, decimals) == expected
+
+
+# --------------------------------------------------------------------------------------
+# The real data, in-process
+# --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_inputs():
+    source = rawdata.load_source(RAW)
+    figures, coverage = clean.clean_period(RAW, source)
+    return {"source": source, "figures": figures, "coverage": coverage,
+            "text": rawdata.read_utf8(RAW / "report.txt"), "relations": checks.load_relations(REFERENCE),
+            "targets": checks.load_targets(REFERENCE), "campaigns": read_csv(REFERENCE / "campaigns.csv")}
+
+
+def build_report(inputs: dict, figures: pd.DataFrame | None = None,
+                 campaigns: pd.DataFrame | None = None) -> narrative.Report:
+    figures = inputs["figures"] if figures is None else figures
+    return narrative.Report(
+        period="2021-10", source=inputs["source"].raw, figures=figures,
+        progress=checks.progress_table(figures, inputs["targets"]),
+        checks=checks.run_checks(figures, inputs["relations"], inputs["text"]),
+        changes=checks.compare_periods(figures, None, None),
+        campaigns=inputs["campaigns"] if campaigns is None else campaigns)
+
+
+def whole_page(report: narrative.Report) -> str:
+    parts = [narrative.title_block(report), narrative.table_of_contents(report), narrative.headline(report),
+             narrative.progress_overview(report), narrative.campaign_sections(report),
+             narrative.audit_section(report), narrative.changes_note(report), narrative.about(report)]
+    return "".join(parts)
+
+
+def headline_items(report: narrative.Report) -> list[str]:
+    return re.findall(r"<li>(.*?)</li>", narrative.headline(report))
+
+
+def test_headline_on_the_real_data(real_inputs):
+    assert headline_items(build_report(real_inputs)) == [
+        "本报告逐项整理了原文中的63个数据,涉及12项工作,每个数据均可追溯到原文句子。",
+        "有目标可比的8项指标中,4项超过目标、1项已完成目标、3项尚未完成。",
+        "对原文所列的比率、合计与余数共复算22项,其中2项与原文不一致(详见“数据核查”)。",
+    ]
+
+
+def corrected_share(figures: pd.DataFrame, figure_id: str, printed: str) -> pd.DataFrame:
+    """The figures with one share re-printed to two decimals (as if the report had been exact)."""
+    figures = figures.copy()
+    mask = figures["figure_id"] == figure_id
+    figures.loc[mask, ["value", "precision", "value_printed", "decimals"]] = [float(printed), 0.005, printed, 2]
+    return figures
+
+
+def test_headline_follows_the_data(real_inputs):
+    one_fixed = corrected_share(real_inputs["figures"], "village_planning.prepared_share", "78.55")
+    assert headline_items(build_report(real_inputs, one_fixed))[2] == (
+        "对原文所列的比率、合计与余数共复算22项,其中1项与原文不一致(详见“数据核查”)。")
+    both_fixed = corrected_share(one_fixed, "village_planning.surveyed_share", "73.95")
+    assert headline_items(build_report(real_inputs, both_fixed))[2] == "对原文所列的比率、合计与余数共复算22项,全部与原文一致。"
+
+    no_housing = real_inputs["figures"][real_inputs["figures"]["campaign"] != "housing"]
+    items = headline_items(build_report(real_inputs, no_housing))
+    assert items[0] == "本报告逐项整理了原文中的60个数据,涉及11项工作,每个数据均可追溯到原文句子。"
+    assert items[1] == "有目标可比的7项指标中,4项超过目标、3项尚未完成。"
+    # housing's restatement check is no longer computable: 21 checks, still two mismatches.
+    assert items[2] == "对原文所列的比率、合计与余数共复算21项,其中2项与原文不一致(详见“数据核查”)。"
+
+
+def test_campaign_section_uses_the_printed_forms(real_inputs):
+    report = build_report(real_inputs)
+    employment = narrative.campaign_section(report, "employment")
+    assert "脱贫劳动力已就业39.0589万人(截至2021年10月31日)" in employment
+    assert "完成率为104.03%(超过目标),原文为104.03%" in employment
+    cleaning = narrative.campaign_section(report, "village_cleaning")
+    assert "141.5万余吨" in cleaning and "68.3万吨" in cleaning and "19,475口" in cleaning
+    hollow = narrative.campaign_section(report, "hollow_houses")
+    assert "56.4万平方米以上" in hollow
+
+
+def test_audit_section_shows_both_mismatches_with_their_sentence(real_inputs):
+    audit = narrative.audit_section(build_report(real_inputs))
+    assert audit.count('class="check check-mismatch"') == 2
+    assert audit.count('class="check check-derived"') == 5
+    assert "原文:80;复算:78.5526;差:1.4474(允许误差±0.5)" in audit
+    assert "原文:76;复算:73.9474;差:2.0526(允许误差±0.5)" in audit
+    assert "占比80%" in audit
+    assert "共核查29项:一致20项、不一致2项、推算5项、无法核对2项。" in audit
+
+
+def test_in_process_report_equals_the_one_read_back_from_csv(real_inputs, tmp_path):
+    """The notebooks read the tables back as text; the HTML must not depend on which."""
+    report = build_report(real_inputs)
+    processed = tmp_path / "processed"
+    stages.save_clean(processed, report.figures, real_inputs["coverage"])
+    stages.save_progress(processed, report.progress, report.checks, report.changes)
+    loaded = narrative.load_report("2021-10", processed, RAW, REFERENCE, tmp_path / "no-charts")
+    assert loaded.charts == {}
+    assert whole_page(loaded) == whole_page(report)
+
+
+def test_no_nan_or_none_anywhere_on_the_real_page(real_inputs):
+    html = whole_page(build_report(real_inputs))
+    assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------------------
+# Absent campaigns
+# --------------------------------------------------------------------------------------
+
+def test_absent_campaign_is_left_out_with_a_note(real_inputs):
+    figures = real_inputs["figures"][real_inputs["figures"]["campaign"] != "housing"]
+    report = build_report(real_inputs, figures)
+    html = whole_page(report)
+    assert 'id="campaign-housing"' not in html
+    assert 'id="campaign-toilets"' in html
+    absent = re.search(r'<section id="absent">(.*?)</section>', html).group(1)
+    assert "本期未报告" in absent
+    assert "农村危房改造:本期报告未给出数据,故略去相应章节。" in absent
+    assert ("absent", "本期未报告的工作") in narrative.sections(report)
+    assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)
+
+
+def test_no_absent_note_when_every_campaign_reports(real_inputs):
+    report = build_report(real_inputs)
+    assert narrative.absent_campaigns(report) == []
+    assert 'id="absent"' not in whole_page(report)
+
+
+# --------------------------------------------------------------------------------------
+# Small reports built from small tables: escaping and missing values
+# --------------------------------------------------------------------------------------
+
+def small_figures(label: str = "已完成农村改厕", quote: str = "截至10月25日,已完成农村改厕任务61107户。") -> pd.DataFrame:
+    base = {"section": "一", "qualifier": "", "qualifier_meaning": "exact", "as_of_printed": "",
+            "quote_start": 0, "quote_end": 0, "value_start": 0, "note": ""}
+    rows = [
+        dict(base, figure_id="toilets.target", campaign="toilets", metric="target", label="省定农村改厕任务目标",
+             kind="target", value=63950.0, unit="households", precision=0.0, decimals=0, value_printed="63950",
+             unit_printed="户", as_of="2021-10-31", quote="今年省定农村改厕任务目标63950户。"),
+        dict(base, figure_id="toilets.completed", campaign="toilets", metric="completed", label=label,
+             kind="cumulative", value=61107.0, unit="households", precision=0.0, decimals=0, value_printed="61107",
+             unit_printed="户", as_of="2021-10-25", quote=quote),
+        dict(base, figure_id="toilets.completed_rate", campaign="toilets", metric="completed_rate",
+             label="开工完成率", kind="rate", value=97.0, unit="percent", precision=0.5, decimals=0,
+             value_printed="97", unit_printed="%", as_of="2021-10-25", quote=quote),
+    ]
+    return pd.DataFrame(rows)
+
+
+SMALL_CAMPAIGNS = pd.DataFrame({"campaign": ["toilets", "housing"], "name_zh": ["农村改厕", "农村危房改造"],
+                                "name_en": ["Toilets", "Housing"], "order": ["1", "2"]})
+SMALL_RELATIONS = [{"relation_id": "toilets.completed_rate", "kind": "rate", "reported": "toilets.completed_rate",
+                    "operands": "toilets.completed|toilets.target", "items": "",
+                    "description": "开工完成率 = 已完成 ÷ 任务目标"}]
+SMALL_TARGETS = [{"target_id": "toilets", "campaign": "toilets", "label_zh": "农村改厕户数",
+                  "target": "toilets.target", "achieved": "toilets.completed",
+                  "reported_rate": "toilets.completed_rate", "note": ""}]
+
+
+def small_report(figures: pd.DataFrame, relations: list[dict] = SMALL_RELATIONS) -> narrative.Report:
+    source = rawdata.load_source(RAW).raw
+    return narrative.Report(period="2021-10", source=source, figures=figures,
+                            progress=checks.progress_table(figures, SMALL_TARGETS),
+                            checks=checks.run_checks(figures, relations, ""),
+                            changes=pd.DataFrame(), campaigns=SMALL_CAMPAIGNS)
+
+
+def test_small_report_has_one_mismatch_to_show():
+    """Guard the fixture: 61107 ÷ 63950 = 95.55%, printed 97% (±0.5), so the audit shows the sentence."""
+    report = small_report(small_figures())
+    assert list(report.checks["status"]) == ["mismatch"]
+    assert report.checks.iloc[0]["difference"] == pytest.approx(1.445661, abs=1e-6)
+    assert list(report.progress["position"]) == ["behind"]
+
+
+def test_label_and_quote_with_script_are_escaped():
+    figures = small_figures(label=SCRIPT, quote=f"截至10月25日,{SCRIPT}已完成农村改厕任务61107户。")
+    relations = [dict(SMALL_RELATIONS[0], description=f"开工完成率{SCRIPT}")]
+    report = small_report(figures, relations)
+    sections = narrative.campaign_sections(report)
+    audit = narrative.audit_section(report)
+    for html in (sections, audit, whole_page(report)):
+        assert "<script" not in html.lower()
+    assert ESCAPED_SCRIPT in sections  # the label, in the key facts and the table
+    assert sections.count(ESCAPED_SCRIPT) >= 2
+    assert ESCAPED_SCRIPT in audit  # the description and the quoted sentence
+    assert f"<blockquote>截至10月25日,{ESCAPED_SCRIPT}已完成农村改厕任务61107户。</blockquote>" in audit
+
+
+def test_small_report_absent_campaign_and_no_nan():
+    report = small_report(small_figures())
+    html = whole_page(report)
+    assert narrative.present_campaigns(report) == ["toilets"]
+    assert narrative.absent_campaigns(report) == ["housing"]
+    assert 'id="campaign-housing"' not in html
+    assert "农村危房改造:本期报告未给出数据" in html
+    assert "本期为首个可比报告期" in html  # no previous period
+    assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)
