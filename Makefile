@@ -43,5 +43,5 @@ benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory against in-run base
 	$(BIN)/python benchmarks/run.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
-	rm -rf $(VENV) .pytest_cache outputs/.staging-* outputs/.old-* outputs/.state
+	rm -rf $(VENV) .pytest_cache outputs/.staging outputs/.old-* outputs/.state outputs/screenshots
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

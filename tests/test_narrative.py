@@ -152,8 +152,10 @@ def test_audit_section_shows_both_mismatches_with_their_sentence(real_inputs):
     audit = narrative.audit_section(build_report(real_inputs))
     assert audit.count('class="check check-mismatch"') == 2
     assert audit.count('class="check check-derived"') == 5
-    assert "原文:80;复算:78.5526;差:1.4474(允许误差±0.5)" in audit
-    assert "原文:76;复算:73.9474;差:2.0526(允许误差±0.5)" in audit
+    assert "原文:80.00%;按原文数据复算:78.55%;相差1.45个百分点(舍入误差最多可解释±0.50个百分点)" in audit
+    assert "原文:76.00%;按原文数据复算:73.95%;相差2.05个百分点(舍入误差最多可解释±0.50个百分点)" in audit
+    assert "推算值约为37.5458万人;按原文数字的舍入误差,实际值在37.5440万人至37.5477万人之间" in audit
+    assert "推算值为10,786户(由原文数字直接相加,无舍入误差)" in audit
     assert "占比80%" in audit
     assert "共核查29项:一致20项、不一致2项、推算5项、无法核对2项。" in audit
 
@@ -265,5 +267,5 @@ def test_small_report_absent_campaign_and_no_nan():
     assert narrative.absent_campaigns(report) == ["housing"]
     assert 'id="campaign-housing"' not in html
     assert "农村危房改造:本期报告未给出数据" in html
-    assert "本期为首个可比报告期" in html  # no previous period
+    assert "没有更早一期的报告可供比较" in html  # no previous period
     assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)

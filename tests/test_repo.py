@@ -42,7 +42,7 @@ def test_notebooks_are_thin_and_explained():
             assert "def " not in source and "class " not in source, f"{path.name}: logic belongs in src/helpers"
             lines = [line for line in source.splitlines() if line.strip()]
             assert len(lines) <= 6, f"{path.name}: a code cell is one call or one table"
-            if index and "parameters" not in cell["metadata"].get("tags", []) and not path.name.startswith("03"):
+            if index and "parameters" not in cell["metadata"].get("tags", []):
                 assert cells[index - 1]["cell_type"] == "markdown", f"{path.name}: cell {index} lacks a sentence above"
 
 

@@ -204,23 +204,41 @@ def test_a_failing_notebook_is_kept_and_the_published_outputs_are_untouched(layo
     assert not (layout.outputs / ".staging" / PERIOD).exists()
 
 
-@pytest.mark.parametrize("kill_after", [2.5, 9.0])
-def test_killing_a_run_leaves_the_previous_outputs_intact(built, tmp_path, kill_after):
+@pytest.mark.parametrize("moment, marker", [
+    ("while the first notebook runs", "executed/01_clean.ipynb"),
+    ("while the last notebook runs", "executed/03_narrative.ipynb"),
+    ("while the pages are exported, just before the swap", "out/audit.html"),
+])
+def test_killing_a_run_leaves_the_previous_outputs_intact(built, tmp_path, moment, marker):
     layout = copy_built(built, tmp_path / "copy")
     before = tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD)
+    staging = layout.outputs / ".staging" / PERIOD
     process = subprocess.Popen(
         [sys.executable, "-m", "helpers", "run", "--period", PERIOD, "--force", "--quiet",
          "--root", str(layout.outputs.parent)], start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(kill_after)
+    deadline = time.monotonic() + 120
+    while not (staging / marker).exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     still_running = process.poll() is None
-    os.killpg(process.pid, signal.SIGKILL)
+    if still_running:
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    assert still_running, "the run finished before it could be killed; kill it earlier"
+    assert still_running, f"the run finished before it could be killed {moment}"
     assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
     # The next run recovers (staging left behind by the kill is discarded) and republishes the same bytes.
     assert run_period(PERIOD, layout, force=True, console=Console(quiet=True), progress=False) == 0
     assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+
+
+def test_a_swap_interrupted_between_its_two_renames_is_repaired(tmp_path):
+    """Killed after moving the published folder aside but before moving the new one in."""
+    target = tmp_path / "2021-10"
+    old = tmp_path / ".old-2021-10"
+    old.mkdir()
+    (old / "report.html").write_text("published", encoding="utf-8")
+    runner._recover(target)
+    assert (target / "report.html").read_text(encoding="utf-8") == "published" and not old.exists()
 
 
 # ---- Monthly reruns ---------------------------------------------------------------------------------------

@@ -90,13 +90,14 @@ def completion_chart(progress: pd.DataFrame, campaigns: dict[str, str], director
     colours = [COLOURS.get(p, COLOURS["done"]) for p in rows["position"]]
     bars = ax.barh(range(len(rows)), rates, color=colours, height=0.6)
     ax.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1)
-    ax.text(100, len(rows) - 0.35, " 目标 100%", color=COLOURS["target"], fontsize=8, va="bottom")
+    ax.text(100, -0.75, " 目标 100%", color=COLOURS["target"], fontsize=8, va="top")
     for bar, rate, row in zip(bars, rates, rows.itertuples()):
         implied = "(目标由完成率推算)" if row.target_source == "implied" else ""
         ax.text(bar.get_width() + 2, bar.get_y() + bar.get_height() / 2, f"{rate:.1f}%{implied}",
                 va="center", fontsize=8)
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.set_xlim(0, max(rates + [100]) * 1.25)
+    ax.set_ylim(-1.1, len(rows) - 0.4)
     ax.set_xlabel("完成率(%)")
     ax.set_title(title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)

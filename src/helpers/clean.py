@@ -20,8 +20,8 @@ from .rawdata import Source, read_csv_strict, read_utf8
 
 TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit",
                          "qualifier", "as_of", "quote", "occurrence", "note"]
-REQUIRED_TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "value", "unit", "qualifier",
-                                  "as_of", "quote"]
+REQUIRED_TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "kind", "value", "unit",
+                                  "qualifier", "as_of", "quote"]
 NON_FIGURE_COLUMNS = ["start", "text", "reason", "context"]
 # What a figure measures, which decides what month-over-month changes are plausible.
 KINDS = {
@@ -52,7 +52,7 @@ TRANSCRIPTION_SCHEMA = pa.DataFrameSchema(
         "section": pa.Column(str, pa.Check.str_length(min_value=1, error="a section marker such as 一 or 五(三)")),
         "campaign": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9_]*$", error="a campaign id such as toilets")),
         "metric": pa.Column(str, pa.Check.str_matches(r"^[a-z][a-z0-9_]*$", error="a metric id such as completed")),
-        "kind": pa.Column(str, pa.Check.isin(list(KINDS), error="one of " + ", ".join(KINDS)), required=False),
+        "kind": pa.Column(str, pa.Check.isin(list(KINDS), error="one of " + ", ".join(KINDS))),
         "value": pa.Column(str, pa.Check(lambda s: s.map(_value_parses), element_wise=False,
                                          error="a number as printed, e.g. 39.0589 or 七")),
         "unit": pa.Column(str, pa.Check.isin(list(numbers.BASE_UNITS),

@@ -26,6 +26,9 @@ UNIT_WORDS = {"households": "户", "persons": "人", "yuan": "元", "square_metr
               "kilometres": "公里", "percent": "%", "percentage_points": "个百分点", "count": "", "mu": "亩"}
 STATUS_ZH = {"pass": "一致", "mismatch": "不一致", "derived": "推算", "not-checkable": "无法核对"}
 POSITION_ZH = {"ahead": "超过目标", "behind": "尚未完成", "met": "已完成目标"}
+FLAG_ZH = {"new this period": "本期新增", "dropped this period": "本期未报告",
+           "impossible: a cumulative figure fell": "累计数下降(不应出现)",
+           "target changed without a note": "目标值变动且未说明", "unit changed": "单位变动"}
 
 
 @dataclass
@@ -122,7 +125,7 @@ def sections(report: Report) -> list[tuple[str, str]]:
     missing = absent_campaigns(report)
     if missing:
         items.append(("absent", "本期未报告的工作"))
-    items += [("audit", "数据核查"), ("about", "数据来源与说明")]
+    items += [("audit", "数据核查"), ("changes", "与上期比较"), ("about", "数据来源与说明")]
     return items
 
 
@@ -322,18 +325,47 @@ def audit_section(report: Report) -> Html:
         for check in subset.itertuples():
             ids = [i for i in check.figure_ids.split("|") if i]
             cited = "".join(f"<blockquote>{escape(q)}</blockquote>" for q in dict.fromkeys(quotes[i] for i in ids if i in quotes))
-            numbers = (f"原文:{escape(_plain_number(check.reported))};复算:{escape(_plain_number(check.recomputed))};"
-                       f"差:{escape(_plain_number(check.difference))}(允许误差±{escape(_plain_number(check.tolerance))})"
-                       if kind == "mismatch" else
-                       f"推算值:{escape(_plain_number(check.recomputed))}(区间 {escape(_plain_number(check.lower))}"
-                       f" 至 {escape(_plain_number(check.upper))})")
+            show = lambda value: escape(_in_source_units(report, ids, value))  # noqa: E731
+            if kind == "mismatch":
+                gap = lambda value: escape(_in_source_units(report, ids, value, difference=True))  # noqa: E731
+                numbers = (f"原文:{show(check.reported)};按原文数据复算:{show(check.recomputed)};"
+                           f"相差{gap(abs(float(check.difference)))}(舍入误差最多可解释±{gap(check.tolerance)})")
+                working = f'<p class="working">{escape(check.working)}</p>'
+            else:
+                if show(check.lower) == show(check.upper):
+                    numbers = f"推算值为{show(check.recomputed)}(由原文数字直接相加,无舍入误差)"
+                else:
+                    numbers = (f"推算值约为{show(check.recomputed)};按原文数字的舍入误差,"
+                               f"实际值在{show(check.lower)}至{show(check.upper)}之间")
+                working = ""
             parts.append(f'<div class="check check-{kind}"><p><strong>{escape(check.description)}</strong></p>'
-                         f"<p>{numbers}</p><p class=\"working\">{escape(check.working)}</p>{cited}</div>")
+                         f"<p>{numbers}</p>{working}{cited}</div>")
 
     cards("mismatch", "与原文不一致的数据", "未发现不一致。")
     cards("derived", "由原文推算的数据", "无。")
     parts.append("</section>")
     return Html("".join(parts))
+
+
+def _in_source_units(report: Report, ids: list[str], value, difference: bool = False) -> str:
+    """A computed number in the style of the figures it comes from: 9,802.93万元, 78.55%, 375,458人."""
+    number = _num(value)
+    if number is None:
+        return "—"
+    rows = report.figures[report.figures["figure_id"].isin(ids)]
+    if len(rows) == 0:
+        return _plain_number(number)
+    # The first id is the figure checked (or the first operand of a derived value).
+    first = rows.set_index("figure_id").loc[[i for i in ids if i in set(rows["figure_id"])][0]]
+    unit = str(first["unit_printed"])
+    decimals = int(first["decimals"])
+    if first["unit"] == "percent":
+        # A difference between two percentages is in percentage points, not percent.
+        return f"{number:,.{max(decimals, 2)}f}" + ("个百分点" if difference else "%")
+    if unit[:1] in ("万", "亿"):
+        scale = 10_000 if unit[0] == "万" else 100_000_000
+        return f"{number / scale:,.{max(decimals, 2)}f}{unit}"
+    return f"{number:,.0f}{unit}"
 
 
 def _plain_number(value) -> str:
@@ -347,14 +379,20 @@ def _plain_number(value) -> str:
 
 def changes_note(report: Report) -> Html:
     """What changed since the previous period, if there is one."""
+    parts = ['<section id="changes"><h2>与上期比较</h2>']
     if report.changes.empty:
-        return Html("<p>本期为首个可比报告期,暂无环比数据。</p>")
+        parts.append("<p>没有更早一期的报告可供比较。</p></section>")
+        return Html("".join(parts))
     flagged = report.changes[report.changes["flag"] != ""]
     rows = [[escape(str(r.label or r.figure_id)), escape(_plain_number(r.previous_value)),
-             escape(_plain_number(r.current_value)), escape(str(r.flag))] for r in flagged.itertuples()]
+             escape(_plain_number(r.current_value)), escape(FLAG_ZH.get(str(r.flag), str(r.flag)))]
+            for r in flagged.itertuples()]
     previous = report.changes["previous_period"].iloc[0]
-    return Html(f"<p>与{escape(str(previous))}期相比,{len(flagged)}项数据需要注意。</p>"
-                + (_table(["指标", "上期", "本期", "提示"], rows) if rows else ""))
+    parts.append(f"<p>与{escape(str(previous))}期相比,{len(flagged)}项数据需要注意。</p>")
+    if rows:
+        parts.append(_table(["指标", "上期", "本期", "提示"], rows))
+    parts.append("</section>")
+    return Html("".join(parts))
 
 
 def about(report: Report) -> Html:

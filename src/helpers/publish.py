@@ -52,7 +52,7 @@ def _exporter(public: bool):
 
 
 def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Only what a reader should see: markdown and rich (HTML/image) outputs.
+    """Only what a reader should see: the reader's markdown and rich (HTML/image) outputs.
 
     Streams (stdout/stderr), errors, plain-text reprs, the parameters cells and cells with
     nothing left to show are dropped, so no code, traceback or local path can leak.
@@ -62,7 +62,8 @@ def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         if cell.cell_type == "markdown":
-            kept.append(cell)
+            if "notebook-only" not in tags:  # notes for analysts and auditors, not for readers
+                kept.append(cell)
             continue
         if cell.cell_type != "code" or "parameters" in tags or "injected-parameters" in tags or "hide-output" in tags:
             continue
