@@ -2,6 +2,8 @@
 # `make` alone lists the targets (from the `##` comments below).
 
 PERIOD ?= 2021-10
+# FORCE=1 reruns every stage even when nothing changed (make report FORCE=1).
+FORCE ?=
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,8 +29,8 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 
 env: $(ENV_STAMP) ## Create or update the Python environment in .venv/
 
-report: $(ENV_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) from data/raw/$(PERIOD)/
-	$(BIN)/shaoyang-report run --period $(PERIOD)
+report: $(ENV_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) from data/raw/$(PERIOD)/ [FORCE=1]
+	$(BIN)/shaoyang-report run --period $(PERIOD) $(if $(FORCE),--force,)
 
 verify: $(ENV_STAMP) ## Rebuild PERIOD in a temporary folder and compare with the committed outputs
 	$(BIN)/shaoyang-report verify --period $(PERIOD)
