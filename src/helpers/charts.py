@@ -79,32 +79,38 @@ def _date_zh(iso: str) -> str:
 
 
 def completion_chart(progress: pd.DataFrame, campaigns: dict[str, str], directory: Path,
-                     name: str = "completion", title: str = "各项工作完成情况(完成数 ÷ 目标 × 100%)") -> Chart | None:
+                     name: str = "completion", title: str = "完成率(完成数 ÷ 目标)") -> Chart | None:
     """Completion against target for each target, with the 100% line and each as-of date."""
     if progress.empty:
         return None
-    rows = progress.iloc[::-1]
-    labels = [f"{campaigns.get(r.campaign, r.campaign)}:{r.label}\n(截至{_date_zh(r.as_of)})" for r in rows.itertuples()]
-    rates = [float(r) for r in rows["computed_rate"]]
-    fig, ax = plt.subplots(figsize=(7.2, 0.62 * len(rows) + 1.3))
-    colours = [COLOURS.get(p, COLOURS["done"]) for p in rows["position"]]
-    bars = ax.barh(range(len(rows)), rates, color=colours, height=0.6)
-    ax.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1)
-    ax.text(100, -0.75, " 目标 100%", color=COLOURS["target"], fontsize=8, va="top")
-    for bar, rate, row in zip(bars, rates, rows.itertuples()):
-        implied = "(目标由完成率推算)" if row.target_source == "implied" else ""
-        ax.text(bar.get_width() + 2, bar.get_y() + bar.get_height() / 2, f"{rate:.1f}%{implied}",
-                va="center", fontsize=8)
-    ax.set_yticks(range(len(rows)), labels, fontsize=8)
-    ax.set_xlim(0, max(rates + [100]) * 1.25)
-    ax.set_ylim(-1.1, len(rows) - 0.4)
-    ax.set_xlabel("完成率(%)")
-    ax.set_title(title, fontsize=10)
-    ax.spines[["top", "right"]].set_visible(False)
+    # Readable on a 375 px phone: each label sits above its bar (no tick-label column eating the
+    # width), one short line, with the bar's as-of date; the figure is narrow so text stays large.
+    count = len(progress)
+    fig, ax = plt.subplots(figsize=(5.2, 0.85 * count + 0.9))
+    rates = [float(r) for r in progress["computed_rate"]]
+    right = max(rates + [100]) * 1.32
+    for index, row in enumerate(progress.itertuples()):
+        y = count - 1 - index
+        rate = float(row.computed_rate)
+        ax.barh(y, rate, height=0.42, color=COLOURS.get(row.position, COLOURS["done"]))
+        day = row.as_of.split("-")
+        ax.text(0, y + 0.27, f"{row.label}(截至{int(day[0])}年{int(day[1])}月{int(day[2])}日)", fontsize=10,
+                va="bottom", zorder=3, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+        implied = "*" if row.target_source == "implied" else ""
+        ax.text(rate + right * 0.01, y, f"{rate:.1f}%{implied}", va="center", fontsize=10)
+    ax.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1, zorder=1)
+    ax.text(100, -0.55, "目标100%", color=COLOURS["target"], fontsize=9, va="top", ha="center")
+    ax.set_yticks([])
+    ax.set_xlim(0, right)
+    ax.set_ylim(-0.9, count - 0.2)
+    ax.tick_params(axis="x", labelsize=9)
+    ax.set_title(title, fontsize=11, loc="left")
+    ax.spines[["top", "right", "left"]].set_visible(False)
     alt = "条形图:" + ";".join(
         f"{campaigns.get(r.campaign, r.campaign)}{r.label}完成率{float(r.computed_rate):.1f}%(截至{_date_zh(r.as_of)})"
         for r in progress.itertuples())
-    caption = "虚线为目标(100%)。各条形旁注明数据截止日期;“目标由完成率推算”表示报告未列出目标数,由完成数与完成率推算。"
+    caption = ("虚线为目标(100%),括号内为数据截止日期。标*者报告未列出目标数,"
+               "目标由完成数与完成率推算。")
     return save_chart(fig, directory, name, alt, caption)
 
 
@@ -130,20 +136,21 @@ def monitoring_chart(figures: pd.DataFrame, directory: Path, name: str = "monito
             panels.append((measure, unit_zh, names, resolved, remaining))
     if not panels:
         return None
-    fig, axes = plt.subplots(1, len(panels), figsize=(7.2, 3.0), squeeze=False)
-    for ax, (measure, unit_zh, names, resolved, remaining) in zip(axes[0], panels):
+    # Panels stacked, not side by side, so that the chart stays legible on a phone.
+    fig, axes = plt.subplots(len(panels), 1, figsize=(5.2, 2.3 * len(panels) + 0.5), squeeze=False)
+    for ax, (measure, unit_zh, names, resolved, remaining) in zip(axes[:, 0], panels):
         ax.barh(names, resolved, color=COLOURS["done"], label="已消除风险")
         ax.barh(names, remaining, left=resolved, color=COLOURS["remaining"], label="暂未消除风险")
         for y, (a, b) in enumerate(zip(resolved, remaining)):
-            ax.text(a + b, y, f" {int(a + b):,}", va="center", fontsize=7)
+            ax.text(a + b, y, f" {int(a + b):,}", va="center", fontsize=9)
         ax.set_title(f"监测对象({unit_zh})", fontsize=10)
         ax.invert_yaxis()
         ax.spines[["top", "right"]].set_visible(False)
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=9)
         ax.set_xlim(0, max(a + b for a, b in zip(resolved, remaining)) * 1.25)
-    axes[0][0].legend(fontsize=7, loc="lower right", frameon=False)
+    axes[0][0].legend(fontsize=9, loc="lower right", frameon=False)
     dates = sorted({as_of[f] for f in as_of if f.startswith("monitoring.")})
-    fig.suptitle("截至" + "、".join(_date_zh(d) for d in dates), fontsize=8, y=0.02, va="bottom")
+    fig.suptitle("截至" + "、".join(_date_zh(d) for d in dates), fontsize=9, y=0.01, va="bottom")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     alt = "分组条形图(截至" + "、".join(_date_zh(d) for d in dates) + "):" + ";".join(
         f"{label}{unit_zh}数已消除风险{int(a):,}、暂未消除{int(b):,}"
