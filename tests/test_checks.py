@@ -564,3 +564,28 @@ def test_compare_without_a_previous_period_is_empty():
     result = checks.compare_periods(table(figure("toilets.completed", "61107", "户")), None, None)
     assert result.empty
     assert list(result.columns) == checks.CHANGE_COLUMNS
+
+
+def test_a_renamed_figure_is_compared_with_its_old_self():
+    def frame(figure_id, value, as_of="2021-10-31"):
+        return pd.DataFrame([{"figure_id": figure_id, "campaign": "toilets", "label": "改厕", "unit": "households",
+                              "kind": "cumulative", "value": value, "as_of": as_of, "note": ""}])
+
+    previous = frame("toilets.completed", "61107")
+    current = frame("toilets.households_completed", "60000", as_of="2021-10-20")
+    plain = checks.compare_periods(current, previous, "2021-10")
+    assert sorted(plain["flag"]) == ["dropped this period", "new this period"]
+    renamed = checks.compare_periods(current, previous, "2021-10", {"toilets.completed": "toilets.households_completed"})
+    (row,) = renamed.to_dict("records")
+    assert row["figure_id"] == "toilets.households_completed" and row["change"] == -1107
+    assert row["flag"] == ("renamed from toilets.completed; impossible: a cumulative figure fell; "
+                           "as-of date earlier than last period")
+
+
+def test_renames_table_may_be_empty_and_is_read(tmp_path):
+    path = tmp_path / "figure_renames.csv"
+    path.write_text("old_figure_id,new_figure_id,since_period,note\n", encoding="utf-8")
+    assert checks.load_renames(tmp_path) == {}
+    path.write_text("old_figure_id,new_figure_id,since_period,note\na.b,a.c,2021-11,renamed by the bureau\n",
+                    encoding="utf-8")
+    assert checks.load_renames(tmp_path) == {"a.b": "a.c"}

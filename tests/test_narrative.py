@@ -269,3 +269,9 @@ def test_small_report_absent_campaign_and_no_nan():
     assert "农村危房改造:本期报告未给出数据" in html
     assert "没有更早一期的报告可供比较" in html  # no previous period
     assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)
+
+
+def test_month_over_month_flags_read_in_chinese():
+    assert narrative._flag_zh("renamed from toilets.completed; impossible: a cumulative figure fell") == \
+        "由toilets.completed更名;累计数下降(不应出现)"
+    assert narrative._flag_zh("") == ""

@@ -197,6 +197,8 @@ def test_a_failing_notebook_is_kept_and_the_published_outputs_are_untouched(layo
     assert "figures.csv" in message and "'unit'" in message and "万只" in message
     kept = layout.outputs / PERIOD / "failed" / "01_clean.ipynb"
     assert kept.is_file()
+    rendered = (layout.outputs / PERIOD / "failed" / "01_clean.html").read_text(encoding="utf-8")
+    assert "万只" in rendered and "InputError" in rendered
     nb = json.loads(kept.read_text(encoding="utf-8"))
     assert any("papermill-error-cell-tag" in "".join(c["source"]) or "An Exception was encountered" in "".join(c["source"])
                for c in nb["cells"])

@@ -19,6 +19,7 @@ from .rawdata import load_reference_table
 
 RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands", "items", "description"]
 TARGET_COLUMNS = ["target_id", "campaign", "label_zh", "target", "achieved", "reported_rate", "note"]
+RENAME_COLUMNS = ["old_figure_id", "new_figure_id", "since_period", "note"]
 CHECK_COLUMNS = ["check_id", "kind", "description", "formula", "working", "reported", "recomputed", "difference",
                  "tolerance", "lower", "upper", "unit", "status", "figure_ids", "note"]
 PROGRESS_COLUMNS = ["target_id", "campaign", "label", "unit", "target", "target_source", "target_qualifier",
@@ -269,11 +270,29 @@ def progress_table(figures: pd.DataFrame, targets: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
 
 
-def compare_periods(current: pd.DataFrame, previous: pd.DataFrame | None, previous_period: str | None) -> pd.DataFrame:
-    """Month over month: each figure's change, with changes that should be impossible flagged."""
+def load_renames(reference_dir: Path) -> dict[str, str]:
+    """Figure ids renamed from one month to the next (old id -> new id), from figure_renames.csv."""
+    path = Path(reference_dir) / "figure_renames.csv"
+    if not path.is_file():
+        return {}
+    rows = load_reference_table(path, RENAME_COLUMNS, allow_empty=True)
+    return {row["old_figure_id"]: row["new_figure_id"] for row in rows}
+
+
+def compare_periods(current: pd.DataFrame, previous: pd.DataFrame | None, previous_period: str | None,
+                    renames: dict[str, str] | None = None) -> pd.DataFrame:
+    """Month over month: each figure's change, with changes that should be impossible flagged.
+
+    `renames` maps last period's ids to this period's (data/reference/figure_renames.csv), so a
+    renamed figure is compared with its old self instead of showing as dropped and new.
+    """
     if previous is None:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
+    renames = renames or {}
     now = current.set_index("figure_id")
+    previous = previous.copy()
+    old_ids = dict(zip(previous["figure_id"].map(lambda i: renames.get(i, i)), previous["figure_id"]))
+    previous["figure_id"] = previous["figure_id"].map(lambda i: renames.get(i, i))
     before = previous.set_index("figure_id")
     rows = []
     for figure_id in list(now.index) + [f for f in before.index if f not in now.index]:
@@ -283,22 +302,26 @@ def compare_periods(current: pd.DataFrame, previous: pd.DataFrame | None, previo
         previous_value = float(before.at[figure_id, "value"]) if in_before else None
         change = current_value - previous_value if in_now and in_before else None
         kind = source["kind"]
+        flags = []
         if not in_before:
-            flag = "new this period"
+            flags.append("new this period")
         elif not in_now:
-            flag = "dropped this period"
-        elif kind == "cumulative" and change < 0:
-            flag = "impossible: a cumulative figure fell"
-        elif kind == "target" and change != 0 and not str(source.get("note", "")).strip():
-            flag = "target changed without a note"
-        elif in_before and now.at[figure_id, "unit"] != before.at[figure_id, "unit"]:
-            flag = "unit changed"
+            flags.append("dropped this period")
         else:
-            flag = ""
+            if old_ids.get(figure_id, figure_id) != figure_id:
+                flags.append(f"renamed from {old_ids[figure_id]}")
+            if now.at[figure_id, "unit"] != before.at[figure_id, "unit"]:
+                flags.append("unit changed")
+            elif kind == "cumulative" and change < 0:
+                flags.append("impossible: a cumulative figure fell")
+            elif kind == "target" and change != 0 and not str(source.get("note", "")).strip():
+                flags.append("target changed without a note")
+            if str(now.at[figure_id, "as_of"]) < str(before.at[figure_id, "as_of"]):
+                flags.append("as-of date earlier than last period")
         rows.append({"figure_id": figure_id, "campaign": source["campaign"], "label": source["label"],
                      "unit": source["unit"], "kind": kind, "previous_period": previous_period,
                      "previous_value": previous_value, "current_value": current_value,
-                     "change": change, "flag": flag})
+                     "change": change, "flag": "; ".join(flags)})
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 

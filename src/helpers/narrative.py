@@ -28,7 +28,19 @@ STATUS_ZH = {"pass": "一致", "mismatch": "不一致", "derived": "推算", "no
 POSITION_ZH = {"ahead": "超过目标", "behind": "尚未完成", "met": "已完成目标"}
 FLAG_ZH = {"new this period": "本期新增", "dropped this period": "本期未报告",
            "impossible: a cumulative figure fell": "累计数下降(不应出现)",
-           "target changed without a note": "目标值变动且未说明", "unit changed": "单位变动"}
+           "target changed without a note": "目标值变动且未说明", "unit changed": "单位变动",
+           "as-of date earlier than last period": "截止日期早于上期"}
+
+
+def _flag_zh(flag: str) -> str:
+    """A month-over-month flag (several joined by '; ') in Chinese."""
+    parts = []
+    for part in filter(None, flag.split("; ")):
+        if part.startswith("renamed from "):
+            parts.append(f"由{part.removeprefix('renamed from ')}更名")
+        else:
+            parts.append(FLAG_ZH.get(part, part))
+    return ";".join(parts)
 
 
 @dataclass
@@ -385,7 +397,7 @@ def changes_note(report: Report) -> Html:
         return Html("".join(parts))
     flagged = report.changes[report.changes["flag"] != ""]
     rows = [[escape(str(r.label or r.figure_id)), escape(_plain_number(r.previous_value)),
-             escape(_plain_number(r.current_value)), escape(FLAG_ZH.get(str(r.flag), str(r.flag)))]
+             escape(_plain_number(r.current_value)), escape(_flag_zh(str(r.flag)))]
             for r in flagged.itertuples()]
     previous = report.changes["previous_period"].iloc[0]
     parts.append(f"<p>与{escape(str(previous))}期相比,{len(flagged)}项数据需要注意。</p>")

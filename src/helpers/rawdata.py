@@ -134,7 +134,7 @@ def read_utf8(path: Path) -> str:
                          fix="Re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from exc
 
 
-def read_csv_strict(path: Path, required: list[str]) -> tuple[list[str], list[dict], list[int]]:
+def read_csv_strict(path: Path, required: list[str], allow_empty: bool = False) -> tuple[list[str], list[dict], list[int]]:
     """Read a CSV as text, checking encoding, emptiness, header and field counts.
 
     Returns the header, the rows as dicts of strings, and each row's line number.
@@ -162,16 +162,16 @@ def read_csv_strict(path: Path, required: list[str]) -> tuple[list[str], list[di
         # Quotes are verbatim text and keep their spaces; every other cell is trimmed.
         rows.append({name: cell if name in VERBATIM_FIELDS else cell.strip() for name, cell in zip(header, record)})
         lines.append(reader.line_num)
-    if not rows:
+    if not rows and not allow_empty:
         raise InputError(path, "the file has a header but no rows", expected="at least one row")
-    if not text.endswith("\n"):
+    if rows and not text.endswith("\n"):
         # A file cut off mid-write usually lacks its final newline; the last row may be partial.
         raise InputError(path, "the file does not end with a newline, so its last row may be truncated",
                          row=lines[-1], field=header[-1], expected="a complete file ending in a newline")
     return header, rows, lines
 
 
-def load_reference_table(path: Path, required: list[str]) -> list[dict]:
-    """Load one of the reviewed reference tables (campaigns, relations, targets)."""
-    _, rows, _ = read_csv_strict(path, required)
+def load_reference_table(path: Path, required: list[str], allow_empty: bool = False) -> list[dict]:
+    """Load one of the reviewed reference tables (campaigns, relations, targets, renames)."""
+    _, rows, _ = read_csv_strict(path, required, allow_empty=allow_empty)
     return rows

@@ -401,10 +401,24 @@ def _reuse(stage: str, before: dict, published_out: Path, published_processed: P
 
 
 def _keep_failed(staging: Path, published_out: Path) -> Path:
+    """Keep the executed notebooks of a failed run (the failing cell marked by papermill), with an
+    HTML rendering of each so the error can be read without starting Jupyter."""
     failed = published_out / "failed"
-    failed.mkdir(parents=True, exist_ok=True)
+    if failed.exists():
+        shutil.rmtree(failed)  # only the latest failure is kept
+    failed.mkdir(parents=True)
     for notebook in sorted((staging / "executed").glob("*.ipynb")):
         shutil.copy2(notebook, failed / notebook.name)
+        try:
+            import nbformat
+
+            from . import publish
+
+            page = publish.export_audit([(notebook.stem, nbformat.read(notebook, as_version=4))],
+                                        f"{notebook.stem} (failed run)", "")
+            write_text(failed / f"{notebook.stem}.html", page)
+        except Exception:  # noqa: BLE001 - the notebook itself is kept; its rendering is a convenience
+            pass
     return failed
 
 

@@ -51,6 +51,7 @@ class ProgressInputs:
     campaigns: pd.DataFrame
     previous: pd.DataFrame | None
     previous_period: str | None
+    renames: dict
 
 
 def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_dir: Path,
@@ -80,6 +81,7 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
         targets=checks_module.load_targets(reference_dir),
         campaigns=read_csv(reference_dir / "campaigns.csv"),
         previous=previous, previous_period=previous_period,
+        renames=checks_module.load_renames(reference_dir),
     )
 
 
