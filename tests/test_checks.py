@@ -185,12 +185,53 @@ def test_count_listed_fails_when_the_count_differs():
 
 
 def test_count_listed_fails_when_an_item_is_not_in_the_text():
-    # Four items and a count of four agree, but the text never names 新宁县.
+    # The count says four and relations.csv lists four, but the text names only three of them.
     row = check(relation("count_listed", "h.counties", items=COUNTIES + ("新宁县",)), figure("h.counties", "4", "个"),
                 text=COUNTIES_TEXT)
-    assert row["difference"] == 0
+    assert (row["recomputed"], row["difference"]) == (3, 1)
     assert row["status"] == "mismatch"
     assert row["note"] == "listed in relations.csv but not found in the text: 新宁县"
+
+
+def test_count_listed_ignores_an_item_named_only_before_the_counted_sentence():
+    """新宁县 named in an earlier section must not stand in for its absence from the list."""
+    counted = {**figure("h.counties", "4", "个"), "quote": COUNTIES_TEXT}
+    row = check(relation("count_listed", "h.counties", items=COUNTIES + ("新宁县",)), counted,
+                text="新宁县产业发展良好。" + COUNTIES_TEXT)
+    assert (row["recomputed"], row["status"]) == (3, "mismatch")
+    assert row["note"] == "listed in relations.csv but not found in the text: 新宁县"
+
+
+@pytest.mark.parametrize("kind, reported, operands, items, field", [
+    ("rate", "a.rate", ("a.x", "a.y", "a.z"), (), "operands"),
+    ("restatement", "", ("a.x",), (), "reported"),
+    ("implied_ratio", "a.x", ("a.x", "a.y"), (), "reported"),
+    ("count_listed", "a.count", (), (), "items"),
+])
+def test_malformed_relations_are_refused_with_their_line(tmp_path, kind, reported, operands, items, field):
+    path = tmp_path / "relations.csv"
+    path.write_text("relation_id,kind,reported,operands,items,description\n"
+                    f"r.ok,sum,a.t,a.x|a.y,,fine\nr.bad,{kind},{reported},{'|'.join(operands)},{'|'.join(items)},bad\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        checks.load_relations(tmp_path)
+    assert (info.value.row, info.value.field, info.value.file) == (3, field, str(path))
+
+
+def test_a_zero_denominator_is_not_checkable_not_a_crash():
+    row = check(relation("rate", "v.share", ("v.done", "v.plan")), figure("v.share", "80", "%"),
+                figure("v.done", "597", "个"), figure("v.plan", "0", "个"))
+    assert row["status"] == "not-checkable" and "zero" in row["note"]
+
+
+def test_a_target_whose_declared_figure_is_absent_is_skipped_not_derived():
+    """A renamed achieved count must not be replaced by one worked back from the printed rate."""
+    figures = table(figure("v.plan", "760", "个", kind="target"), figure("v.share", "80", "%", kind="rate"))
+    spec = {"target_id": "v", "campaign": "v", "label_zh": "规划", "target": "v.plan", "achieved": "v.done",
+            "reported_rate": "v.share", "note": ""}
+    assert checks.progress_table(figures, [spec]).empty
+    skipped = checks.skipped_targets(figures, [spec])
+    assert skipped.to_dict("records") == [{"target_id": "v", "campaign": "v", "missing": "v.done"}]
 
 
 # --------------------------------------------------------------------------------------

@@ -40,7 +40,8 @@ ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
     ("七", "项", "", "七项"),
     ("5000", "户", "约", "约5,000户"),
     ("4900", "人", "近", "近4,900人"),
-    ("30", "户", "多", "30户多"),
+    ("30", "户", "多", "30多户"),
+    ("300", "人", "余", "300余人"),
 ])
 def test_format_figure(printed, unit, qualifier, expected):
     row = pd.Series({"value_printed": printed, "unit_printed": unit, "qualifier": qualifier})
@@ -141,7 +142,11 @@ def test_campaign_section_uses_the_printed_forms(real_inputs):
     report = build_report(real_inputs)
     employment = narrative.campaign_section(report, "employment")
     assert "脱贫劳动力已就业39.0589万人(截至2021年10月31日)" in employment
-    assert "完成率为104.03%(超过目标),原文为104.03%" in employment
+    # The target is worked back from the printed rate, so the rate cannot be recomputed independently.
+    assert "原文完成率为104.03%(超过目标);原文未列出目标数,无法独立复算" in employment
+    toilets = narrative.campaign_section(report, "toilets")
+    assert "农村改厕户数完成率复算为95.55%(尚未完成),原文为95.55%" in toilets
+    assert "省定农村改厕任务目标63,950户(全年目标)" in toilets
     cleaning = narrative.campaign_section(report, "village_cleaning")
     assert "141.5万余吨" in cleaning and "68.3万吨" in cleaning and "19,475口" in cleaning
     hollow = narrative.campaign_section(report, "hollow_houses")
@@ -152,8 +157,8 @@ def test_audit_section_shows_both_mismatches_with_their_sentence(real_inputs):
     audit = narrative.audit_section(build_report(real_inputs))
     assert audit.count('class="check check-mismatch"') == 2
     assert audit.count('class="check check-derived"') == 5
-    assert "原文:80.00%;按原文数据复算:78.55%;相差1.45个百分点(舍入误差最多可解释±0.50个百分点)" in audit
-    assert "原文:76.00%;按原文数据复算:73.95%;相差2.05个百分点(舍入误差最多可解释±0.50个百分点)" in audit
+    assert "原文:80%;按原文数据复算:78.55%;相差1.45个百分点(舍入误差最多可解释±0.50个百分点)" in audit
+    assert "原文:76%;按原文数据复算:73.95%;相差2.05个百分点(舍入误差最多可解释±0.50个百分点)" in audit
     assert "推算值约为37.5458万人;按原文数字的舍入误差,实际值在37.5440万人至37.5477万人之间" in audit
     assert "推算值为10,786户(由原文数字直接相加,无舍入误差)" in audit
     assert "占比80%" in audit
@@ -273,5 +278,5 @@ def test_small_report_absent_campaign_and_no_nan():
 
 def test_month_over_month_flags_read_in_chinese():
     assert narrative._flag_zh("renamed from toilets.completed; impossible: a cumulative figure fell") == \
-        "由toilets.completed更名;累计数下降(不应出现)"
+        "指标已更名,与上期原指标比较;累计数下降(不应出现)"
     assert narrative._flag_zh("") == ""

@@ -198,3 +198,18 @@ def test_resolve_as_of_printed_year_overrides_the_period_year():
 def test_resolve_as_of_rejects_garbage(garbage):
     with pytest.raises(ValueError, match=garbage):
         resolve_as_of(garbage, 2021, PERIOD_END)
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("9月6日－11日", "2021-09-11"), ("9月6日–11日", "2021-09-11"), ("9月6日～11日", "2021-09-11"),
+    ("9月6日—11日", "2021-09-11"), ("10月上旬", "2021-10-10"), ("10月中旬", "2021-10-20"),
+    ("10月下旬", "2021-10-31"), ("9－10月", "2021-10-31"), ("截至10月25日以来", "2021-10-25"),
+])
+def test_as_of_range_separators_and_ten_day_periods(printed, expected):
+    assert resolve_as_of(printed, 2021, dt.date(2021, 10, 31)).isoformat() == expected
+
+
+@pytest.mark.parametrize("printed", ["10月某日", "截至10月底前后", "10月第二周"])
+def test_as_of_with_words_it_does_not_understand_is_refused(printed):
+    with pytest.raises(ValueError, match="not understood"):
+        resolve_as_of(printed, 2021, dt.date(2021, 10, 31))

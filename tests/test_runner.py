@@ -182,6 +182,33 @@ def test_a_missing_raw_file_is_named(layout, monkeypatch):
     assert "non_figures.csv" in "\n".join(console.lines)
 
 
+def test_a_sidecar_copied_from_another_month_is_refused(layout, monkeypatch):
+    sidecar = layout.raw / PERIOD / "source.yml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('end: "2021-10-31"', 'end: "2021-09-30"'),
+                       encoding="utf-8")
+    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    console = Console(quiet=True)
+    assert run_period(PERIOD, layout, console=console, progress=False) == 2
+    assert "period_covered.end" in "\n".join(console.lines)
+
+
+def test_a_hand_edited_output_is_not_republished_as_the_pipeline_s(built, tmp_path, monkeypatch):
+    layout = copy_built(built, tmp_path / "copy")
+    figures = layout.processed / PERIOD / "figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace(",63950,", ",60000,"), encoding="utf-8")
+    executed = []
+
+    def stop(stage, *args, **kwargs):
+        executed.append(stage)
+        raise runner.RunFailed("stopped by the test")
+
+    monkeypatch.setattr(runner, "_execute", stop)
+    console = Console(quiet=True)
+    run_period(PERIOD, layout, console=console, progress=False)
+    assert executed == ["01_clean"]
+    assert any("edited by hand" in line for line in console.lines)
+
+
 # ---- A failing notebook keeps what was published, and is kept for debugging ---------------------------
 
 def test_a_failing_notebook_is_kept_and_the_published_outputs_are_untouched(layout):
@@ -191,9 +218,11 @@ def test_a_failing_notebook_is_kept_and_the_published_outputs_are_untouched(layo
     figures.write_text(figures.read_text(encoding="utf-8").replace(",39.0589,万人,", ",39.0589,万只,"), encoding="utf-8")
     synthetic.reseal(raw, "figures.csv")
     console = Console(quiet=True)
-    assert run_period(PERIOD, layout, console=console, progress=False) == 1
+    assert run_period(PERIOD, layout, console=console, progress=False) == 2  # bad input, found by a notebook
     message = "\n".join(console.lines)
     assert "01_clean failed at the cell" in message
+    # Files are named relative to where the command runs, not to the staging folder the kernel used.
+    assert os.path.relpath(raw / "figures.csv") in message and ".staging" not in message
     assert "figures.csv" in message and "'unit'" in message and "万只" in message
     kept = layout.outputs / PERIOD / "failed" / "01_clean.ipynb"
     assert kept.is_file()

@@ -96,7 +96,7 @@ def completion_chart(progress: pd.DataFrame, campaigns: dict[str, str], director
         day = row.as_of.split("-")
         ax.text(0, y + 0.27, f"{row.label}(截至{int(day[0])}年{int(day[1])}月{int(day[2])}日)", fontsize=10,
                 va="bottom", zorder=3, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
-        implied = "*" if row.target_source == "implied" else ""
+        implied = "*" if "implied" in (row.target_source, row.achieved_source) else ""
         ax.text(rate + right * 0.01, y, f"{rate:.1f}%{implied}", va="center", fontsize=10)
     ax.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1, zorder=1)
     ax.text(100, -0.55, "目标100%", color=COLOURS["target"], fontsize=9, va="top", ha="center")
@@ -109,8 +109,8 @@ def completion_chart(progress: pd.DataFrame, campaigns: dict[str, str], director
     alt = "条形图:" + ";".join(
         f"{campaigns.get(r.campaign, r.campaign)}{r.label}完成率{float(r.computed_rate):.1f}%(截至{_date_zh(r.as_of)})"
         for r in progress.itertuples())
-    caption = ("虚线为目标(100%),括号内为数据截止日期。标*者报告未列出目标数,"
-               "目标由完成数与完成率推算。")
+    caption = ("虚线为目标(100%),括号内为数据截止日期。标*者报告未列出目标数或完成数,"
+               "由原文完成率推算。")
     return save_chart(fig, directory, name, alt, caption)
 
 

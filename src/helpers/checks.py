@@ -43,6 +43,9 @@ KINDS = {
     "not_checkable": "a figure the report gives nothing to check against",
 }
 STATUSES = ("pass", "mismatch", "derived", "not-checkable")
+# How many operands each kind takes ("2+" = two or more).
+OPERANDS = {"rate": 2, "sum": "2+", "difference": "2+", "count_listed": 0, "excess": 1, "restatement": 1,
+            "part_of": 1, "implied_ratio": 2, "implied_product": 2, "implied_sum": "2+", "not_checkable": 0}
 # Floating-point slack on top of the printed precision (values are exact decimals in the text).
 EPSILON = 1e-9
 
@@ -55,6 +58,7 @@ class Figure:
     unit: str
     qualifier: str
     printed: str
+    quote: str = ""
 
 
 def load_relations(reference_dir: Path) -> list[dict]:
@@ -62,9 +66,23 @@ def load_relations(reference_dir: Path) -> list[dict]:
     path = Path(reference_dir) / "relations.csv"
     rows = load_reference_table(path, RELATION_COLUMNS)
     for line, row in enumerate(rows, start=2):
-        if row["kind"] not in KINDS:
-            raise InputError(path, f"unknown relation kind {row['kind']!r}", row=line, field="kind",
+        kind = row["kind"]
+        if kind not in KINDS:
+            raise InputError(path, f"unknown relation kind {kind!r}", row=line, field="kind",
                              expected="one of " + ", ".join(KINDS))
+        operands = _split(row["operands"])
+        wanted = OPERANDS[kind]
+        if (isinstance(wanted, int) and len(operands) != wanted) or (wanted == "2+" and len(operands) < 2):
+            raise InputError(path, f"a {kind} relation has {len(operands)} operand(s)", row=line, field="operands",
+                             expected=f"{wanted} figure id(s) separated by |")
+        needs_reported = kind not in ("implied_ratio", "implied_product", "implied_sum")
+        if needs_reported != bool(row["reported"].strip()):
+            raise InputError(path, f"a {kind} relation {'needs' if needs_reported else 'takes no'} reported figure",
+                             row=line, field="reported",
+                             expected="the id of the figure the report states" if needs_reported else "an empty cell")
+        if kind == "count_listed" and not _split(row["items"]):
+            raise InputError(path, "a count_listed relation lists no items", row=line, field="items",
+                             expected="the listed items separated by |")
     return rows
 
 
@@ -77,7 +95,8 @@ def figure_index(figures: pd.DataFrame) -> dict[str, Figure]:
     index = {}
     for row in figures.itertuples():
         index[row.figure_id] = Figure(row.figure_id, float(row.value), float(row.precision), row.unit,
-                                      row.qualifier, f"{row.value_printed}{row.unit_printed}")
+                                      row.qualifier, f"{row.value_printed}{row.unit_printed}",
+                                      getattr(row, "quote", ""))
     return index
 
 
@@ -123,6 +142,10 @@ def evaluate(relation: dict, figures: dict[str, Figure], report_text: str) -> di
         row.update(status="not-checkable", formula="—", working=f"{reported.printed}")
         return row
 
+    zero = [f.figure_id for f in operands[1:2] if kind in ("rate", "implied_ratio") and f.value == 0]
+    if zero:
+        row.update(status="not-checkable", formula=KINDS[kind], note=f"{zero[0]} is zero: nothing to divide by")
+        return row
     if kind == "rate":
         numerator, denominator = operands
         recomputed = numerator.value / denominator.value * 100
@@ -144,11 +167,15 @@ def evaluate(relation: dict, figures: dict[str, Figure], report_text: str) -> di
         formula = first.figure_id + "".join(f" − {f.figure_id}" for f in rest)
         working = _fmt(first.value) + "".join(f" − {_fmt(f.value)}" for f in rest) + f" = {_fmt(recomputed)}"
     elif kind == "count_listed":
-        absent = [item for item in items if item not in report_text]
-        recomputed = float(len(items))
+        # Look from the reported figure's sentence onward: the items follow the count (8个县 after
+        # the names, 七大专项行动 before 一是…七是), and an item named elsewhere must not count.
+        scope = report_text[max(0, report_text.find(reported.quote)):] if reported.quote else report_text
+        found = [item for item in items if item in scope]
+        absent = [item for item in items if item not in scope]
+        recomputed = float(len(found))
         tolerance = 0.0
-        formula = "count of items listed in the text"
-        working = f"{len(items)} items: " + "、".join(items)
+        formula = "count of the listed items found in the text from the figure's sentence on"
+        working = f"{len(found)} items: " + "、".join(found)
         if absent:
             row["note"] = "listed in relations.csv but not found in the text: " + "、".join(absent)
     elif kind == "excess":
@@ -206,8 +233,6 @@ def evaluate(relation: dict, figures: dict[str, Figure], report_text: str) -> di
         return row
     difference = reported.value - recomputed
     status = _verdict(difference, tolerance)
-    if kind == "count_listed" and row["note"]:
-        status = "mismatch"
     if qualified and status == "mismatch":
         # 以上/余/约 make the printed value a bound or an approximation, not an exact figure.
         status = "not-checkable"
@@ -235,8 +260,10 @@ def progress_table(figures: pd.DataFrame, targets: list[dict]) -> pd.DataFrame:
         rate = index.get(spec["reported_rate"]) if spec["reported_rate"] else None
         declared = [spec[key] for key in ("target", "achieved", "reported_rate") if spec[key]]
         absent = [figure_id for figure_id in declared if figure_id not in index]
-        if absent and not ((target or rate) and (achieved or rate)):
-            continue  # nothing to show this period; the narrative says so
+        if absent:
+            # A declared figure is missing this period (dropped or renamed): never stand in a number
+            # worked back from the rate. The notebook lists what was skipped (skipped_targets).
+            continue
         target_value = target.value if target else None
         achieved_value = achieved.value if achieved else None
         target_source = "reported" if target else None
@@ -270,13 +297,31 @@ def progress_table(figures: pd.DataFrame, targets: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
 
 
+def skipped_targets(figures: pd.DataFrame, targets: list[dict]) -> pd.DataFrame:
+    """Targets in targets.csv that this period's figures cannot fill, and the ids they lack."""
+    present = set(figures["figure_id"])
+    rows = []
+    for spec in targets:
+        declared = [spec[key] for key in ("target", "achieved", "reported_rate") if spec[key]]
+        absent = [figure_id for figure_id in declared if figure_id not in present]
+        if absent:
+            rows.append({"target_id": spec["target_id"], "campaign": spec["campaign"], "missing": "|".join(absent)})
+    return pd.DataFrame(rows, columns=["target_id", "campaign", "missing"])
+
+
 def load_renames(reference_dir: Path) -> dict[str, str]:
     """Figure ids renamed from one month to the next (old id -> new id), from figure_renames.csv."""
     path = Path(reference_dir) / "figure_renames.csv"
     if not path.is_file():
         return {}
     rows = load_reference_table(path, RENAME_COLUMNS, allow_empty=True)
-    return {row["old_figure_id"]: row["new_figure_id"] for row in rows}
+    renames: dict[str, str] = {}
+    for line, row in enumerate(rows, start=2):
+        if row["old_figure_id"] in renames or row["new_figure_id"] in renames.values():
+            raise InputError(path, "a figure id is renamed twice", row=line, field="old_figure_id",
+                             expected="each old id and each new id once")
+        renames[row["old_figure_id"]] = row["new_figure_id"]
+    return renames
 
 
 def compare_periods(current: pd.DataFrame, previous: pd.DataFrame | None, previous_period: str | None,
@@ -291,6 +336,11 @@ def compare_periods(current: pd.DataFrame, previous: pd.DataFrame | None, previo
     renames = renames or {}
     now = current.set_index("figure_id")
     previous = previous.copy()
+    clash = set(renames.values()) & set(previous["figure_id"]) - set(renames)
+    if clash:
+        raise InputError("data/reference/figure_renames.csv", f"renamed onto an id the previous period already "
+                         f"uses: {', '.join(sorted(clash))}", field="new_figure_id",
+                         expected="a new id that the previous period does not have")
     old_ids = dict(zip(previous["figure_id"].map(lambda i: renames.get(i, i)), previous["figure_id"]))
     previous["figure_id"] = previous["figure_id"].map(lambda i: renames.get(i, i))
     before = previous.set_index("figure_id")

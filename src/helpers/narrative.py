@@ -37,9 +37,9 @@ def _flag_zh(flag: str) -> str:
     parts = []
     for part in filter(None, flag.split("; ")):
         if part.startswith("renamed from "):
-            parts.append(f"由{part.removeprefix('renamed from ')}更名")
+            parts.append("指标已更名,与上期原指标比较")  # ids are internal; the reader sees the label
         else:
-            parts.append(FLAG_ZH.get(part, part))
+            parts.append(FLAG_ZH.get(part, "需要核对"))
     return ";".join(parts)
 
 
@@ -92,11 +92,33 @@ def format_figure(row: pd.Series) -> str:
     if printed.replace(".", "").isdigit():
         whole, _, fraction = printed.partition(".")
         printed = f"{int(whole):,}" + (f".{fraction}" if fraction else "")
-    if qualifier == "余" and unit.startswith(("万", "亿")):
-        return f"{printed}{unit[0]}余{unit[1:]}"
+    if qualifier in ("余", "多"):
+        # 141.5万余吨, 300余人: the qualifier sits after 万/亿, before the measure word.
+        if unit.startswith(("万", "亿")):
+            return f"{printed}{unit[0]}{qualifier}{unit[1:]}"
+        return f"{printed}{qualifier}{unit}"
     if qualifier in ("约", "近"):
         return f"{qualifier}{printed}{unit}"
     return f"{printed}{unit}{qualifier}"
+
+
+def _when(row) -> str:
+    """The date a figure stands at, in words: a year's target is the year's, not a day's."""
+    if row.kind == "target" and str(row.as_of_printed) in ("", "今年", "年内", "本年"):
+        return "全年目标"
+    return f"截至{date_zh(row.as_of)}"
+
+
+def _is_implied(row) -> bool:
+    """A progress row whose target or achievement is worked back from the printed rate."""
+    return "implied" in (row.target_source, row.achieved_source)
+
+
+def _printed_rate(report: Report, row) -> str:
+    """The completion rate exactly as the report prints it (80%, 95.55%), or — if it gives none."""
+    ids = [i for i in str(row.figure_ids).split("|") if i]
+    rates = report.figures[report.figures["figure_id"].isin(ids) & (report.figures["unit"] == "percent")]
+    return format_figure(rates.iloc[0]) if len(rates) else "—"
 
 
 def format_percent(value: float, decimals: int = 2) -> str:
@@ -114,12 +136,6 @@ def _num(value) -> float | None:
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return None
     return float(value)
-
-
-def _rate_decimals(report: Report, figure_ids: str) -> int:
-    ids = [i for i in str(figure_ids).split("|") if i]
-    rows = report.figures[report.figures["figure_id"].isin(ids) & (report.figures["unit"] == "percent")]
-    return int(rows["decimals"].astype(int).max()) if len(rows) else 1
 
 
 # ---- HTML pieces -------------------------------------------------------------------------------
@@ -259,22 +275,20 @@ def progress_overview(report: Report) -> Html:
         parts.append(_figure_html(report.charts["completion"]))
     rows = []
     for row in report.progress.itertuples():
-        decimals = _rate_decimals(report, row.figure_ids)
-        reported_rate = _num(row.reported_rate)
+        computed = "—" if _is_implied(row) else format_percent(_num(row.computed_rate), 2)
         rows.append([escape(_indicator(report, row)), escape(_amount_for(report, row, "target")),
-                     escape(_amount_for(report, row, "achieved")),
-                     format_percent(_num(row.computed_rate), decimals),
-                     format_percent(reported_rate, decimals) if reported_rate is not None else "—",
+                     escape(_amount_for(report, row, "achieved")), computed, escape(_printed_rate(report, row)),
                      escape(POSITION_ZH.get(row.position, row.position)), date_zh(row.as_of)])
     parts.append(_table(["指标", "目标", "完成", "复算完成率", "原文完成率", "状态", "截止日期"], rows,
-                        "完成率 = 完成数 ÷ 目标 × 100%;“推算”为原文未列出、由完成数与完成率推算的数量"))
+                        "完成率 = 完成数 ÷ 目标 × 100%;“推算”为原文未列出、由完成数与原文完成率推算的数量,"
+                        "此时无法独立复算完成率(记为—)"))
     for position, heading in (("behind", "尚未完成目标的指标"), ("ahead", "超过目标的指标")):
         subset = report.progress[report.progress["position"] == position]
         if subset.empty:
             continue
         word = "尚差" if position == "behind" else "超出"
         items = [f"{_indicator(report, row)},完成率"
-                 f"{format_percent(_num(row.computed_rate), _rate_decimals(report, row.figure_ids))},"
+                 f"{_printed_rate(report, row) if _is_implied(row) else format_percent(_num(row.computed_rate), 2)},"
                  f"{word}{_gap_text(report, row)}(截至{date_zh(row.as_of)})" for row in subset.itertuples()]
         parts.append(f"<h3>{heading}</h3><ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
     parts.append("</section>")
@@ -288,21 +302,23 @@ def campaign_section(report: Report, campaign: str) -> str:
     parts = [f'<section id="campaign-{escape(campaign)}"><h2>{escape(name)}</h2>']
     key = rows[rows["kind"].isin(["target", "cumulative", "stock"])].head(4)
     if len(key):
-        facts = [f"{row.label}{format_figure(row._asdict() if hasattr(row, '_asdict') else row)}"
-                 f"(截至{date_zh(row.as_of)})" for row in key.itertuples()]
+        facts = [f"{row.label}{format_figure(row._asdict())}({_when(row)})" for row in key.itertuples()]
         parts.append('<p class="key">' + escape(";".join(facts)) + "。</p>")
     progress = report.progress[report.progress["campaign"] == campaign]
     for row in progress.itertuples():
-        decimals = _rate_decimals(report, row.figure_ids)
-        sentence = (f"{row.label}完成率为{format_percent(_num(row.computed_rate), decimals)}"
-                    f"({POSITION_ZH.get(row.position, row.position)})")
-        if _num(row.reported_rate) is not None:
-            sentence += f",原文为{format_percent(_num(row.reported_rate), decimals)}"
+        position = POSITION_ZH.get(row.position, row.position)
+        printed_rate = _printed_rate(report, row)
+        if _is_implied(row):
+            sentence = f"{row.label}:原文完成率为{printed_rate}({position});原文未列出目标数,无法独立复算"
+        else:
+            sentence = f"{row.label}完成率复算为{format_percent(_num(row.computed_rate), 2)}({position})"
+            if printed_rate != "—":
+                sentence += f",原文为{printed_rate}"
         parts.append(f"<p>{escape(sentence)}。</p>")
     chart_name = "monitoring" if campaign == "monitoring" else f"campaign_{campaign}"
     if chart_name in report.charts:
         parts.append(_figure_html(report.charts[chart_name]))
-    table_rows = [[escape(str(row.label)), escape(format_figure(row._asdict())), date_zh(row.as_of)]
+    table_rows = [[escape(str(row.label)), escape(format_figure(row._asdict())), escape(_when(row))]
                   for row in rows.itertuples()]
     parts.append(_table(["指标", "数值(原文)", "截止日期"], table_rows))
     parts.append("</section>")
@@ -340,7 +356,9 @@ def audit_section(report: Report) -> Html:
             show = lambda value: escape(_in_source_units(report, ids, value))  # noqa: E731
             if kind == "mismatch":
                 gap = lambda value: escape(_in_source_units(report, ids, value, difference=True))  # noqa: E731
-                numbers = (f"原文:{show(check.reported)};按原文数据复算:{show(check.recomputed)};"
+                reported = report.figure(ids[0]) if ids else None
+                as_printed = escape(format_figure(reported)) if reported is not None else show(check.reported)
+                numbers = (f"原文:{as_printed};按原文数据复算:{show(check.recomputed)};"
                            f"相差{gap(abs(float(check.difference)))}(舍入误差最多可解释±{gap(check.tolerance)})")
                 working = f'<p class="working">{escape(check.working)}</p>'
             else:
@@ -396,8 +414,8 @@ def changes_note(report: Report) -> Html:
         parts.append("<p>没有更早一期的报告可供比较。</p></section>")
         return Html("".join(parts))
     flagged = report.changes[report.changes["flag"] != ""]
-    rows = [[escape(str(r.label or r.figure_id)), escape(_plain_number(r.previous_value)),
-             escape(_plain_number(r.current_value)), escape(_flag_zh(str(r.flag)))]
+    rows = [[escape(str(r.label or r.figure_id)), escape(_plain_number(r.previous_value) + UNIT_WORDS.get(r.unit, "")),
+             escape(_plain_number(r.current_value) + UNIT_WORDS.get(r.unit, "")), escape(_flag_zh(str(r.flag)))]
             for r in flagged.itertuples()]
     previous = report.changes["previous_period"].iloc[0]
     parts.append(f"<p>与{escape(str(previous))}期相比,{len(flagged)}项数据需要注意。</p>")

@@ -147,14 +147,18 @@ def normalise(printed: str, unit: str) -> tuple[Decimal, str, Decimal]:
 
 
 # As-of expressions. Each resolves to the last day it names, in the period's year.
+_RANGE = r"(?:至|到|-|—|–|－|~|～)"  # ASCII and full-width hyphens, dashes and tildes alike
 _AS_OF_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(\d{1,2})月(\d{1,2})日(?:至|-|—|~)(\d{1,2})月(\d{1,2})日"), "md-md"),
-    (re.compile(r"(\d{1,2})月(\d{1,2})日(?:至|-|—|~)(\d{1,2})日"), "md-d"),
+    (re.compile(rf"(\d{{1,2}})月(\d{{1,2}})日{_RANGE}(\d{{1,2}})月(\d{{1,2}})日"), "md-md"),
+    (re.compile(rf"(\d{{1,2}})月(\d{{1,2}})日{_RANGE}(\d{{1,2}})日"), "md-d"),
     (re.compile(r"(\d{1,2})月(\d{1,2})日"), "md"),
     (re.compile(r"(\d{1,2})月(?:底|末)"), "m-end"),
-    (re.compile(r"(\d{1,2})(?:-|至|—|~)(\d{1,2})月"), "m-m"),
+    (re.compile(r"(\d{1,2})月(上|中|下)旬"), "m-xun"),
+    (re.compile(rf"(\d{{1,2}}){_RANGE}(\d{{1,2}})月"), "m-m"),
     (re.compile(r"(\d{1,2})月"), "m"),
 ]
+# Words that may surround a date without changing it (截至10月底, 10月25日以来, 目前为止).
+_AS_OF_FILLER = re.compile(r"[\s,，、:：()（）]|以来|为止|止|前|份")
 # Expressions that mean "as at the end of the period the report covers".
 PERIOD_END_WORDS = ("", "今年", "今年以来", "目前", "截至目前", "年内", "本年")
 
@@ -176,7 +180,11 @@ def resolve_as_of(printed: str, year: int, period_end: dt.date) -> dt.date:
         match = pattern.search(text)
         if not match:
             continue
-        numbers = [int(g) for g in match.groups()]
+        numbers = [int(g) if g.isdigit() else g for g in match.groups()]
+        leftover = _AS_OF_FILLER.sub("", text[:match.start()] + text[match.end():])
+        if leftover:
+            raise ValueError(f"unrecognised as-of expression {printed!r}: {leftover!r} is not understood "
+                             "(expected forms such as 截至10月底, 截至10月25日, 10月上旬, 9-10月, 9月6日至11日, 今年)")
         if shape == "md-md":
             month, day = numbers[2], numbers[3]
         elif shape == "md-d":
@@ -186,6 +194,10 @@ def resolve_as_of(printed: str, year: int, period_end: dt.date) -> dt.date:
         elif shape == "m-end":
             month = numbers[0]
             day = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+        elif shape == "m-xun":
+            month = numbers[0] if isinstance(numbers[0], int) else int(numbers[0])
+            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+            day = {"上": 10, "中": 20, "下": last}[match.group(2)]
         elif shape == "m-m":
             month = numbers[1]
             day = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0

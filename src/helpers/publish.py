@@ -147,8 +147,8 @@ def index_html(entries: list[dict]) -> str:
     entries = sorted(entries, key=lambda e: e["period"], reverse=True)
     items = "".join(
         f'<li><strong>{escape(e["period"])}</strong> {escape(e.get("title", ""))}<br>'
-        f'<a href="{escape(e["period"])}/report.html">公开版 report</a> · '
-        f'<a href="{escape(e["period"])}/audit.html">审计版 audit</a></li>' for e in entries)
+        f'<a href="{escape(e["period"])}/report.html">公开版</a> · '
+        f'<a href="{escape(e["period"])}/audit.html">审计版</a></li>' for e in entries)
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<title>邵阳市乡村振兴工作进展报告 · 各期</title>\n"

@@ -175,3 +175,19 @@ def load_reference_table(path: Path, required: list[str], allow_empty: bool = Fa
     """Load one of the reviewed reference tables (campaigns, relations, targets, renames)."""
     _, rows, _ = read_csv_strict(path, required, allow_empty=allow_empty)
     return rows
+
+
+def open_period(raw_dir: Path, period: str) -> tuple[Source, dict[str, str]]:
+    """Every check a period's raw folder must pass before any work: files present, sidecar valid
+    and about this period, checksums unchanged. Returns the sidecar and each file's sha256."""
+    raw_dir = Path(raw_dir)
+    check_raw_folder(raw_dir, period)
+    source = load_source(raw_dir)
+    if source.period != period:
+        raise InputError(raw_dir / "source.yml", f"period is {source.period!r} but the run is for {period!r}",
+                         field="period", expected=repr(period))
+    if source.period_end.strftime("%Y-%m") != period:
+        raise InputError(raw_dir / "source.yml", f"period_covered ends on {source.period_end}, outside {period}",
+                         field="period_covered.end", expected=f"the last day of {period}",
+                         fix="Was source.yml copied from another month? Update its dates")
+    return source, verify_checksums(raw_dir, source)

@@ -21,6 +21,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,7 @@ from pathlib import Path
 from .errors import InputError
 from .outputs import write_json, write_text
 from .paths import Layout, check_period, find_previous_raw_period
-from .rawdata import check_raw_folder, load_source, verify_checksums
+from .rawdata import load_source, open_period
 
 STAGES = ("01_clean", "02_campaign_progress", "03_narrative")
 # What each stage leaves behind, relative to the staging folder (processed/ and out/).
@@ -57,6 +58,10 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 class RunFailed(Exception):
     """A notebook failed; the message says which notebook, which cell and why."""
+
+    def __init__(self, message: str, bad_input: bool = False):
+        super().__init__(message)
+        self.bad_input = bad_input
 
 
 @dataclass
@@ -227,13 +232,7 @@ def _swap_in(new: Path, target: Path) -> None:
 def preflight(period: str, layout: Layout) -> dict:
     """Every check that can stop a run before any notebook starts. Returns the raw files' sha256."""
     check_period(period)
-    raw_dir = layout.raw_period(period)
-    check_raw_folder(raw_dir, period)
-    source = load_source(raw_dir)
-    if source.period != period:
-        raise InputError(raw_dir / "source.yml", f"period is {source.period!r} but the run is for {period!r}",
-                         field="period", expected=repr(period))
-    return verify_checksums(raw_dir, source)
+    return open_period(layout.raw_period(period), period)[1]
 
 
 class SharedKernel:
@@ -300,8 +299,20 @@ def _execute(stage: str, layout: Layout, staging: Path, parameters: dict, consol
             log_output=False, request_save_on_cell_execute=False, record_timing=False, **options)
     except PapermillExecutionError as exc:
         first_line = next((line for line in exc.source.splitlines() if line.strip()), "")
-        raise RunFailed(f"{stage} failed at the cell `{first_line}`: {exc.ename}: {exc.evalue}") from exc
+        # The kernel ran in the staging folder; name files as the analyst sees them.
+        evalue = re.sub(r"(?:\.\./)+[\w./-]+", lambda m: _from_here(staging, m.group()), exc.evalue)
+        raise RunFailed(f"{stage} failed at the cell `{first_line}`: {exc.ename}: {evalue}",
+                        bad_input=exc.ename in ("InputError", "InputErrors")) from exc
     return executed
+
+
+def _from_here(staging: Path, relative: str) -> str:
+    """A path relative to the staging folder, rewritten relative to the current directory."""
+    resolved = os.path.normpath(staging / relative)
+    try:
+        return os.path.relpath(resolved)
+    except ValueError:  # pragma: no cover - different drives on Windows
+        return resolved
 
 
 def run_period(period: str, layout: Layout | None = None, force: bool = False, console: Console | None = None,
@@ -334,12 +345,14 @@ def run_period(period: str, layout: Layout | None = None, force: bool = False, c
                 components = stage_components(stage, period, layout, staging, raw_sums, code_hash)
                 before = previous.get("stages", {}).get(stage, {})
                 changed = [name for name, value in components.items() if before.get("components", {}).get(name) != value]
-                reusable = not force and not changed and _reuse(stage, before, published_out, published_processed, staging)
+                reusable = not force and not changed and _reuse(stage, before, published_out, published_processed,
+                                                                staging, previous.get("outputs", {}))
                 if reusable:
                     console.say(f"[{number}/3] {stage}: unchanged, reusing the last run's outputs")
                 else:
-                    reason = "forced (--force)" if force else ("first run" if not before else
-                                                                 "changed: " + ", ".join(changed))
+                    reason = ("forced (--force)" if force else "first run" if not before else
+                              "changed: " + ", ".join(changed) if changed else
+                              "its published outputs are missing or were edited by hand")
                     console.say(f"[{number}/3] {stage}: running ({reason})")
                     tick = time.perf_counter()
                     params = stage_parameters(stage, period, layout, staging)
@@ -368,7 +381,7 @@ def run_period(period: str, layout: Layout | None = None, force: bool = False, c
             console.say(f"error: {exc}")
             console.say(f"the failed notebook is kept in {kept}; the published outputs are unchanged")
             shutil.rmtree(staging, ignore_errors=True)
-            return EXIT_FAILED
+            return EXIT_BAD_INPUT if exc.bad_input else EXIT_FAILED
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -384,14 +397,21 @@ def run_period(period: str, layout: Layout | None = None, force: bool = False, c
     return EXIT_OK
 
 
-def _reuse(stage: str, before: dict, published_out: Path, published_processed: Path, staging: Path) -> bool:
-    """Copy a stage's products from the last published run into staging; False if any is missing."""
+def _reuse(stage: str, before: dict, published_out: Path, published_processed: Path, staging: Path,
+           recorded: dict) -> bool:
+    """Copy a stage's products from the last published run into staging.
+
+    False (so the stage reruns) if any product is missing or its bytes differ from the sha256 the
+    manifest recorded: a hand-edited output is never republished as if the pipeline made it.
+    """
     products = before.get("products", [])
+    period = published_out.name
     sources = []
     for product in products + [f"out/notebooks/{stage}.ipynb"]:
         base, _, rest = product.partition("/")
         source = (published_processed if base == "processed" else published_out) / rest
-        if not source.is_file():
+        name = f"data/processed/{period}/{rest}" if base == "processed" else f"outputs/{period}/{rest}"
+        if not source.is_file() or recorded.get(name) != _sha256(source):
             return False
         sources.append((source, staging / product))
     for source, destination in sources:

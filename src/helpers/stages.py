@@ -16,20 +16,14 @@ from . import checks as checks_module
 from .dictionary import dictionary_table
 from .outputs import read_csv, write_csv
 from .paths import check_period, find_previous_raw_period
-from .rawdata import Source, check_raw_folder, load_source, read_utf8, verify_checksums
+from .errors import InputError
+from .rawdata import Source, load_source, open_period, read_utf8, verify_checksums
 
 
 def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
     """Check the period's raw folder and checksums; return the sidecar and a table of the files."""
     check_period(period)
-    raw_dir = Path(raw_dir)
-    check_raw_folder(raw_dir, period)
-    source = load_source(raw_dir)
-    if source.period != period:
-        from .errors import InputError
-        raise InputError(raw_dir / "source.yml", f"period is {source.period!r} but the run is for {period!r}",
-                         field="period", expected=repr(period))
-    sums = verify_checksums(raw_dir, source)
+    source, sums = open_period(raw_dir, period)
     files = pd.DataFrame([(name, sha, "ok") for name, sha in sums.items()], columns=["file", "sha256", "checksum"])
     return source, files
 
@@ -62,7 +56,6 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
     a fraction of a second), so that periods can be built in parallel and in any order.
     """
     from .clean import clean_period
-    from .errors import InputError
 
     reference_dir = Path(reference_dir)
     previous_period = find_previous_raw_period(raw_root, period)
@@ -70,16 +63,26 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
     if previous_period:
         previous_raw = Path(raw_root) / previous_period
         try:
-            previous, _ = clean_period(previous_raw, load_source(previous_raw))
+            previous_source = load_source(previous_raw)
+            verify_checksums(previous_raw, previous_source)
+            previous, _ = clean_period(previous_raw, previous_source)
         except InputError as exc:
             warnings.warn(f"previous period {previous_period} is not comparable: {exc}", stacklevel=2)
             previous_period = None
+    figures = read_csv(Path(processed_dir) / "figures.csv")
+    campaigns = read_csv(reference_dir / "campaigns.csv")
+    unknown = sorted(set(figures["campaign"]) - set(campaigns["campaign"]))
+    if unknown:
+        first = figures[figures["campaign"] == unknown[0]].iloc[0]["figure_id"]
+        raise InputError(reference_dir / "campaigns.csv", f"campaign {unknown[0]!r} (figure {first}) has no row here",
+                         field="campaign", expected="a row for every campaign in figures.csv",
+                         fix="Add it with its Chinese name (name_zh), which the public page uses as a heading")
     return ProgressInputs(
-        figures=read_csv(Path(processed_dir) / "figures.csv"),
+        figures=figures,
         report_text=read_utf8(Path(raw_dir) / "report.txt"),
         relations=checks_module.load_relations(reference_dir),
         targets=checks_module.load_targets(reference_dir),
-        campaigns=read_csv(reference_dir / "campaigns.csv"),
+        campaigns=campaigns,
         previous=previous, previous_period=previous_period,
         renames=checks_module.load_renames(reference_dir),
     )
