@@ -15,9 +15,14 @@ class Html(str):
 def table(headers: list[str], rows: list[list[str]], caption: str = "") -> str:
     """A table whose cells are already-escaped HTML, wrapped so that it scrolls on a phone."""
     head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    # Each cell carries its column's name, so that on a phone a wide table can be shown as one
+    # card per row (see .cards in style.css) instead of scrolling sideways.
+    body = "".join("<tr>" + "".join(f'<td data-label="{escape(h, quote=True)}">{cell}</td>'
+                                    for h, cell in zip(headers, row)) + "</tr>" for row in rows)
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    style = ' class="cards"' if len(headers) > 4 else ""
+    return (f'<div class="table-wrap"><table{style}>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def mismatch_panel(mismatches) -> Html:
