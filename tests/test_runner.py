@@ -46,6 +46,14 @@ def fail_if_called(*args, **kwargs):
     raise AssertionError("a notebook was executed")
 
 
+def stop_and_record(executed: list):
+    """A stand-in for running a notebook: records the stage, then fails the run at once."""
+    def stop(stage, *args, **kwargs):
+        executed.append(stage)
+        raise runner.RunFailed("stopped by the test")
+    return stop
+
+
 # ---- A normal run ----------------------------------------------------------------------------------
 
 def test_report_html_exists_and_holds_figures_from_the_report(built):
@@ -125,11 +133,7 @@ def test_force_reruns_every_stage(built, tmp_path, monkeypatch):
     layout = copy_built(built, tmp_path / "copy")
     executed = []
 
-    def stop(stage, *args, **kwargs):
-        executed.append(stage)
-        raise runner.RunFailed("stopped by the test")
-
-    monkeypatch.setattr(runner, "_execute", stop)
+    monkeypatch.setattr(runner, "_execute", stop_and_record(executed))
     console = Console(quiet=True)
     assert run_period(PERIOD, layout, force=True, console=console, progress=False) == 1
     assert executed == ["01_clean"]  # nothing changed, yet the first stage runs
@@ -198,11 +202,7 @@ def test_a_hand_edited_output_is_not_republished_as_the_pipeline_s(built, tmp_pa
     figures.write_text(figures.read_text(encoding="utf-8").replace(",63950,", ",60000,"), encoding="utf-8")
     executed = []
 
-    def stop(stage, *args, **kwargs):
-        executed.append(stage)
-        raise runner.RunFailed("stopped by the test")
-
-    monkeypatch.setattr(runner, "_execute", stop)
+    monkeypatch.setattr(runner, "_execute", stop_and_record(executed))
     console = Console(quiet=True)
     run_period(PERIOD, layout, console=console, progress=False)
     assert executed == ["01_clean"]
