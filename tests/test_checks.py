@@ -23,10 +23,7 @@ REFERENCE = ROOT / "data" / "reference"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 
 
-def _plain(number: Decimal) -> str:
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
+_plain = numbers.plain_decimal
 
 def figure(figure_id: str, printed: str, unit_printed: str, qualifier: str = "", kind: str = "stock",
            as_of: str = "2021-10-31", label: str | None = None, note: str = "") -> dict:

@@ -8,7 +8,6 @@ write data/processed/<period>/ in one go (nothing is written if anything fails).
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -16,13 +15,10 @@ import pandera.pandas as pa
 
 from . import numbers
 from .errors import InputError, InputErrors
-from .rawdata import Source, read_csv_strict, read_utf8
+from .numbers import locate_value  # noqa: F401 - re-exported: part of this stage's interface
+from .rawdata import (NON_FIGURE_COLUMNS, REQUIRED_TRANSCRIPTION_COLUMNS, TRANSCRIPTION_COLUMNS, Source,
+                      read_csv_strict, read_utf8)
 
-TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit",
-                         "qualifier", "as_of", "quote", "occurrence", "note"]
-REQUIRED_TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "kind", "value", "unit",
-                                  "qualifier", "as_of", "quote"]
-NON_FIGURE_COLUMNS = ["start", "text", "reason", "context"]
 # What a figure measures, which decides what month-over-month changes are plausible.
 KINDS = {
     "cumulative": "achieved since the start of the year; should never fall from one month to the next",
@@ -117,21 +113,6 @@ def load_transcription(path: Path) -> tuple[pd.DataFrame, list[int]]:
     return frame, lines
 
 
-def locate_value(quote: str, printed: str, occurrence: int = 1) -> int | None:
-    """Offset in `quote` of the n-th occurrence of `printed` that stands as a whole number.
-
-    '20.74' inside '120.74' does not count, nor '4' inside '14552', nor '一' inside '十一'.
-    """
-    chinese = bool(re.fullmatch(f"[{numbers.CHINESE_DIGITS}]+", printed))
-    found = 0
-    for match in re.finditer(re.escape(printed), quote):
-        if not _part_of_longer_number(quote, match.start(), match.end(), chinese):
-            found += 1
-            if found == occurrence:
-                return match.start()
-    return None
-
-
 def unit_follows(after: str, unit: str, qualifier: str, printed: str) -> bool:
     """Whether the text after a value starts with its unit, as printed.
 
@@ -147,16 +128,6 @@ def unit_follows(after: str, unit: str, qualifier: str, printed: str) -> bool:
         if unit[:1] in ("万", "亿"):
             candidates.add(unit[0] + qualifier + unit[1:])
     return any(after.startswith(candidate) for candidate in candidates)
-
-
-def _part_of_longer_number(text: str, start: int, end: int, chinese: bool) -> bool:
-    before, after = text[max(0, start - 2):start], text[end:end + 2]
-    if chinese:
-        return bool(before[-1:] and before[-1] in numbers.CHINESE_DIGITS) or bool(
-            after[:1] and after[0] in numbers.CHINESE_DIGITS)
-    if before[-1:].isdigit() or (before[-1:] in (".", ",") and before[:1].isdigit()):
-        return True
-    return after[:1].isdigit() or (after[:1] in (".", ",") and after[1:2].isdigit())
 
 
 def build_figures(transcription: pd.DataFrame, lines: list[int], report_text: str, source: Source,
@@ -176,7 +147,7 @@ def build_figures(transcription: pd.DataFrame, lines: list[int], report_text: st
                     "an exact copy of the sentence, punctuation included (ASCII and full-width are not interchangeable)")
             continue
         occurrence = int(row["occurrence"] or 1)
-        offset = locate_value(row["quote"], row["value"], occurrence)
+        offset = numbers.locate_value(row["quote"], row["value"], occurrence)
         if offset is None:
             problem("value", f"the value {row['value']!r} does not occur in the quote"
                     + (f" {occurrence} times" if occurrence > 1 else ""),
@@ -205,11 +176,11 @@ def build_figures(transcription: pd.DataFrame, lines: list[int], report_text: st
             "metric": row["metric"],
             "label": row["label"],
             "kind": row["kind"],
-            "value": _plain(value),
+            "value": numbers.plain_decimal(value),
             "unit": base_unit,
             "qualifier": row["qualifier"],
             "qualifier_meaning": numbers.QUALIFIERS[row["qualifier"]],
-            "precision": _plain(half_precision),
+            "precision": numbers.plain_decimal(half_precision),
             "decimals": numbers.decimals_of(row["value"]),
             "value_printed": row["value"],
             "unit_printed": row["unit"],
@@ -227,14 +198,6 @@ def build_figures(transcription: pd.DataFrame, lines: list[int], report_text: st
     figures["value"] = figures["value"].astype(float)
     figures["precision"] = figures["precision"].astype(float)
     return figures
-
-
-def _plain(number: Decimal) -> str:
-    """A Decimal written without exponent or trailing zeros: 390589, 95.55, 0.005."""
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 def load_non_figures(path: Path, report_text: str) -> pd.DataFrame:

@@ -40,18 +40,18 @@ import pandas as pd
 from .numbers import (
     BASE_UNITS,
     CHINESE_DIGITS,
+    RANGE_SEPARATOR,
     NumberToken,
     find_number_tokens,
+    locate_value,
     normalise,
     parse_printed_number,
+    plain_decimal,
     resolve_as_of,
 )
+from .rawdata import TRANSCRIPTION_COLUMNS
 
 # The hand-transcription format (figures.csv), then the review columns the draft adds.
-TRANSCRIPTION_COLUMNS = [
-    "figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit", "qualifier",
-    "as_of", "quote", "occurrence", "note",
-]
 REVIEW_COLUMNS = [
     "status", "reason", "value_normalised", "base_unit", "as_of_date", "quote_start", "quote_end",
     "token_start",
@@ -115,7 +115,7 @@ _BREAKS_AND_SPACES = "".join(sorted(CLAUSE_BREAKS)) + SPACES
 
 _CN = "[一二三四五六七八九十]{1,3}"  # a month or day written in Chinese
 _N = rf"(?:\d{{1,2}}|{_CN})"  # a month or day
-_SEP = r"(?:至|到|-|－|—|–|~|～)"  # range separator
+_SEP = RANGE_SEPARATOR
 _START = r"(?<!\d)(?<!\d[.,])"  # a number starting here is not the tail of a longer one (1,053; 3.5)
 
 # Spans of text whose numbers are not figures, with the reason; tried in this order.
@@ -228,16 +228,15 @@ def read_quantity(text: str, token: NumberToken) -> Quantity:
     return Quantity(value, multiplier + unit_word, qualifier, pos, unit_word, notes)
 
 
-# numbers.parse_printed_number documents ValueError, but cn2an raises KeyError for some runs
-# of numeral characters (十二十二, 零十二); both mean "not a number" here.
-_NOT_A_NUMBER = (ValueError, KeyError, IndexError)
+def _plain_or_empty(value: Decimal | None) -> str:
+    return "" if value is None else plain_decimal(value.normalize())
 
 
 def parse_value(printed: str) -> Decimal | None:
     """The printed number's value, or None when it is not a number (十二十二, 千千)."""
     try:
         return parse_printed_number(printed)
-    except _NOT_A_NUMBER:
+    except ValueError:
         return None
 
 
@@ -252,7 +251,7 @@ def normalise_figure(value: str, unit: str) -> tuple[Decimal | None, str]:
         try:
             normalised, base_unit, _ = normalise(value, unit)
             return normalised, base_unit
-        except _NOT_A_NUMBER:
+        except ValueError:
             return None, ""
     number = parse_value(value)
     if number is None:
@@ -263,14 +262,6 @@ def normalise_figure(value: str, unit: str) -> tuple[Decimal | None, str]:
         multiplier = 10_000 if word[0] == "万" else 100_000_000
         word = word[1:]
     return (number * multiplier).normalize(), EXTRA_UNITS.get(word, "")
-
-
-def format_decimal(value: Decimal | None) -> str:
-    """A Decimal without exponent or trailing zeros: 1.1E+7 -> '11000000', 95.550 -> '95.55'."""
-    if value is None:
-        return ""
-    value = value.normalize()
-    return format(value, "f")
 
 
 # --------------------------------------------------------------------------------------
@@ -684,7 +675,7 @@ def draft_figures(text: str, period: str | None = None, *, campaigns: dict[str, 
         row.update(
             campaign=campaign_of.get(section, ""), label=label, kind=kind,
             unit=quantity.unit, qualifier=quantity.qualifier,
-            as_of=as_of, note="; ".join(notes), status=FIGURE, value_normalised=format_decimal(value_normalised),
+            as_of=as_of, note="; ".join(notes), status=FIGURE, value_normalised=_plain_or_empty(value_normalised),
             base_unit=base_unit, as_of_date=dates.resolve(as_of),
         )
         rows.append(row)
@@ -719,24 +710,6 @@ def _as_of_for(text: str, as_ofs: list[AsOf], as_of_ends: list[int], pos: int, s
 # --------------------------------------------------------------------------------------
 # Comparing a draft with a hand transcription
 # --------------------------------------------------------------------------------------
-
-def value_offset_in_quote(quote: str, value: str, occurrence: int = 1) -> int | None:
-    """Offset of the `occurrence`-th separate appearance of `value` in `quote`, or None.
-
-    Separate means not part of a longer number: 10 does not match inside 1053 or 104.03,
-    七 does not match inside 十七.
-    """
-    if not value:
-        return None
-    if re.fullmatch(f"[{CHINESE_DIGITS}]+", value):
-        pattern = rf"(?<![{CHINESE_DIGITS}]){re.escape(value)}(?![{CHINESE_DIGITS}])"
-    else:
-        pattern = rf"(?<![\d.])(?<!\d,){re.escape(value)}(?!\.?\d)(?!,\d{{3}})"
-    matches = list(re.finditer(pattern, quote))
-    if occurrence < 1 or occurrence > len(matches):
-        return None
-    return matches[occurrence - 1].start()
-
 
 def _same_place(quote_a: str, offset_a: int, length_a: int, quote_b: str, offset_b: int, length_b: int) -> bool:
     """True when two quotes of the same text put their numbers at the same place.
@@ -773,10 +746,10 @@ def compare_with_transcription(draft: pd.DataFrame, transcription: pd.DataFrame)
         occurrence_text = str(row.get("occurrence", "") or "").strip()
         occurrence = int(occurrence_text) if occurrence_text.isdigit() else 1
         normalised, base = normalise_figure(value, unit)
-        offset = value_offset_in_quote(quote, value, occurrence)
+        offset = locate_value(quote, value, occurrence)
         found = None
         if normalised is not None and offset is not None:
-            for index in candidates.get((format_decimal(normalised), base), []):
+            for index in candidates.get((_plain_or_empty(normalised), base), []):
                 if index in matched:
                     continue
                 candidate = figures.loc[index]

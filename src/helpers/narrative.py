@@ -231,13 +231,7 @@ def _amount_for(report: Report, row, which: str) -> str:
     value = _num(getattr(row, which))
     if template is None or value is None:
         return "—"
-    unit = str(template["unit_printed"])
-    if unit.startswith(("万", "亿")):
-        scale = 10_000 if unit.startswith("万") else 100_000_000
-        text = f"{value / scale:,.2f}{unit}"
-    else:
-        text = f"{value:,.0f}{unit}"
-    return f"约{text}(推算)"
+    return f"约{_like(value, template, decimals=2)}(推算)"
 
 
 def _first_figure(report: Report, ids: list[str], which: str) -> pd.Series | None:
@@ -254,10 +248,7 @@ def _gap_text(report: Report, row) -> str:
     if template is None:
         template = _first_figure(report, ids, "achieved")
     gap = abs(float(row.gap))
-    unit = str(template["unit_printed"]) if template is not None else ""
-    if unit.startswith("万"):
-        return f"{gap / 10_000:,.2f}{unit}"
-    return f"{gap:,.0f}{unit}"
+    return _like(gap, template, decimals=2) if template is not None else f"{gap:,.0f}"
 
 
 def _indicator(report: Report, row) -> str:
@@ -387,14 +378,20 @@ def _in_source_units(report: Report, ids: list[str], value, difference: bool = F
         return _plain_number(number)
     # The first id is the figure checked (or the first operand of a derived value).
     first = rows.set_index("figure_id").loc[[i for i in ids if i in set(rows["figure_id"])][0]]
-    unit = str(first["unit_printed"])
-    decimals = int(first["decimals"])
-    if first["unit"] == "percent":
+    return _like(number, first, difference=difference)
+
+
+def _like(number: float, template: pd.Series, decimals: int | None = None, difference: bool = False) -> str:
+    """A computed number printed the way `template` (a figure) is: 万/亿 if it uses them, its unit,
+    at least two decimals for 万-scaled and percent values (or `decimals`), whole numbers otherwise."""
+    unit = str(template["unit_printed"])
+    places = decimals if decimals is not None else max(int(template["decimals"]), 2)
+    if template["unit"] == "percent":
         # A difference between two percentages is in percentage points, not percent.
-        return f"{number:,.{max(decimals, 2)}f}" + ("个百分点" if difference else "%")
+        return f"{number:,.{places}f}" + ("个百分点" if difference else "%")
     if unit[:1] in ("万", "亿"):
         scale = 10_000 if unit[0] == "万" else 100_000_000
-        return f"{number / scale:,.{max(decimals, 2)}f}{unit}"
+        return f"{number / scale:,.{places}f}{unit}"
     return f"{number:,.0f}{unit}"
 
 

@@ -115,7 +115,7 @@ def parse_printed_number(printed: str) -> Decimal:
     if re.fullmatch(f"[{CHINESE_DIGITS}]+", cleaned):
         try:
             return Decimal(str(cn2an.cn2an(cleaned, "smart")))
-        except (ValueError, KeyError) as exc:  # cn2an raises KeyError on some malformed numerals (十二十二)
+        except (ValueError, KeyError, IndexError) as exc:  # cn2an's errors for malformed numerals (十二十二, 千千)
             raise ValueError(f"not a Chinese numeral: {printed!r}") from exc
     raise ValueError(f"not a number: {printed!r} (expected digits such as 39.0589 or a Chinese numeral such as 七)")
 
@@ -147,7 +147,8 @@ def normalise(printed: str, unit: str) -> tuple[Decimal, str, Decimal]:
 
 
 # As-of expressions. Each resolves to the last day it names, in the period's year.
-_RANGE = r"(?:至|到|-|—|–|－|~|～)"  # ASCII and full-width hyphens, dashes and tildes alike
+RANGE_SEPARATOR = r"(?:至|到|-|—|–|－|~|～)"  # ASCII and full-width hyphens, dashes and tildes alike
+_RANGE = RANGE_SEPARATOR
 _AS_OF_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"(\d{{1,2}})月(\d{{1,2}})日{_RANGE}(\d{{1,2}})月(\d{{1,2}})日"), "md-md"),
     (re.compile(rf"(\d{{1,2}})月(\d{{1,2}})日{_RANGE}(\d{{1,2}})日"), "md-d"),
@@ -195,7 +196,7 @@ def resolve_as_of(printed: str, year: int, period_end: dt.date) -> dt.date:
             month = numbers[0]
             day = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
         elif shape == "m-xun":
-            month = numbers[0] if isinstance(numbers[0], int) else int(numbers[0])
+            month = numbers[0]
             last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
             day = {"上": 10, "中": 20, "下": last}[match.group(2)]
         elif shape == "m-m":
@@ -212,3 +213,37 @@ def resolve_as_of(printed: str, year: int, period_end: dt.date) -> dt.date:
         f"unrecognised as-of expression {printed!r} "
         "(expected forms such as 截至10月底, 截至10月25日, 9-10月, 9月6日至11日, 今年 or empty)"
     )
+
+
+def plain_decimal(number: Decimal) -> str:
+    """A Decimal written without exponent or trailing zeros: 1.1E+7 -> 11000000, 95.550 -> 95.55."""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def locate_value(quote: str, printed: str, occurrence: int = 1) -> int | None:
+    """Offset in `quote` of the n-th occurrence of `printed` that stands as a whole number.
+
+    '20.74' inside '120.74' does not count, nor '4' inside '14552', nor '一' inside '十一'.
+    """
+    if not printed or occurrence < 1:
+        return None
+    chinese = bool(re.fullmatch(f"[{CHINESE_DIGITS}]+", printed))
+    found = 0
+    for match in re.finditer(re.escape(printed), quote):
+        if not _part_of_longer_number(quote, match.start(), match.end(), chinese):
+            found += 1
+            if found == occurrence:
+                return match.start()
+    return None
+
+
+def _part_of_longer_number(text: str, start: int, end: int, chinese: bool) -> bool:
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    if chinese:
+        return bool(before[-1:] and before[-1] in CHINESE_DIGITS) or bool(after[:1] and after[0] in CHINESE_DIGITS)
+    if before[-1:].isdigit() or (before[-1:] in (".", ",") and before[:1].isdigit()):
+        return True
+    return after[:1].isdigit() or (after[:1] in (".", ",") and after[1:2].isdigit())

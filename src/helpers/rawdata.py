@@ -24,6 +24,12 @@ REQUIRED_RAW_FILES = {
     "figures.csv": "the hand transcription: one row per figure, with its verbatim quote",
     "non_figures.csv": "every other number in report.txt, with the reason it is not a figure",
 }
+# The hand transcription (figures.csv) and the list of numbers that are not figures.
+TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit",
+                         "qualifier", "as_of", "quote", "occurrence", "note"]
+REQUIRED_TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "kind", "value", "unit",
+                                  "qualifier", "as_of", "quote"]
+NON_FIGURE_COLUMNS = ["start", "text", "reason", "context"]
 VERBATIM_FIELDS = {"quote", "context"}
 SIDECAR_FIELDS = ("period", "title", "publisher", "address", "published", "dated", "period_covered",
                   "retrieved", "files")

@@ -32,7 +32,7 @@ from pathlib import Path
 from .errors import InputError
 from .outputs import write_json, write_text
 from .paths import Layout, check_period, find_previous_raw_period
-from .rawdata import load_source, open_period
+from .rawdata import load_source, open_period, sha256_of
 
 STAGES = ("01_clean", "02_campaign_progress", "03_narrative")
 # What each stage leaves behind, relative to the staging folder (processed/ and out/).
@@ -76,10 +76,6 @@ class Console:
         self.lines.append(text)
         if not self.quiet:
             print(f"{self.prefix}{text}", file=sys.stderr, flush=True)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _hash_files(paths: list[Path], root: Path) -> str:
@@ -127,7 +123,7 @@ def stage_components(stage: str, period: str, layout: Layout, staging: Path, raw
     """The hashes that decide whether a stage must rerun, by component (for the printed reason)."""
     reference = sorted(layout.reference.glob("*.csv"))
     components = {
-        "notebook": _sha256(layout.notebooks / f"{stage}.ipynb"),
+        "notebook": sha256_of(layout.notebooks / f"{stage}.ipynb"),
         "code": code_hash,
         "raw inputs": hashlib.sha256(json.dumps(raw_sums, sort_keys=True).encode()).hexdigest(),
         "reference tables": _hash_files(reference, layout.reference) if reference else "",
@@ -281,22 +277,19 @@ class SharedKernel:
 
 
 def _execute(stage: str, layout: Layout, staging: Path, parameters: dict, console: Console, progress: bool,
-             kernel: SharedKernel | None = None) -> Path:
+             kernel: SharedKernel) -> Path:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     executed = staging / "executed" / f"{stage}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
-    options = {"km": kernel.km} if kernel else {"shutdown_kernel": "immediate",
-                                                "extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
-    if kernel:
-        kernel.prepare()
+    kernel.prepare()
     try:
         papermill.execute_notebook(
             str(layout.notebooks / f"{stage}.ipynb"), str(executed), parameters=parameters, kernel_name="python3",
             cwd=str(staging), progress_bar={"desc": f"{console.prefix}{stage}", "unit": "cell", "leave": False}
             if progress else False,
-            log_output=False, request_save_on_cell_execute=False, record_timing=False, **options)
+            log_output=False, request_save_on_cell_execute=False, record_timing=False, km=kernel.km)
     except PapermillExecutionError as exc:
         first_line = next((line for line in exc.source.splitlines() if line.strip()), "")
         # The kernel ran in the staging folder; name files as the analyst sees them.
@@ -411,7 +404,7 @@ def _reuse(stage: str, before: dict, published_out: Path, published_processed: P
         base, _, rest = product.partition("/")
         source = (published_processed if base == "processed" else published_out) / rest
         name = f"data/processed/{period}/{rest}" if base == "processed" else f"outputs/{period}/{rest}"
-        if not source.is_file() or recorded.get(name) != _sha256(source):
+        if not source.is_file() or recorded.get(name) != sha256_of(source):
             return False
         sources.append((source, staging / product))
     for source, destination in sources:
@@ -452,7 +445,7 @@ def _export(period: str, layout: Layout, staging: Path, raw_sums: dict, stages_r
     source = load_source(layout.raw_period(period))
     inputs = {f"data/raw/{period}/{name}": sha for name, sha in raw_sums.items()}
     for path in sorted(layout.reference.glob("*.csv")):
-        inputs[f"data/reference/{path.name}"] = _sha256(path)
+        inputs[f"data/reference/{path.name}"] = sha256_of(path)
     versions = publish.package_versions()
     commit = _git_commit(layout.notebooks.parent)
     parameters = {f"{stage}.{k}": v for stage in STAGES
@@ -462,9 +455,9 @@ def _export(period: str, layout: Layout, staging: Path, raw_sums: dict, stages_r
         notebooks, source.title, publish.provenance_html(inputs, versions, commit, parameters)))
     outputs = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        outputs[f"outputs/{period}/{path.relative_to(out)}"] = _sha256(path)
+        outputs[f"outputs/{period}/{path.relative_to(out)}"] = sha256_of(path)
     for path in sorted((staging / "processed").glob("*")):
-        outputs[f"data/processed/{period}/{path.name}"] = _sha256(path)
+        outputs[f"data/processed/{period}/{path.name}"] = sha256_of(path)
     write_json(out / "manifest.json", {
         "period": period, "inputs": inputs, "outputs": outputs, "parameters": parameters,
         "packages": versions, "git_commit": commit, "stages": stages_record,
