@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the synthetic second period used by the tests
 
-from helpers.paths import Layout  # noqa: E402
-from helpers.verify import mirror_layout  # noqa: E402
+from helpers.io.paths import Layout  # noqa: E402
+from helpers.pipeline.verify import mirror_layout  # noqa: E402
 
 PERIOD = "2021-10"
 PYTHON = sys.executable

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.paths import Layout
+from helpers.io.paths import Layout
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2021-10"
@@ -21,7 +21,7 @@ def repo_layout() -> Layout:
 def temp_layout(base: Path) -> Layout:
     """A copy of the repository's inputs under `base`, laid out like the repository (so the relative
     paths a run records are the same), with empty processed and outputs folders."""
-    from helpers.verify import mirror_layout
+    from helpers.pipeline.verify import mirror_layout
 
     return mirror_layout(Layout.default(ROOT), PERIOD, base)
 
@@ -29,7 +29,7 @@ def temp_layout(base: Path) -> Layout:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Layout:
     """The 2021-10 pipeline run once, into a temporary folder (never into outputs/)."""
-    from helpers.runner import Console, run_period
+    from helpers.pipeline.runner import Console, run_period
 
     layout = temp_layout(tmp_path_factory.mktemp("built"))
     code = run_period(PERIOD, layout, force=True, console=Console(quiet=True), progress=False)

@@ -1,4 +1,4 @@
-"""Tests for helpers.charts: Chinese labels without missing glyphs, reproducible PNG bytes, alt text.
+"""Tests for helpers.publish.charts: Chinese labels without missing glyphs, reproducible PNG bytes, alt text.
 
 The charts are drawn on the real 2021-10 data (cleaned and checked in-process), the way the
 progress notebook draws them: `use_chinese_font()` first, then each chart. Each test runs in
@@ -17,8 +17,11 @@ import pandas as pd
 import pytest
 from matplotlib import font_manager
 
-from helpers import charts, checks, clean, rawdata
-from helpers.outputs import read_csv
+from helpers.publish import charts
+from helpers.audit import checks
+from helpers.audit import clean
+from helpers.io import rawdata
+from helpers.io.readers import read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "2021-10"

@@ -1,8 +1,8 @@
-"""Tests for helpers.checks: recomputing what the report states, with tolerances from printed precision.
+"""Tests for helpers.audit.checks: recomputing what the report states, with tolerances from printed precision.
 
 Small figure tables are built with `figure()`, shaped like data/processed/<period>/figures.csv as
 the progress notebook reads it back (every cell text). Values and precisions come from
-`helpers.numbers.normalise`, so '95.55%' carries ±0.005 and '80%' ±0.5 exactly as in the pipeline.
+`helpers.text.numbers.normalise`, so '95.55%' carries ±0.005 and '80%' ±0.5 exactly as in the pipeline.
 The last part runs the checks on the real 2021-10 figures, cleaned in-process.
 """
 
@@ -14,8 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import checks, clean, numbers, rawdata
-from helpers.errors import InputError
+from helpers.audit import checks
+from helpers.audit import clean
+from helpers.text import numbers
+from helpers.io import rawdata, readers
+from helpers.io.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "2021-10"
@@ -405,7 +408,7 @@ def test_load_relations_rejects_an_unknown_kind():
 @pytest.fixture(scope="module")
 def real():
     figures, _ = clean.clean_period(RAW, rawdata.load_source(RAW))
-    text = rawdata.read_utf8(RAW / "report.txt")
+    text = readers.read_utf8(RAW / "report.txt")
     relations = checks.load_relations(REFERENCE)
     result = checks.run_checks(figures, relations, text)
     return figures, result.set_index("check_id", drop=False), relations

@@ -1,4 +1,4 @@
-"""Tests for helpers.clean: the hand transcription becomes figures.csv, every figure tied to its text.
+"""Tests for helpers.audit.clean: the hand transcription becomes figures.csv, every figure tied to its text.
 
 The first half runs the cleaning stage on the real 2021-10 raw folder and checks provenance and
 normalisation figure by figure. The second half feeds it bad input, one defect per fixture
@@ -15,8 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import clean, numbers, rawdata, stages
-from helpers.errors import InputError, InputErrors
+from helpers.audit import clean
+from helpers.text import numbers
+from helpers.io import rawdata, readers
+from helpers.audit import steps
+from helpers.io.errors import InputError, InputErrors
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "2021-10"
@@ -26,7 +29,7 @@ BASE = FIXTURES / "base"
 
 @pytest.fixture(scope="module")
 def report_text() -> str:
-    return rawdata.read_utf8(RAW / "report.txt")
+    return readers.read_utf8(RAW / "report.txt")
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +227,7 @@ def make_raw(tmp_path: Path, case: str | None = None) -> Path:
 def clean_and_save(raw: Path, processed: Path) -> pd.DataFrame:
     """What the clean notebook does: clean the period, then write the processed tables."""
     figures, coverage = clean.clean_period(raw, rawdata.load_source(raw))
-    return stages.save_clean(processed, figures, coverage)
+    return steps.save_clean(processed, figures, coverage)
 
 
 def test_base_fixture_is_valid(tmp_path):

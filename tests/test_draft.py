@@ -1,4 +1,4 @@
-"""Tests for helpers.draft: drafting a figure transcription from a report's text.
+"""Tests for helpers.text.draft: drafting a figure transcription from a report's text.
 
 Each test feeds small, realistic sentences in the bureau's style and checks the exact
 values, units, qualifiers and as-of expressions drafted; the last tests check recall on
@@ -14,14 +14,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.draft import (
+from helpers.text.draft import (
     COLUMNS,
     COMPARE_COLUMNS,
     compare_with_transcription,
     draft_command,
     draft_figures,
 )
-from helpers.numbers import CHINESE_DIGITS, find_number_tokens, normalise
+from helpers.text.numbers import CHINESE_DIGITS, find_number_tokens, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "data" / "raw" / "2021-10" / "report.txt"

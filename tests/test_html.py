@@ -482,7 +482,7 @@ EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>&amp;"\'</td>'
 @pytest.mark.slow
 def test_text_from_data_is_escaped(built):
     """Every narrative section, fed hostile labels, names, quotes and a hostile source sidecar."""
-    from helpers import narrative
+    from helpers.publish import narrative
 
     data = narrative.load_report(PERIOD, built.processed / PERIOD, ROOT / "data" / "raw" / PERIOD,
                                  ROOT / "data" / "reference", built.outputs / PERIOD / "figures")
@@ -513,7 +513,7 @@ def test_text_from_data_is_escaped(built):
 
 def test_public_edition_drops_code_streams_errors_and_parameters():
     """publish.public_notebook + the template, on a notebook with everything that must not leak."""
-    from helpers import publish
+    from helpers.publish import pages as publish
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -675,8 +675,8 @@ def test_index_lists_every_built_period_with_both_editions(built):
 
 
 def test_index_is_newest_first_and_skips_other_folders(tmp_path):
-    from helpers.paths import Layout
-    from helpers.runner import write_index
+    from helpers.io.paths import Layout
+    from helpers.pipeline.runner import write_index
 
     layout = Layout(raw=tmp_path / "raw", processed=tmp_path / "processed", outputs=tmp_path / "outputs",
                     reference=ROOT / "data" / "reference", notebooks=ROOT / "notebooks")
@@ -696,7 +696,7 @@ def test_index_is_newest_first_and_skips_other_folders(tmp_path):
 
 
 def test_index_escapes_titles():
-    from helpers import publish
+    from helpers.publish import pages as publish
 
     page = publish.index_html([{"period": "2021-10", "title": EVIL}])
     doc = Document(page)

@@ -1,4 +1,4 @@
-"""Tests for helpers.narrative: Chinese prose and HTML built from the processed tables.
+"""Tests for helpers.publish.narrative: Chinese prose and HTML built from the processed tables.
 
 Figures are formatted as the source printed them, every piece of text from the data is
 escaped, absent campaigns are left out with a note, and the headline's numbers come from the
@@ -14,8 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import checks, clean, narrative, rawdata, stages
-from helpers.outputs import read_csv
+from helpers.audit import checks
+from helpers.audit import clean
+from helpers.publish import narrative
+from helpers.io import rawdata, readers
+from helpers.audit import steps
+from helpers.io.readers import read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "2021-10"
@@ -81,7 +85,7 @@ def real_inputs():
     source = rawdata.load_source(RAW)
     figures, coverage = clean.clean_period(RAW, source)
     return {"source": source, "figures": figures, "coverage": coverage,
-            "text": rawdata.read_utf8(RAW / "report.txt"), "relations": checks.load_relations(REFERENCE),
+            "text": readers.read_utf8(RAW / "report.txt"), "relations": checks.load_relations(REFERENCE),
             "targets": checks.load_targets(REFERENCE), "campaigns": read_csv(REFERENCE / "campaigns.csv")}
 
 
@@ -169,8 +173,8 @@ def test_in_process_report_equals_the_one_read_back_from_csv(real_inputs, tmp_pa
     """The notebooks read the tables back as text; the HTML must not depend on which."""
     report = build_report(real_inputs)
     processed = tmp_path / "processed"
-    stages.save_clean(processed, report.figures, real_inputs["coverage"])
-    stages.save_progress(processed, report.progress, report.checks, report.changes)
+    steps.save_clean(processed, report.figures, real_inputs["coverage"])
+    steps.save_progress(processed, report.progress, report.checks, report.changes)
     loaded = narrative.load_report("2021-10", processed, RAW, REFERENCE, tmp_path / "no-charts")
     assert loaded.charts == {}
     assert whole_page(loaded) == whole_page(report)

@@ -1,4 +1,4 @@
-"""Tests for helpers.numbers: numbers as the bureau prints them.
+"""Tests for helpers.text.numbers: numbers as the bureau prints them.
 
 Every expectation is an exact value: token offsets and texts, Decimal values in base units,
 half-widths of the printed precision, and resolved as-of dates.
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from helpers.numbers import (
+from helpers.text.numbers import (
     NumberToken,
     decimals_of,
     find_number_tokens,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from helpers.dictionary import DICTIONARY, dictionary_markdown
+from helpers.io.dictionary import DICTIONARY, dictionary_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,3 +122,62 @@ def test_readme_shows_both_commands_and_ci_runs_the_test_command():
 def test_design_folders_exist():
     for folder in ("notebooks", "data/raw", "data/processed", "src/helpers", "outputs", "tests"):
         assert (ROOT / folder).is_dir(), folder
+
+
+# The package's rooms, lowest first: a room may import only rooms below it (and itself).
+ROOMS = ["io", "text", "audit", "publish", "pipeline", "cli"]
+
+
+def _room_of(module: str) -> str:
+    """helpers.audit.clean -> audit; helpers.cli -> cli; helpers.__main__ -> cli."""
+    parts = module.split(".")
+    return parts[1] if parts[1] in ROOMS else "cli"
+
+
+def upward_imports(package: Path) -> list[str]:
+    """Every import in `package` (a copy of src/helpers) of a room above the importing module's."""
+    import ast
+
+    offences = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package.parent).with_suffix("")
+        module = ".".join(relative.parts)
+        if module.endswith(".__init__"):
+            module = module[: -len(".__init__")]
+        if module == "helpers":
+            continue
+        room = _room_of(module)
+        package_parts = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package_parts[: len(package_parts) - node.level + 1]
+                prefix = ".".join(base + ([node.module] if node.module else []))
+                targets = [prefix] if node.module else [f"{prefix}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
+                targets = [node.module]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names if a.name.startswith("helpers.")]
+            for target in targets:
+                if target.count(".") < 1:
+                    continue
+                other = _room_of(target)
+                if ROOMS.index(other) > ROOMS.index(room):
+                    offences.append(f"{module} ({room}) imports {target} ({other})")
+    return offences
+
+
+def test_each_room_imports_only_the_rooms_below_it():
+    offences = upward_imports(ROOT / "src" / "helpers")
+    assert offences == [], "a room imports a room above it:\n" + "\n".join(offences)
+
+
+def test_the_room_rule_catches_an_upward_import(tmp_path):
+    """io importing publish, relatively or absolutely, is reported; publish importing io is not."""
+    package = tmp_path / "helpers"
+    (package / "io").mkdir(parents=True)
+    (package / "publish").mkdir()
+    (package / "io" / "paths.py").write_text("from ..publish import narrative\nimport helpers.publish.charts\n")
+    (package / "publish" / "narrative.py").write_text("from ..io.paths import Layout\n")
+    assert upward_imports(package) == ["helpers.io.paths (io) imports helpers.publish (publish)",
+                                       "helpers.io.paths (io) imports helpers.publish.charts (publish)"]

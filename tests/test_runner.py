@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import PERIOD, ROOT, temp_layout
-from helpers import runner
+from helpers.pipeline import runner
 from helpers.cli import main as cli_main
-from helpers.paths import Layout
-from helpers.runner import Console, run_period
-from helpers.verify import compare, published_files, verify_period
+from helpers.io.paths import Layout
+from helpers.pipeline.runner import Console, run_period
+from helpers.pipeline.verify import compare, published_files, verify_period
 
 import synthetic
 

@@ -12,7 +12,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .paths import DEFAULT_PERIOD, Layout, check_period
+from .io.paths import DEFAULT_PERIOD, Layout, check_period
 
 DESCRIPTION = """\
 Build the audited progress report of the Shaoyang City Rural Revitalization Bureau
@@ -100,7 +100,7 @@ def _layout(args) -> Layout:
 
 
 def _run_one(period: str, layout: Layout, force: bool, prefix: str, quiet: bool) -> int:
-    from .runner import Console, run_period
+    from .pipeline.runner import Console, run_period
 
     return run_period(period, layout, force=force, console=Console(prefix=prefix, quiet=quiet),
                       progress=not quiet and not prefix)
@@ -135,13 +135,13 @@ def _is_period(name: str) -> bool:
 
 
 def command_verify(args) -> int:
-    from .verify import verify_period
+    from .pipeline.verify import verify_period
 
     return verify_period(args.period, Layout.default(args.root))
 
 
 def command_draft(args) -> int:
-    from .draft import draft_command
+    from .text.draft import draft_command
 
     return draft_command(args.report, args.period, args.out, args.compare)
 

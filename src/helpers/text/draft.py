@@ -49,7 +49,7 @@ from .numbers import (
     plain_decimal,
     resolve_as_of,
 )
-from .rawdata import TRANSCRIPTION_COLUMNS
+from ..io.rawdata import TRANSCRIPTION_COLUMNS
 
 # The hand-transcription format (figures.csv), then the review columns the draft adds.
 REVIEW_COLUMNS = [
@@ -471,7 +471,7 @@ def load_campaigns(path: Path | None = None) -> dict[str, str]:
     Without a path, the project's own reference table is used.
     """
     if path is None:
-        from .paths import project_root  # only when needed: the drafting itself has no project
+        from ..io.paths import project_root  # only when needed: the drafting itself has no project
         path = project_root() / "data" / "reference" / "campaigns.csv"
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")

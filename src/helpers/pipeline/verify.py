@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .paths import Layout, check_period
+from ..io.paths import Layout, check_period
 from .runner import Console, run_period
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?:万|亿)?%?")

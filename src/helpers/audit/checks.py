@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .rawdata import load_reference_table
+from ..io.errors import InputError
+from ..io.rawdata import load_reference_table
 
 RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands", "items", "description"]
 TARGET_COLUMNS = ["target_id", "campaign", "label_zh", "target", "achieved", "reported_rate", "note"]

@@ -104,7 +104,7 @@ def dictionary_markdown() -> str:
     """The text of data/processed/README.md."""
     lines = ["# data/processed/: data dictionary", "",
              "Written by the pipeline (`shaoyang-report run`), one folder per period. Do not edit by hand:",
-             "rerun instead. This file is generated from `src/helpers/dictionary.py`; a test keeps them in step.", ""]
+             "rerun instead. This file is generated from `src/helpers/io/dictionary.py`; a test keeps them in step.", ""]
     for file, columns in DICTIONARY.items():
         lines += [f"## {file}", "", "| column | meaning | unit | decimals |", "| --- | --- | --- | --- |"]
         lines += [f"| `{c}` | {m} | {u} | {d} |" for c, m, u, d in columns]

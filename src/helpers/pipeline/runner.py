@@ -29,10 +29,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .outputs import write_json, write_text
-from .paths import Layout, check_period, find_previous_raw_period
-from .rawdata import load_source, open_period, sha256_of
+from ..io.errors import InputError
+from ..io.writers import write_json, write_text
+from ..io.paths import Layout, check_period, find_previous_raw_period
+from ..io.rawdata import load_source, open_period, sha256_of
 
 STAGES = ("01_clean", "02_campaign_progress", "03_narrative")
 # What each stage leaves behind, relative to the staging folder (processed/ and out/).
@@ -87,15 +87,15 @@ def _hash_files(paths: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-# Modules the notebooks never import: changing them must not rerun the notebooks.
-COMMAND_LINE_ONLY = {"cli.py", "__main__.py", "draft.py", "verify.py", "runner.py"}
+PACKAGE = Path(__file__).resolve().parents[1]
+# Code the notebooks never import (relative to the package): changing it must not rerun them.
+COMMAND_LINE_ONLY = ("cli.py", "__main__.py", "pipeline/", "text/draft.py")
 
 
 def code_files() -> list[Path]:
     """The code the notebooks run: the helpers package's modules and templates."""
-    package = Path(__file__).parent
-    return sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and p.name not in COMMAND_LINE_ONLY)
+    return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and not p.relative_to(PACKAGE).as_posix().startswith(COMMAND_LINE_ONLY))
 
 
 def _expand(staging: Path, patterns: list[str]) -> list[Path]:
@@ -331,7 +331,7 @@ def run_period(period: str, layout: Layout | None = None, force: bool = False, c
         (staging / "processed").mkdir(parents=True)
         (staging / "out" / "notebooks").mkdir(parents=True)
         (staging / "out" / "figures").mkdir(parents=True)
-        code_hash = _hash_files(code_files(), Path(__file__).parent)
+        code_hash = _hash_files(code_files(), PACKAGE)
         stages_record, executed_any, kernel = {}, False, None
         try:
             for number, stage in enumerate(STAGES, start=1):
@@ -425,7 +425,7 @@ def _keep_failed(staging: Path, published_out: Path) -> Path:
         try:
             import nbformat
 
-            from . import publish
+            from ..publish import pages as publish
 
             page = publish.export_audit([(notebook.stem, nbformat.read(notebook, as_version=4))],
                                         f"{notebook.stem} (failed run)", "")
@@ -438,7 +438,7 @@ def _keep_failed(staging: Path, published_out: Path) -> Path:
 def _export(period: str, layout: Layout, staging: Path, raw_sums: dict, stages_record: dict) -> None:
     import nbformat
 
-    from . import publish
+    from ..publish import pages as publish
 
     out = staging / "out"
     notebooks = [(stage, nbformat.read(out / "notebooks" / f"{stage}.ipynb", as_version=4)) for stage in STAGES]
@@ -465,7 +465,7 @@ def _export(period: str, layout: Layout, staging: Path, raw_sums: dict, stages_r
 
 
 def write_index(layout: Layout) -> None:
-    from . import publish
+    from ..publish import pages as publish
 
     entries = []
     for folder in sorted(layout.outputs.iterdir()) if layout.outputs.is_dir() else []:

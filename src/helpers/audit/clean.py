@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from . import numbers
-from .errors import InputError, InputErrors
-from .numbers import locate_value  # noqa: F401 - re-exported: part of this stage's interface
-from .rawdata import (NON_FIGURE_COLUMNS, REQUIRED_TRANSCRIPTION_COLUMNS, TRANSCRIPTION_COLUMNS, Source,
-                      read_csv_strict, read_utf8)
+from ..io.errors import InputError, InputErrors
+from ..io.rawdata import NON_FIGURE_COLUMNS, REQUIRED_TRANSCRIPTION_COLUMNS, TRANSCRIPTION_COLUMNS, Source
+from ..io.readers import read_csv_strict, read_utf8
+from ..text import numbers
+from ..text.numbers import locate_value  # noqa: F401 - re-exported: part of this stage's interface
 
 # What a figure measures, which decides what month-over-month changes are plausible.
 KINDS = {

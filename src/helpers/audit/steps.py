@@ -13,11 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import checks as checks_module
-from .dictionary import dictionary_table
-from .outputs import read_csv, write_csv
-from .paths import check_period, find_previous_raw_period
-from .errors import InputError
-from .rawdata import Source, load_source, open_period, read_utf8, verify_checksums
+from ..io.dictionary import dictionary_table
+from ..io.readers import read_csv, read_utf8
+from ..io.writers import write_csv
+from ..io.paths import check_period, find_previous_raw_period
+from ..io.errors import InputError
+from ..io.rawdata import Source, load_source, open_period, verify_checksums
 
 
 def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:

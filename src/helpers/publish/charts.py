@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from .outputs import write_bytes, write_text  # noqa: E402
+from ..io.writers import write_bytes, write_text  # noqa: E402
 
 FONT_FAMILY = "Noto Sans CJK SC"
 DPI = 110

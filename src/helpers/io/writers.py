@@ -45,10 +45,3 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 def write_json(path: Path, data) -> Path:
     return write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-
-
-def read_csv(path: Path) -> "pd.DataFrame":
-    """Read a processed table back as text (empty cells as ''); callers convert the numbers they use."""
-    import pandas as pd
-
-    return pd.read_csv(path, dtype=str, keep_default_na=False)

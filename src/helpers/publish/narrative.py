@@ -20,7 +20,7 @@ import yaml
 
 from .charts import Chart, load_chart
 from .htmlparts import Html, table as _table
-from .outputs import read_csv
+from ..io.readers import read_csv
 
 UNIT_WORDS = {"households": "户", "persons": "人", "yuan": "元", "square_metres": "平方米", "tonnes": "吨",
               "kilometres": "公里", "percent": "%", "percentage_points": "个百分点", "count": "", "mu": "亩"}
