@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -95,6 +96,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="shaoyang-bench-") as temporary:
         base = Path(temporary) / "root"
         layout = mirror_layout(Layout.default(ROOT), PERIOD, base)
+        for folder in layout.raw.iterdir():  # only the base period: a real later month must not collide
+            if folder.is_dir() and folder.name != PERIOD:
+                shutil.rmtree(folder)
         synthetic.make_period(layout.raw, "2021-11")
         script = plain_script(base)
         env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"

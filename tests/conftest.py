@@ -20,10 +20,18 @@ def repo_layout() -> Layout:
 
 def temp_layout(base: Path) -> Layout:
     """A copy of the repository's inputs under `base`, laid out like the repository (so the relative
-    paths a run records are the same), with empty processed and outputs folders."""
+    paths a run records are the same), with empty processed and outputs folders.
+
+    Its raw root holds only the base period, so a synthetic later month built in it can never
+    collide with a real month the analyst has added to data/raw/.
+    """
     from helpers.pipeline.verify import mirror_layout
 
-    return mirror_layout(Layout.default(ROOT), PERIOD, base)
+    layout = mirror_layout(Layout.default(ROOT), PERIOD, base)
+    for folder in layout.raw.iterdir():
+        if folder.is_dir() and folder.name != PERIOD:
+            shutil.rmtree(folder)
+    return layout
 
 
 @pytest.fixture(scope="session")

@@ -284,3 +284,83 @@ def test_month_over_month_flags_read_in_chinese():
     assert narrative._flag_zh("renamed from toilets.completed; impossible: a cumulative figure fell") == \
         "指标已更名,与上期原指标比较;累计数下降(不应出现)"
     assert narrative._flag_zh("") == ""
+
+
+# --------------------------------------------------------------------------------------
+# Addresses from data: one safe-link rule, and one way to say "not recorded"
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("address", [
+    "javascript:alert(4)", "JaVaScRiPt:alert(4)", " javascript:alert(4)", "data:text/html,<script>x</script>",
+    "vbscript:msgbox(1)", "//evil.example/x", "/shaoyang/page.shtml", "file:///etc/passwd", "https://",
+    "http://exa mple.org/", "未知",
+])
+def test_only_http_and_https_addresses_become_links(address):
+    from helpers.publish.htmlparts import link
+
+    html = link(address)
+    assert "<a" not in html and "href" not in html
+    assert html == __import__("html").escape(address.strip())
+
+
+@pytest.mark.parametrize("address", ["https://www.shaoyang.gov.cn/a/b.shtml?x=1&y=2", "HTTP://example.org"])
+def test_http_and_https_addresses_are_links_with_one_escaped_attribute(address):
+    from helpers.publish.htmlparts import link
+
+    html = link(address)
+    assert html.startswith('<a href="') and html.count('"') == 2
+    assert ("&amp;" in html) == ("&" in address)
+
+
+def _title_with(real_inputs, **source):
+    report = build_report(real_inputs)
+    report.source = dict(report.source, **source)
+    return str(narrative.title_block(report)) + str(narrative.about(report))
+
+
+def test_a_javascript_address_is_shown_as_text_never_as_a_link(real_inputs):
+    page = _title_with(real_inputs, address="javascript:alert(4)")
+    assert "href" not in page.split('<dt>原文链接</dt>')[1].split("</dd>")[0]
+    assert "javascript:alert(4)" in page
+
+
+def test_an_unknown_address_and_dates_read_as_not_recorded(real_inputs):
+    page = _title_with(real_inputs, address=rawdata.UNKNOWN, published=rawdata.UNKNOWN, dated=rawdata.UNKNOWN)
+    link_cell = page.split('<dt>原文链接</dt>')[1].split("</dd>")[0]
+    assert link_cell == "<dd>原文链接未记录" and "<a" not in link_cell
+    assert "<dt>原文发布</dt><dd>未记录</dd>" in page and "<dt>原文落款</dt><dd>未记录</dd>" in page
+    assert "unknown" not in page
+
+
+def test_the_sidecar_accepts_unknown_for_facts_the_text_lacks(tmp_path):
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "2021-10"
+    shutil.copytree(RAW, folder)
+    data = yaml.safe_load((folder / "source.yml").read_text(encoding="utf-8"))
+    data.update(address=rawdata.UNKNOWN, published=rawdata.UNKNOWN, dated=rawdata.UNKNOWN)
+    (folder / "source.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert rawdata.load_source(folder).address == rawdata.UNKNOWN
+
+
+@pytest.mark.parametrize("field, value, says", [
+    ("address", "", "write `address: unknown`"),
+    ("published", "December 2021", "or `unknown` if the report does not say"),
+    ("retrieved", rawdata.UNKNOWN, "an ISO date such as"),
+    ("period", "", "missing field"),
+])
+def test_the_sidecar_says_how_to_record_a_missing_fact(tmp_path, field, value, says):
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "2021-10"
+    shutil.copytree(RAW, folder)
+    data = yaml.safe_load((folder / "source.yml").read_text(encoding="utf-8"))
+    data[field] = value
+    (folder / "source.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(rawdata.InputError) as caught:
+        rawdata.load_source(folder)
+    assert caught.value.field == field and says in str(caught.value)

@@ -31,6 +31,11 @@ REQUIRED_TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", 
 NON_FIGURE_COLUMNS = ["start", "text", "reason", "context"]
 SIDECAR_FIELDS = ("period", "title", "publisher", "address", "published", "dated", "period_covered",
                   "retrieved", "files")
+# A fact the report's text does not give (the page address, say) is recorded as exactly this
+# value, never left empty or described in words: validation accepts it for these fields, and
+# the pages show it as "未记录" in plain text, never as a link.
+UNKNOWN = "unknown"
+MAY_BE_UNKNOWN = ("address", "published", "dated", "publisher")
 
 
 def sha256_of(path: Path) -> str:
@@ -83,7 +88,19 @@ def load_source(raw_dir: Path) -> Source:
         raise InputError(path, "empty or not a mapping", expected="fields " + ", ".join(SIDECAR_FIELDS))
     for field in SIDECAR_FIELDS:
         if field not in data or data[field] in (None, ""):
-            raise InputError(path, "missing field", field=field, expected="fields " + ", ".join(SIDECAR_FIELDS))
+            fix = (f"If the report does not say, write `{field}: {UNKNOWN}`" if field in MAY_BE_UNKNOWN else None)
+            raise InputError(path, "missing field", field=field, expected="fields " + ", ".join(SIDECAR_FIELDS),
+                             fix=fix)
+    for field in ("published", "dated", "retrieved"):
+        value = str(data[field])
+        if value == UNKNOWN and field in MAY_BE_UNKNOWN:
+            continue
+        try:
+            dt.date.fromisoformat(value[:10])
+        except ValueError:
+            hint = f", or `{UNKNOWN}` if the report does not say" if field in MAY_BE_UNKNOWN else ""
+            raise InputError(path, f"{value!r} is not a date", field=field,
+                             expected=f"an ISO date such as 2021-12-09{hint}") from None
     covered = data["period_covered"]
     try:
         start = dt.date.fromisoformat(str(covered["start"]))

@@ -12,6 +12,28 @@ class Html(str):
         return str(self)
 
 
+# The one rule for addresses that come from data: only these schemes ever become a link.
+LINK_SCHEMES = ("http", "https")
+
+
+def link(url: str, text: str | None = None) -> str:
+    """An address from data as HTML: a link if it is http(s), else plain escaped text.
+
+    `javascript:`, `data:`, relative paths and anything unparsable are shown, never followed.
+    """
+    from urllib.parse import urlsplit
+
+    url = str(url).strip()
+    shown = escape(text if text is not None else url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return shown
+    if parts.scheme.lower() in LINK_SCHEMES and parts.netloc and not any(c in url for c in "\r\n\t "):
+        return f'<a href="{escape(url, quote=True)}">{shown}</a>'
+    return shown
+
+
 def table(headers: list[str], rows: list[list[str]], caption: str = "") -> str:
     """A table whose cells are already-escaped HTML, wrapped so that it scrolls on a phone."""
     head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in headers)

@@ -19,7 +19,8 @@ import pandas as pd
 import yaml
 
 from .charts import Chart, load_chart
-from .htmlparts import Html, table as _table
+from ..io.rawdata import UNKNOWN
+from .htmlparts import Html, link, table as _table
 from ..io.readers import read_csv
 
 UNIT_WORDS = {"households": "户", "persons": "人", "yuan": "元", "square_metres": "平方米", "tonnes": "吨",
@@ -128,6 +129,9 @@ def format_percent(value: float, decimals: int = 2) -> str:
 
 
 def date_zh(iso: str) -> str:
+    """2021-10-31 -> 2021年10月31日; a date the sidecar records as unknown -> 未记录."""
+    if str(iso) == UNKNOWN:
+        return "未记录"
     day = dt.date.fromisoformat(str(iso)[:10])
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -174,14 +178,16 @@ def title_block(report: Report) -> Html:
     s = report.source
     covered = s["period_covered"]
     published = str(s["published"])[:10]
+    address = str(s["address"])
+    source_link = "原文链接未记录" if address == UNKNOWN else link(address)
     return Html(
         f'<header class="masthead"><p class="kicker">数据复核与进展报告</p>'
         f'<h1>{escape(str(s["title"]))}</h1>'
-        f'<dl class="meta"><dt>发布单位</dt><dd>{escape(str(s["publisher"]))}</dd>'
+        f'<dl class="meta"><dt>发布单位</dt><dd>{escape(date_zh(s["publisher"]) if str(s["publisher"]) == UNKNOWN else str(s["publisher"]))}</dd>'
         f'<dt>报告期</dt><dd>{date_zh(covered["start"])}至{date_zh(covered["end"])}(累计)</dd>'
         f'<dt>原文发布</dt><dd>{date_zh(published)}</dd>'
         f'<dt>原文落款</dt><dd>{date_zh(str(s["dated"]))}</dd>'
-        f'<dt>原文链接</dt><dd><a href="{escape(str(s["address"]), quote=True)}">{escape(str(s["address"]))}</a></dd>'
+        f'<dt>原文链接</dt><dd>{source_link}</dd>'
         f'</dl></header>')
 
 
@@ -424,9 +430,10 @@ def changes_note(report: Report) -> Html:
 
 def about(report: Report) -> Html:
     s = report.source
+    publisher = "发布单位未记录" if str(s["publisher"]) == UNKNOWN else str(s["publisher"])
     return Html(
         '<section id="about"><h2>数据来源与说明</h2>'
-        f"<p>原文:{escape(str(s['publisher']))}《{escape(str(s['title']))}》,"
+        f"<p>原文:{escape(publisher)}《{escape(str(s['title']))}》,"
         f"发布于{date_zh(str(s['published'])[:10])},获取于{date_zh(str(s['retrieved']))}。</p>"
         "<p>本页所有数字均由程序从原文转录数据计算生成;“复算”为按原文数据重新计算的结果,"
         "“推算”为原文隐含但未列出的数量,其区间来自原文数字的舍入误差。"
