@@ -676,7 +676,7 @@ def test_index_lists_every_built_period_with_both_editions(built):
 
 def test_index_is_newest_first_and_skips_other_folders(tmp_path):
     from helpers.io.paths import Layout
-    from helpers.pipeline.runner import write_index
+    from helpers.pipeline.manifest import write_index
 
     layout = Layout(raw=tmp_path / "raw", processed=tmp_path / "processed", outputs=tmp_path / "outputs",
                     reference=ROOT / "data" / "reference", notebooks=ROOT / "notebooks")
