@@ -38,8 +38,8 @@ STAGES = ("01_clean", "02_campaign_progress", "03_narrative")
 # What each stage leaves behind, relative to the staging folder (processed/ and out/).
 PRODUCTS = {
     "01_clean": ["processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv"],
-    "02_campaign_progress": ["processed/progress.csv", "processed/checks.csv", "processed/changes.csv",
-                             "out/figures/*"],
+    "02_campaign_progress": ["processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv",
+                             "processed/changes.csv", "out/figures/*"],
     "03_narrative": [],
 }
 # What each stage reads from earlier stages (hashed into its key).
