@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 # The environment is rebuilt whenever the lock file or the project metadata changes.
 ENV_STAMP := $(VENV)/.installed
+# axe-core (npm), injected by the browser test into every published page (WCAG 2.1 A/AA).
+AXE := node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
 .PHONY: help env report test lab clean verify draft benchmark
@@ -35,7 +37,12 @@ report: $(ENV_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) 
 verify: $(ENV_STAMP) ## Rebuild PERIOD in a temporary folder and compare with the committed outputs
 	$(BIN)/shaoyang-report verify --period $(PERIOD)
 
-test: $(ENV_STAMP) ## Run the test suite (unit tests, notebook runs, HTML and browser checks)
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then echo "==> Installing axe-core for the accessibility test"; \
+	  npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "note: npm not found; the accessibility test (axe-core) will be skipped"; fi
+
+test: $(ENV_STAMP) $(AXE) ## Run the test suite (unit tests, notebook runs, HTML, browser and accessibility checks)
 	$(BIN)/python -m pytest
 
 lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
@@ -45,5 +52,7 @@ benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory against in-run base
 	$(BIN)/python benchmarks/run.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
-	rm -rf $(VENV) .pytest_cache outputs/.staging outputs/.old-* outputs/.state outputs/screenshots
+	@if ls outputs/.state/*.publish.json >/dev/null 2>&1; then \
+	  echo "error: an interrupted publish is pending ($$(ls outputs/.state/*.publish.json)); complete it first with: make report PERIOD=<its period>"; exit 2; fi
+	rm -rf $(VENV) node_modules .pytest_cache outputs/.staging outputs/.old-* outputs/.state outputs/screenshots
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the synthetic second period used by the tests
 
 from helpers.io.paths import Layout  # noqa: E402
+from helpers.pipeline.contract import STAGES, RunContext  # noqa: E402
 from helpers.pipeline.verify import mirror_layout  # noqa: E402
 
 PERIOD = "2021-10"
@@ -59,25 +60,27 @@ def run_command(base: Path, *periods: str, force: bool = True) -> list[str]:
 
 
 def plain_script(base: Path) -> Path:
-    """The notebooks' code cells, in order, as one Python script (the floor a runner can reach)."""
+    """The notebooks' code cells, in order, as one Python script (the floor a runner can reach).
+
+    The parameters are the ones the runner injects, from the stage contract, for a run whose
+    working folder is `base/plain`.
+    """
     layout = Layout.default(base)
-    lines = ["import os, sys", f"os.chdir({str(base / 'plain')!r})"]
-    parameters = {
-        "period": PERIOD, "raw_dir": str(layout.raw / PERIOD), "processed_dir": "processed",
-        "reference_dir": str(layout.reference), "raw_root": str(layout.raw), "figures_dir": "figures",
-    }
-    for name in ("01_clean", "02_campaign_progress", "03_narrative"):
-        nb = json.loads((layout.notebooks / f"{name}.ipynb").read_text(encoding="utf-8"))
+    plain = base / "plain"
+    context = RunContext(PERIOD, layout, plain)
+    lines = ["import os, sys", f"os.chdir({str(plain)!r})"]
+    for stage in STAGES:
+        nb = json.loads(stage.notebook(layout).read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             if cell["cell_type"] != "code":
                 continue
             source = "".join(cell["source"])
             if "parameters" in cell["metadata"].get("tags", []):
-                source = "\n".join(f"{key} = {value!r}" for key, value in parameters.items())
+                source = "\n".join(f"{key} = {value!r}" for key, value in stage.parameter_values(context).items())
             lines.append(source)
             lines.append("_ = None")
-    (base / "plain" / "processed").mkdir(parents=True, exist_ok=True)
-    (base / "plain" / "figures").mkdir(parents=True, exist_ok=True)
+    (plain / "processed").mkdir(parents=True, exist_ok=True)
+    (plain / "out" / "figures").mkdir(parents=True, exist_ok=True)
     script = base / "plain.py"
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return script

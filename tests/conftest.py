@@ -37,7 +37,8 @@ def temp_layout(base: Path) -> Layout:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Layout:
     """The 2021-10 pipeline run once, into a temporary folder (never into outputs/)."""
-    from helpers.pipeline.runner import Console, run_period
+    from helpers.pipeline.contract import Console
+    from helpers.pipeline.runner import run_period
 
     layout = temp_layout(tmp_path_factory.mktemp("built"))
     code = run_period(PERIOD, layout, force=True, console=Console(quiet=True), progress=False)

@@ -227,3 +227,41 @@ def test_index_offline(built, visit):
     hrefs = seen.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)")
     assert any(h.endswith(f"{PERIOD}/report.html") for h in hrefs)
     assert any(h.endswith(f"{PERIOD}/audit.html") for h in hrefs)
+
+
+# ---- Accessibility: axe-core, WCAG 2.1 A and AA, on every published page -----------------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(seen: Visit) -> list[str]:
+    """Run axe-core in the page (injected from node_modules, no network) and describe each violation."""
+    if not AXE.is_file():
+        pytest.skip(f"{AXE.relative_to(ROOT)} is missing: install it with `npm ci` (.ci/run does)")
+    seen.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = seen.page.evaluate("""async (tags) => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5), count: v.nodes.length}));
+    }""", WCAG_TAGS)
+    return [f"{v['id']} ({v['impact']}, {v['count']} node(s)): {v['help']} — {v['nodes']}" for v in result]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("page", [f"{PERIOD}/report.html", f"{PERIOD}/audit.html", "index.html"])
+def test_every_published_page_passes_axe_wcag_21_aa(built, visit, page, width):
+    seen = visit(built.outputs / page, width)
+    violations = axe_violations(seen)
+    assert violations == [], f"{page} at {width} px:\n" + "\n".join(violations)
+
+
+def test_axe_finds_a_violation_when_there_is_one(built, visit, tmp_path):
+    """The check can fail: an image without alt text and a table header with no text are reported."""
+    page = tmp_path / "broken.html"
+    page.write_text('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>t</title></head><body>'
+                    '<main><h1>t</h1><img src="data:image/png;base64,iVBORw0KGgo="><table><thead><tr><th></th>'
+                    "<th>a</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table></main></body></html>",
+                    encoding="utf-8")
+    violations = axe_violations(visit(page, 1280))
+    assert any(v.startswith("image-alt") for v in violations), violations

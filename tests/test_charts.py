@@ -147,3 +147,31 @@ def test_no_chart_without_data(tmp_path, isolated_rc):
     no_monitoring = pd.DataFrame({"figure_id": ["toilets.target"], "value": ["63950"], "as_of": ["2021-10-31"]})
     assert charts.monitoring_chart(no_monitoring, tmp_path) is None
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("label", ["$$", "户数$x^2$", "\\frac{1}{2}$", "50$ 以上 $", "$\\alpha"])
+def test_text_from_data_is_drawn_literally(data, tmp_path, isolated_rc, label):
+    """The replay of issue 12: `$$` in targets.csv's label_zh once stopped the chart stage in mathtext."""
+    import matplotlib.pyplot as plt
+
+    _, progress, names = data
+    progress = progress.copy()
+    progress["label"] = progress["label"].astype(str) + label
+    captured = []
+    real_save = charts.save_chart
+
+    def keep_texts(fig, *args, **kwargs):
+        captured.extend((t.get_text(), t.get_parse_math()) for ax in fig.axes for t in ax.texts + [ax.title])
+        fig.canvas.draw()  # rendering is where mathtext would fail
+        return real_save(fig, *args, **kwargs)
+
+    charts.use_chinese_font()
+    try:
+        charts.save_chart = keep_texts
+        chart = charts.completion_chart(progress, names, tmp_path)
+    finally:
+        charts.save_chart = real_save
+        plt.close("all")
+    assert chart is not None and label in chart.alt
+    drawn = [parse_math for text, parse_math in captured if label in text]
+    assert len(drawn) >= len(progress) and not any(drawn), "a label from data was parsed as mathtext"

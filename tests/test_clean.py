@@ -8,7 +8,10 @@ and the field, and that nothing reaches the processed folder.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
 import shutil
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from helpers.audit import clean
 from helpers.text import numbers
 from helpers.io import rawdata, readers
 from helpers.audit import steps
-from helpers.io.errors import InputError, InputErrors
+from helpers.io.errors import InputError, InputErrors, InputWarning
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "2021-10"
@@ -244,6 +247,8 @@ def test_base_fixture_is_valid(tmp_path):
 # case -> (file named, line, field, words the problem must contain)
 CASES = {
     "missing_column": ("figures.csv", 1, "unit", "missing column(s) unit"),
+    "label_missing": ("figures.csv", 1, "label", "missing column(s) label"),
+    "note_misspelled": ("figures.csv", 1, "note", "missing column(s) note"),
     "non_numeric_value": ("figures.csv", 3, "value", "'4275O'"),
     "unknown_unit": ("figures.csv", 4, "unit", "'套'"),
     "quote_not_in_text": ("figures.csv", 5, "quote", "does not occur verbatim in report.txt"),
@@ -460,3 +465,85 @@ def test_a_unit_that_is_not_the_printed_one_is_refused(tmp_path):
 ])
 def test_unit_follows(after, unit, qualifier, printed, expected):
     assert clean.unit_follows(after, unit, qualifier, printed) is expected
+
+
+def test_a_misspelled_column_is_named_with_the_one_it_looks_like(tmp_path):
+    raw = make_raw(tmp_path, "note_misspelled")
+    with pytest.raises(InputError) as caught:
+        clean.clean_period(raw, rawdata.load_source(raw))
+    assert "'notes' looks like 'note'" in str(caught.value)
+
+
+def test_an_unknown_column_is_named_in_a_warning_and_ignored(tmp_path):
+    raw = make_raw(tmp_path, "unknown_column")
+    with pytest.warns(InputWarning) as caught:
+        figures, _ = clean.clean_period(raw, rawdata.load_source(raw))
+    messages = [str(w.message) for w in caught if isinstance(w.message, InputWarning)]
+    assert len(messages) == 1 and "figures.csv, line 1, field 'reviewer': unknown column 'reviewer' is ignored" \
+        in messages[0]
+    assert "reviewer" not in figures.columns and len(figures) == 6
+
+
+def test_a_quote_that_occurs_twice_is_blamed_on_its_own_line(tmp_path):
+    """The replay of issue 12: line 35's quote shortened to a phrase the text has twice."""
+    raw = tmp_path / "2021-10"
+    shutil.copytree(RAW, raw)
+    lines = (raw / "figures.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(csv.reader([lines[34]]))
+    assert row[0] == "rural_construction.special_actions_restated"
+    row[10] = "“党建+七大专项行动”"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(row)
+    lines[34] = buffer.getvalue()
+    (raw / "figures.csv").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        clean.clean_period(raw, rawdata.load_source(raw))
+    errors = errors_of(caught.value)
+    assert [(Path(e.file).name, e.row, e.field) for e in errors] == [("figures.csv", 35, "quote")]
+    assert "occurs 2 times in report.txt" in errors[0].problem and "once" in errors[0].expected
+
+
+def test_an_empty_report_says_the_file_is_empty(tmp_path):
+    raw = make_raw(tmp_path)
+    (raw / "report.txt").write_bytes(b"")
+    with pytest.raises(InputError) as caught:
+        clean.clean_period(raw, rawdata.load_source(raw))
+    assert not isinstance(caught.value, InputErrors)
+    assert Path(caught.value.file) == raw / "report.txt" and caught.value.problem == "the file is empty"
+
+
+def test_crlf_line_endings_are_named_as_the_cause(tmp_path):
+    raw = make_raw(tmp_path)
+    text = (raw / "report.txt").read_bytes()
+    (raw / "report.txt").write_bytes(text.replace(b"\n", b"\r\n"))
+    with pytest.raises(InputError) as caught:
+        clean.clean_period(raw, rawdata.load_source(raw))
+    errors = errors_of(caught.value)
+    assert len(errors) > 1
+    first = errors[0]
+    assert Path(first.file) == raw / "report.txt" and "Windows (CRLF) line endings" in first.problem
+    assert first.row == 1 and "dos2unix" in first.fix
+
+
+def test_a_report_far_too_large_is_refused_before_any_work(tmp_path):
+    raw = make_raw(tmp_path)
+    text = (raw / "report.txt").read_bytes()
+    (raw / "report.txt").write_bytes(text * (1_100_000 // len(text) + 1))
+    with pytest.raises(InputError) as caught:
+        clean.clean_period(raw, rawdata.load_source(raw))
+    assert "MB; a bureau report is a few KB" in caught.value.problem
+
+
+def test_many_errors_of_one_kind_are_summarised(tmp_path):
+    """A report with a table of 3,000 numbers appended: 3,000 unaccounted numbers, a few lines of message."""
+    raw = make_raw(tmp_path)
+    text = (raw / "report.txt").read_text(encoding="utf-8")
+    table = "、".join(f"{i}户" for i in range(1000, 4000))
+    (raw / "report.txt").write_text(text + f"    附表:{table}。\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        clean.clean_period(raw, rawdata.load_source(raw))
+    message = str(caught.value)
+    total = len(errors_of(caught.value))
+    assert total == 3000
+    assert len(message.splitlines()) <= 40
+    assert re.search(r"… and [\d,]+ more like this \(.*non_figures.csv, field 'start': the number", message)

@@ -695,7 +695,7 @@ def test_index_lists_every_built_period_with_both_editions(built):
 
 def test_index_is_newest_first_and_skips_other_folders(tmp_path):
     from helpers.io.paths import Layout
-    from helpers.pipeline.runner import write_index
+    from helpers.pipeline.manifest import write_index
 
     layout = Layout(raw=tmp_path / "raw", processed=tmp_path / "processed", outputs=tmp_path / "outputs",
                     reference=ROOT / "data" / "reference", notebooks=ROOT / "notebooks")
@@ -738,3 +738,23 @@ def test_parser_sees_what_the_checks_rely_on():
     with pytest.raises(AssertionError, match="url"):
         css = "<style>body{background:url(http://x.example/a.png)}</style>"
         assert_offline(Document(css), css, set())
+
+
+def test_notebook_tables_print_numbers_as_people_read_them_without_an_index_column():
+    import pandas as pd
+
+    from helpers.publish import htmlparts
+
+    frame = pd.DataFrame({"figure_id": ["a", "b"], "value": [16869.0, 118360600.0], "rate": [95.55, 104.0333333],
+                          "missing": [None, 1.5]})
+    html = htmlparts.frame_html(frame)
+    assert "e+0" not in html and "16869" in html and "118360600" in html and "104.0333" in html
+    assert "<th></th>" not in html and "—" in html
+    assert 'tabindex="0"' in html and 'role="region"' in html and 'aria-label="table: 2 rows, 4 columns"' in html
+
+
+def test_the_audit_edition_has_no_exponents_and_no_empty_headers(built):
+    audit = (built.outputs / PERIOD / "audit.html").read_text(encoding="utf-8")
+    text = re.sub(r"data:image/[^\"']+", "", audit)
+    assert not re.search(r"\d\.\d+e[+-]\d\d", text), "a number printed in exponent form"
+    assert "<th></th>" not in text

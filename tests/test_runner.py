@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from conftest import PERIOD, ROOT, temp_layout
-from helpers.pipeline import runner
 from helpers.cli import main as cli_main
 from helpers.io.paths import Layout
-from helpers.pipeline.runner import Console, run_period
-from helpers.pipeline.verify import compare, published_files, verify_period
+from helpers.pipeline import contract, kernel as kernels, swap
+from helpers.pipeline.contract import Console, RunFailed
+from helpers.pipeline.freshness import published_files
+from helpers.pipeline.runner import run_period
+from helpers.pipeline.verify import compare, verify_period
 
 import synthetic
 
@@ -48,9 +50,9 @@ def fail_if_called(*args, **kwargs):
 
 def stop_and_record(executed: list):
     """A stand-in for running a notebook: records the stage, then fails the run at once."""
-    def stop(stage, *args, **kwargs):
-        executed.append(stage)
-        raise runner.RunFailed("stopped by the test")
+    def stop(notebook, *args, **kwargs):
+        executed.append(Path(notebook).stem)
+        raise RunFailed("stopped by the test")
     return stop
 
 
@@ -78,7 +80,7 @@ def test_manifest_records_every_output_with_its_checksum(built):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
     assert "01_clean.period" in manifest["parameters"]
     assert manifest["packages"]["papermill"] and manifest["git_commit"]
-    assert set(manifest["stages"]) == set(runner.STAGES)
+    assert set(manifest["stages"]) == set(contract.STAGE_NAMES)
 
 
 def test_executed_notebooks_carry_no_timings_or_random_ids(built):
@@ -102,7 +104,7 @@ def test_two_forced_runs_give_identical_bytes(built, tmp_path):
 
 def test_a_no_op_rerun_does_no_notebook_work(built, monkeypatch):
     before = tree_hashes(built.outputs / PERIOD, built.processed / PERIOD)
-    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    monkeypatch.setattr(kernels, "execute", fail_if_called)
     console = Console(quiet=True)
     assert run_period(PERIOD, built, console=console, progress=False) == 0
     assert any("up to date" in line for line in console.lines)
@@ -114,13 +116,13 @@ def test_a_stage_reruns_only_when_its_inputs_change_and_says_why(built, tmp_path
     campaigns = layout.reference / "campaigns.csv"
     campaigns.write_text(campaigns.read_text(encoding="utf-8").replace("农村改厕,", "农村厕所革命,"), encoding="utf-8")
     executed = []
-    real_execute = runner._execute
+    real_execute = kernels.execute
 
-    def spy(stage, *args, **kwargs):
-        executed.append(stage)
-        return real_execute(stage, *args, **kwargs)
+    def spy(notebook, *args, **kwargs):
+        executed.append(Path(notebook).stem)
+        return real_execute(notebook, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "_execute", spy)
+    monkeypatch.setattr(kernels, "execute", spy)
     console = Console(quiet=True)
     assert run_period(PERIOD, layout, console=console, progress=False) == 0
     assert executed == ["02_campaign_progress", "03_narrative"]
@@ -133,7 +135,7 @@ def test_force_reruns_every_stage(built, tmp_path, monkeypatch):
     layout = copy_built(built, tmp_path / "copy")
     executed = []
 
-    monkeypatch.setattr(runner, "_execute", stop_and_record(executed))
+    monkeypatch.setattr(kernels, "execute", stop_and_record(executed))
     console = Console(quiet=True)
     assert run_period(PERIOD, layout, force=True, console=console, progress=False) == 1
     assert executed == ["01_clean"]  # nothing changed, yet the first stage runs
@@ -150,7 +152,7 @@ def _published_sentinel(layout: Layout) -> dict[str, str]:
 
 
 def test_a_period_without_a_raw_folder_stops_with_a_clear_message(layout, monkeypatch, capsys):
-    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    monkeypatch.setattr(kernels, "execute", fail_if_called)
     console = Console(quiet=True)
     assert run_period("2022-03", layout, console=console, progress=False) == 2
     message = "\n".join(console.lines)
@@ -170,7 +172,7 @@ def test_a_changed_raw_file_is_refused_before_any_notebook_starts(layout, monkey
     before = _published_sentinel(layout)
     report = layout.raw / PERIOD / "report.txt"
     report.write_bytes(report.read_bytes().replace("61107".encode(), "61108".encode()))
-    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    monkeypatch.setattr(kernels, "execute", fail_if_called)
     console = Console(quiet=True)
     assert run_period(PERIOD, layout, console=console, progress=False) == 2
     message = "\n".join(console.lines)
@@ -180,7 +182,7 @@ def test_a_changed_raw_file_is_refused_before_any_notebook_starts(layout, monkey
 
 def test_a_missing_raw_file_is_named(layout, monkeypatch):
     (layout.raw / PERIOD / "non_figures.csv").unlink()
-    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    monkeypatch.setattr(kernels, "execute", fail_if_called)
     console = Console(quiet=True)
     assert run_period(PERIOD, layout, console=console, progress=False) == 2
     assert "non_figures.csv" in "\n".join(console.lines)
@@ -190,7 +192,7 @@ def test_a_sidecar_copied_from_another_month_is_refused(layout, monkeypatch):
     sidecar = layout.raw / PERIOD / "source.yml"
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('end: "2021-10-31"', 'end: "2021-09-30"'),
                        encoding="utf-8")
-    monkeypatch.setattr(runner, "_execute", fail_if_called)
+    monkeypatch.setattr(kernels, "execute", fail_if_called)
     console = Console(quiet=True)
     assert run_period(PERIOD, layout, console=console, progress=False) == 2
     assert "period_covered.end" in "\n".join(console.lines)
@@ -202,7 +204,7 @@ def test_a_hand_edited_output_is_not_republished_as_the_pipeline_s(built, tmp_pa
     figures.write_text(figures.read_text(encoding="utf-8").replace(",63950,", ",60000,"), encoding="utf-8")
     executed = []
 
-    monkeypatch.setattr(runner, "_execute", stop_and_record(executed))
+    monkeypatch.setattr(kernels, "execute", stop_and_record(executed))
     console = Console(quiet=True)
     run_period(PERIOD, layout, console=console, progress=False)
     assert executed == ["01_clean"]
@@ -238,7 +240,6 @@ def test_a_failing_notebook_is_kept_and_the_published_outputs_are_untouched(layo
 @pytest.mark.parametrize("moment, marker", [
     ("while the first notebook runs", "executed/01_clean.ipynb"),
     ("while the last notebook runs", "executed/03_narrative.ipynb"),
-    ("while the pages are exported, just before the swap", "out/audit.html"),
 ])
 def test_killing_a_run_leaves_the_previous_outputs_intact(built, tmp_path, moment, marker):
     layout = copy_built(built, tmp_path / "copy")
@@ -262,14 +263,31 @@ def test_killing_a_run_leaves_the_previous_outputs_intact(built, tmp_path, momen
     assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
 
 
-def test_a_swap_interrupted_between_its_two_renames_is_repaired(tmp_path):
-    """Killed after moving the published folder aside but before moving the new one in."""
-    target = tmp_path / "2021-10"
-    old = tmp_path / ".old-2021-10"
-    old.mkdir()
-    (old / "report.html").write_text("published", encoding="utf-8")
-    runner._recover(target)
-    assert (target / "report.html").read_text(encoding="utf-8") == "published" and not old.exists()
+KILL_BEFORE_PUBLISH = """
+import os, sys
+from helpers.pipeline import runner
+def killed(*args, **kwargs):
+    os.kill(os.getpid(), 9)
+runner.swap.publish = killed
+from helpers.cli import main
+sys.exit(main(["run", "--period", "2021-10", "--force", "--quiet", "--root", sys.argv[1]]))
+"""
+
+
+def test_a_run_killed_after_export_just_before_the_publish_leaves_the_previous_outputs(built, tmp_path):
+    """Killed with every page written to staging, before the journal: nothing published changes."""
+    layout = copy_built(built, tmp_path / "copy")
+    before = tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD)
+    script = tmp_path / "kill_before_publish.py"
+    script.write_text(KILL_BEFORE_PUBLISH, encoding="utf-8")
+    process = subprocess.run([sys.executable, str(script), str(layout.outputs.parent)], capture_output=True,
+                             text=True, timeout=300)
+    assert process.returncode == -9, process.stderr
+    assert (layout.outputs / ".staging" / PERIOD / "out" / "audit.html").is_file()
+    assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+    assert run_period(PERIOD, layout, console=Console(quiet=True), progress=False) == 0
+    assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+    assert not (layout.outputs / ".staging" / PERIOD).exists()
 
 
 # ---- Monthly reruns ---------------------------------------------------------------------------------------
@@ -326,11 +344,51 @@ def test_the_shared_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
     nbformat.write(notebook("import pandas as pd\n"
                             "print('left_behind' in globals(), pd.get_option('display.max_rows'))"),
                    tmp_path / "second.ipynb")
-    kernel = runner.SharedKernel(tmp_path)
+    kernel = kernels.SharedKernel(tmp_path)
     try:
-        runner._execute("first", layout, tmp_path, {}, Console(quiet=True), False, kernel)
-        executed = runner._execute("second", layout, tmp_path, {}, Console(quiet=True), False, kernel)
+        kernels.execute(tmp_path / "first.ipynb", tmp_path / "executed" / "first.ipynb", tmp_path, {},
+                        Console(quiet=True), False, kernel)
+        executed = kernels.execute(tmp_path / "second.ipynb", tmp_path / "executed" / "second.ipynb", tmp_path, {},
+                                   Console(quiet=True), False, kernel)
     finally:
         kernel.shutdown()
     output = nbformat.read(executed, as_version=4).cells[0].outputs[0]["text"]
     assert output.strip() == "False 60"
+
+
+# ---- The stage contract -------------------------------------------------------------------------------
+
+def test_the_stage_contract_matches_every_notebook():
+    """Names, types and meanings of each notebook's parameters, as papermill reads them."""
+    import papermill
+
+    layout = Layout.default(ROOT)
+    assert sorted(p.stem for p in layout.notebooks.glob("*.ipynb")) == list(contract.STAGE_NAMES)
+    for stage in contract.STAGES:
+        found = papermill.inspect_notebook(str(stage.notebook(layout)))
+        declared = dict(stage.parameters)
+        assert list(found) == list(declared), stage.name
+        for name, info in found.items():
+            assert info["inferred_type_name"] == contract.PARAMETERS[name].type, (stage.name, name)
+            assert info["help"] == declared[name], (stage.name, name)
+
+
+def test_the_contract_test_fails_for_a_renamed_parameter(tmp_path):
+    """A notebook whose parameter was renamed (raw_dir -> raw_folder) no longer matches."""
+    import papermill
+
+    stage = contract.STAGES[0]
+    text = stage.notebook(Layout.default(ROOT)).read_text(encoding="utf-8").replace("raw_dir: str", "raw_folder: str")
+    renamed = tmp_path / "01_clean.ipynb"
+    renamed.write_text(text, encoding="utf-8")
+    assert list(papermill.inspect_notebook(str(renamed))) != list(dict(stage.parameters))
+
+
+def test_runs_inject_exactly_the_contract_s_parameters(built):
+    manifest = json.loads((built.outputs / PERIOD / "manifest.json").read_text(encoding="utf-8"))
+    for stage in contract.STAGES:
+        injected = {k.split(".", 1)[1] for k in manifest["parameters"] if k.startswith(stage.name + ".")}
+        assert injected == set(stage.parameter_names)
+        nb = json.loads((built.outputs / PERIOD / "notebooks" / f"{stage.name}.ipynb").read_text(encoding="utf-8"))
+        cell = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+        assert {line.split(" = ")[0] for line in "".join(cell["source"]).splitlines() if " = " in line} == injected

@@ -100,7 +100,8 @@ def _layout(args) -> Layout:
 
 
 def _run_one(period: str, layout: Layout, force: bool, prefix: str, quiet: bool) -> int:
-    from .pipeline.runner import Console, run_period
+    from .pipeline.contract import Console
+    from .pipeline.runner import run_period
 
     return run_period(period, layout, force=force, console=Console(prefix=prefix, quiet=quiet),
                       progress=not quiet and not prefix)

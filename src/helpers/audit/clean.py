@@ -14,7 +14,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..io.errors import InputError, InputErrors
-from ..io.rawdata import NON_FIGURE_COLUMNS, REQUIRED_TRANSCRIPTION_COLUMNS, TRANSCRIPTION_COLUMNS, Source
+from ..io.rawdata import TRANSCRIPTION_COLUMNS, Source, check_report_text
+from ..io.schemas import FIGURES, NON_FIGURES
 from ..io.readers import read_csv_strict, read_utf8
 from ..text import numbers
 from ..text.numbers import locate_value  # noqa: F401 - re-exported: part of this stage's interface
@@ -86,7 +87,7 @@ def _schema_errors(exc: pa.errors.SchemaErrors, path: Path, lines: list[int]) ->
 def load_transcription(path: Path) -> tuple[pd.DataFrame, list[int]]:
     """Read and validate a transcription file; return it (all text) and each row's line number."""
     path = Path(path)
-    header, rows, lines = read_csv_strict(path, REQUIRED_TRANSCRIPTION_COLUMNS)
+    header, rows, lines = read_csv_strict(path, FIGURES)
     frame = pd.DataFrame(rows, columns=header).fillna("")
     for column in TRANSCRIPTION_COLUMNS:
         if column not in frame:
@@ -146,6 +147,13 @@ def build_figures(transcription: pd.DataFrame, lines: list[int], report_text: st
             problem("quote", "the quote does not occur verbatim in report.txt",
                     "an exact copy of the sentence, punctuation included (ASCII and full-width are not interchangeable)")
             continue
+        again = report_text.find(row["quote"], quote_start + 1)
+        if again >= 0:
+            count = report_text.count(row["quote"])
+            problem("quote", f"the quote occurs {count} times in report.txt (at offsets {quote_start} and {again}"
+                    f"{' and more' if count > 2 else ''}), so which sentence the figure comes from is ambiguous",
+                    "a quote that occurs once: extend it with the words before or after it (the whole sentence)")
+            continue
         occurrence = int(row["occurrence"] or 1)
         offset = numbers.locate_value(row["quote"], row["value"], occurrence)
         if offset is None:
@@ -203,7 +211,7 @@ def build_figures(transcription: pd.DataFrame, lines: list[int], report_text: st
 def load_non_figures(path: Path, report_text: str) -> pd.DataFrame:
     """Read the list of numbers that are not figures, checking each against the text."""
     path = Path(path)
-    header, rows, lines = read_csv_strict(path, NON_FIGURE_COLUMNS)
+    header, rows, lines = read_csv_strict(path, NON_FIGURES)
     errors = []
     for row, line in zip(rows, lines):
         if not row["start"].isdigit():
@@ -285,10 +293,28 @@ def provenance_summary(figures: pd.DataFrame, coverage: pd.DataFrame) -> pd.Data
 def clean_period(raw_dir: Path, source: Source) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every cleaning step for one period; return the figures and the coverage table."""
     raw_dir = Path(raw_dir)
+    check_report_text(raw_dir / "report.txt")
     report_text = read_utf8(raw_dir / "report.txt")
     transcription, lines = load_transcription(raw_dir / "figures.csv")
-    figures = build_figures(transcription, lines, report_text, source, raw_dir / "figures.csv")
-    non_figures = load_non_figures(raw_dir / "non_figures.csv", report_text)
-    coverage = coverage_audit(report_text, figures, non_figures)
-    check_coverage(coverage, figures, non_figures, raw_dir / "non_figures.csv")
+    try:
+        figures = build_figures(transcription, lines, report_text, source, raw_dir / "figures.csv")
+        non_figures = load_non_figures(raw_dir / "non_figures.csv", report_text)
+        coverage = coverage_audit(report_text, figures, non_figures)
+        check_coverage(coverage, figures, non_figures, raw_dir / "non_figures.csv")
+    except InputErrors as exc:
+        raise _name_the_line_endings(exc, report_text, raw_dir / "report.txt") from None
     return figures, coverage
+
+
+def _name_the_line_endings(exc: InputErrors, report_text: str, path: Path) -> InputErrors:
+    """Offsets count characters of LF text; CRLF line ends shift every offset after the first line
+    break. When the text has them, say so first instead of leaving 68 offset errors to puzzle over."""
+    crlf = report_text.count("\r\n")
+    if not crlf:
+        return exc
+    cause = InputError(path, f"the text has {crlf} Windows (CRLF) line endings; every offset after the "
+                       "first line break is shifted by them", row=report_text[:report_text.find("\r")].count("\n") + 1,
+                       expected="the text with LF line endings, as transcribed",
+                       fix="Restore the file as captured (git checkout -- report.txt), or convert it with "
+                           "dos2unix and reseal")
+    return InputErrors([cause] + exc.errors)

@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-from .readers import read_csv_strict, read_utf8
+from .readers import check_header, read_csv_strict, read_header, read_utf8
+from .schemas import FIGURES_ORDER, NON_FIGURES, RAW_TABLES
 
 # The files every period's raw folder must hold, and what each is for.
 REQUIRED_RAW_FILES = {
@@ -23,12 +24,13 @@ REQUIRED_RAW_FILES = {
     "figures.csv": "the hand transcription: one row per figure, with its verbatim quote",
     "non_figures.csv": "every other number in report.txt, with the reason it is not a figure",
 }
-# The hand transcription (figures.csv) and the list of numbers that are not figures.
-TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit",
-                         "qualifier", "as_of", "quote", "occurrence", "note"]
-REQUIRED_TRANSCRIPTION_COLUMNS = ["figure_id", "section", "campaign", "metric", "kind", "value", "unit",
-                                  "qualifier", "as_of", "quote"]
-NON_FIGURE_COLUMNS = ["start", "text", "reason", "context"]
+# The hand transcription (figures.csv) and the list of numbers that are not figures, in the
+# order they are written; their schemas (required and optional columns) are in schemas.py.
+TRANSCRIPTION_COLUMNS = FIGURES_ORDER
+NON_FIGURE_COLUMNS = NON_FIGURES.columns
+# A bureau report is a few KB (2021-10: 5.5 KB). Anything far larger is the wrong file, and
+# reading it would cost minutes and gigabytes before failing on every number.
+MAX_REPORT_BYTES = 1_000_000
 SIDECAR_FIELDS = ("period", "title", "publisher", "address", "published", "dated", "period_covered",
                   "retrieved", "files")
 # A fact the report's text does not give (the page address, say) is recorded as exactly this
@@ -160,4 +162,21 @@ def open_period(raw_dir: Path, period: str) -> tuple[Source, dict[str, str]]:
         raise InputError(raw_dir / "source.yml", f"period_covered ends on {source.period_end}, outside {period}",
                          field="period_covered.end", expected=f"the last day of {period}",
                          fix="Was source.yml copied from another month? Update its dates")
-    return source, verify_checksums(raw_dir, source)
+    sums = verify_checksums(raw_dir, source)
+    check_report_text(raw_dir / "report.txt")
+    for name, schema in RAW_TABLES.items():
+        check_header(raw_dir / name, read_header(raw_dir / name), schema)
+    return source, sums
+
+
+def check_report_text(path: Path) -> None:
+    """Refuse a report text that is empty or far too large to be a report, before any work."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0 or not path.read_bytes().strip():
+        raise InputError(path, "the file is empty", expected="the report text exactly as published",
+                         fix="Copy the report's text into it again (UTF-8)")
+    if size > MAX_REPORT_BYTES:
+        raise InputError(path, f"the file is {size / 1_000_000:.1f} MB; a bureau report is a few KB",
+                         expected=f"at most {MAX_REPORT_BYTES / 1_000_000:.0f} MB of report text",
+                         fix="Is this the right file? Save only the report's own text")

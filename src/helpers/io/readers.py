@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .errors import InputError, InputWarning
+from .schemas import TableSchema
 
 # Cells kept exactly as written (quotes are verbatim text); every other cell is trimmed.
 VERBATIM_FIELDS = {"quote", "context"}
 
 if TYPE_CHECKING:  # pandas is imported where tables are read, not by the runner
     import pandas as pd
+
 
 def read_utf8(path: Path) -> str:
     """A file's text, with a clear error if it is not UTF-8."""
@@ -29,8 +33,43 @@ def read_utf8(path: Path) -> str:
                          fix="Re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from exc
 
 
-def read_csv_strict(path: Path, required: list[str], allow_empty: bool = False) -> tuple[list[str], list[dict], list[int]]:
-    """Read a CSV as text, checking encoding, emptiness, header and field counts.
+def check_header(path: Path, header: list[str], schema: TableSchema | list[str]) -> None:
+    """Refuse a header without a required column; warn, naming it, about a column the schema
+    does not know (it is ignored). A plain list of names is taken as required columns only."""
+    required = list(schema.required) if isinstance(schema, TableSchema) else list(schema)
+    missing = [name for name in required if name not in header]
+    if missing:
+        close = {name: difflib.get_close_matches(name, [h for h in header if h not in required], n=1)
+                 for name in missing}
+        hint = "; ".join(f"{found[0]!r} looks like {name!r}" for name, found in close.items() if found)
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1, field=missing[0],
+                         expected="columns " + ", ".join(required),
+                         fix=(f"Rename the column: {hint}" if hint else "Add the column (it may be left empty "
+                              "where the format allows) — see data/raw/README.md"))
+    if not isinstance(schema, TableSchema):
+        return
+    known = set(schema.columns)
+    for name in header:
+        if name not in known:
+            close = difflib.get_close_matches(name, schema.columns, n=1)
+            warnings.warn(InputWarning(
+                path, f"unknown column {name!r} is ignored", row=1, field=name,
+                expected="only the columns " + ", ".join(schema.columns),
+                fix=(f"Did you mean {close[0]!r}? Rename it" if close else "Remove it, or rename it to one of "
+                     "the known columns")), stacklevel=3)
+
+
+def read_header(path: Path) -> list[str]:
+    """The header line of a CSV file, names trimmed (for checks made before any work)."""
+    text = read_utf8(path)
+    if not text.strip():
+        raise InputError(path, "the file is empty", expected="a header line and at least one row")
+    return [name.strip() for name in next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))]
+
+
+def read_csv_strict(path: Path, schema: TableSchema | list[str],
+                    allow_empty: bool = False) -> tuple[list[str], list[dict], list[int]]:
+    """Read a CSV as text, checking encoding, emptiness, header (against `schema`) and field counts.
 
     Returns the header, the rows as dicts of strings, and each row's line number.
     """
@@ -41,10 +80,7 @@ def read_csv_strict(path: Path, required: list[str], allow_empty: bool = False) 
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader)
     header = [name.strip() for name in header]
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1, field=missing[0],
-                         expected="columns " + ", ".join(required))
+    check_header(path, header, schema)
     rows, lines = [], []
     for record in reader:
         if not record or all(not cell.strip() for cell in record):

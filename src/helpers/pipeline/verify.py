@@ -18,7 +18,10 @@ import tempfile
 from pathlib import Path
 
 from ..io.paths import Layout, check_period
-from .runner import Console, run_period
+from . import swap
+from .contract import Console
+from .freshness import published_files
+from .runner import run_period
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?:万|亿)?%?")
 COMMIT_LINE = re.compile(r"(Code commit: <code>)[^<]*(</code>)")
@@ -32,23 +35,6 @@ def mirror_layout(layout: Layout, period: str, base: Path) -> Layout:
     shutil.copytree(layout.reference, mirror.reference)
     mirror.processed.mkdir(parents=True)
     return mirror
-
-
-def published_files(layout: Layout, period: str) -> dict[str, Path]:
-    """Every file a run publishes for `period`, by its path relative to the project root."""
-    files = {}
-    out = layout.outputs_period(period)
-    if out.is_dir():
-        for path in sorted(out.rglob("*")):
-            relative = path.relative_to(out)
-            if path.is_file() and relative.parts[0] != "failed":
-                files[f"outputs/{period}/{relative}"] = path
-    processed = layout.processed_period(period)
-    if processed.is_dir():
-        for path in sorted(processed.glob("*")):
-            if path.is_file():
-                files[f"data/processed/{period}/{path.name}"] = path
-    return files
 
 
 def _without_commit(name: str, data: bytes) -> bytes:
@@ -122,6 +108,10 @@ def compare(published: dict[str, Path], rebuilt: dict[str, Path]) -> tuple[list[
 def verify_period(period: str, layout: Layout, keep: Path | None = None) -> int:
     """Rebuild `period` and compare. Exit code 0 when identical, 1 when anything differs, 2 on bad input."""
     check_period(period)
+    if swap.pending(layout, period):
+        print(f"error: the publish of {period} was interrupted and is not complete; complete it with: "
+              f"shaoyang-report run --period {period}", file=sys.stderr)
+        return 2
     if not published_files(layout, period):
         print(f"error: nothing published for {period} under {layout.outputs_period(period)}; "
               f"build it first with: shaoyang-report run --period {period}", file=sys.stderr)

@@ -14,6 +14,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # charts are files; never open a window
+# The one literal-text rule: every string a chart draws comes from data (labels, names, dates),
+# and is drawn exactly as written. Without this, "$$" or "$x^2$" in a reference table's label
+# would be parsed as mathtext (and an unbalanced "$" would stop the stage).
+matplotlib.rcParams["text.parse_math"] = False
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -38,6 +42,7 @@ def use_chinese_font() -> str:
     plt.rcParams["font.sans-serif"] = [FONT_FAMILY, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     plt.rcParams["svg.hashsalt"] = "shaoyang-report"
+    plt.rcParams["text.parse_math"] = False  # the literal-text rule above, kept if a caller reset rcParams
     return path
 
 

@@ -1,0 +1,47 @@
+"""One declared schema per input table: which columns it must have and which it may have.
+
+Every reader of these files goes through `readers.read_csv_strict(path, SCHEMA)`, so a missing
+required column is an error naming the file and column, and a column that is neither required
+nor optional is a warning naming it (a misspelled `notes` is never silently ignored). Value-level
+rules (types, allowed values) live with the stage that reads the table (audit/clean.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The columns of one CSV file: required, then optional, in the order they are written."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    meaning: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.required + self.optional)
+
+
+# data/raw/<period>/figures.csv: the hand transcription, one row per figure. `occurrence` may be
+# absent (every value is then its quote's first occurrence); `note` may be empty but not absent.
+FIGURES = TableSchema(
+    "figures.csv",
+    required=("figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit", "qualifier",
+              "as_of", "quote", "note"),
+    optional=("occurrence",),
+    meaning="the hand transcription: one row per figure, with its verbatim quote",
+)
+# Column order of a written transcription (draft, add-period): the documented format.
+FIGURES_ORDER = ["figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit", "qualifier",
+                 "as_of", "quote", "occurrence", "note"]
+
+# data/raw/<period>/non_figures.csv: every other number in the text, with a reason.
+NON_FIGURES = TableSchema(
+    "non_figures.csv", required=("start", "text", "reason", "context"),
+    meaning="every other number in report.txt, with the reason it is not a figure",
+)
+
+RAW_TABLES = {schema.name: schema for schema in (FIGURES, NON_FIGURES)}

@@ -1,0 +1,143 @@
+"""The stage contract: one declared table of the pipeline's stages, and what runs share.
+
+Each stage is a notebook with its parameters (name, type, meaning, and how the runner fills
+it), what it reads and what it writes. The runner, the cache keys, the manifest, `verify` and
+the benchmark all read this table, and a test checks it against what
+`papermill.inspect_notebook` finds in each notebook, so a renamed or retyped parameter fails
+loudly instead of being injected under its old name.
+
+This module sits under the rest of `pipeline/` (runner, kernel, freshness, swap, manifest) and
+imports none of them, so that no import circles arise. It also holds the console the runs
+print to and the errors a run raises.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..io.paths import Layout
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a stage's parameters are computed from: the period and the folders of one run."""
+
+    period: str
+    layout: Layout
+    staging: Path  # the kernel's working directory; paths are given relative to it
+
+    def relative(self, path: Path) -> str:
+        return os.path.relpath(path, self.staging)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A notebook parameter: its type as papermill reports it, and how a run fills it."""
+
+    name: str
+    type: str
+    value: Callable[[RunContext], object]
+
+
+PARAMETERS = {p.name: p for p in (
+    Parameter("period", "str", lambda c: c.period),
+    Parameter("raw_dir", "str", lambda c: c.relative(c.layout.raw_period(c.period))),
+    Parameter("raw_root", "str", lambda c: c.relative(c.layout.raw)),
+    Parameter("reference_dir", "str", lambda c: c.relative(c.layout.reference)),
+    Parameter("processed_dir", "str", lambda c: "processed"),
+    Parameter("figures_dir", "str", lambda c: "out/figures"),
+)}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One notebook of the pipeline.
+
+    `parameters` maps each parameter to its meaning in this stage, word for word the comment on
+    its line in the notebook's parameters cell (what `papermill --help-notebook` prints).
+    `reads` names the inputs hashed into the stage's cache key: `raw` (the period's raw folder),
+    `reference` (data/reference/*.csv), `previous` (the previous period's raw folder), and the
+    files of earlier stages (paths relative to the staging folder). `writes` are the files it
+    leaves in the staging folder (`processed/…` becomes data/processed/<period>/, `out/…`
+    becomes outputs/<period>/), as glob patterns.
+    """
+
+    name: str
+    purpose: str
+    parameters: tuple[tuple[str, str], ...]
+    reads: tuple[str, ...]
+    writes: tuple[str, ...] = field(default=())
+
+    def notebook(self, layout: Layout) -> Path:
+        return layout.notebooks / f"{self.name}.ipynb"
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.parameters)
+
+    def parameter_values(self, context: RunContext) -> dict:
+        return {name: PARAMETERS[name].value(context) for name in self.parameter_names}
+
+
+CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv")
+PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
+                     "out/figures/*")
+PERIOD = ("period", "report period, YYYY-MM")
+
+STAGES = (
+    Stage("01_clean", "the hand transcription checked against the text and normalised",
+          parameters=(PERIOD, ("raw_dir", "the period's raw files (read only)"),
+                      ("processed_dir", "where the cleaned tables are written")),
+          reads=("raw",), writes=CLEAN_PRODUCTS),
+    Stage("02_campaign_progress", "targets, recomputed rates, consistency checks, month over month, charts",
+          parameters=(PERIOD, ("raw_dir", "the period's raw files, for the report text (read only)"),
+                      ("reference_dir", "reviewed tables: campaigns, relations, targets"),
+                      ("processed_dir", "this period's cleaned tables (read) and results (written)"),
+                      ("raw_root", "all periods' raw folders, to compare with the previous period"),
+                      ("figures_dir", "where the charts are saved")),
+          reads=("raw", "reference", "previous") + CLEAN_PRODUCTS, writes=PROGRESS_PRODUCTS),
+    Stage("03_narrative", "the public page's sections, in Chinese",
+          parameters=(PERIOD, ("raw_dir", "the period's raw files, for the source sidecar (read only)"),
+                      ("reference_dir", "reviewed tables: campaign names"),
+                      ("processed_dir", "this period's cleaned tables and results"),
+                      ("figures_dir", "charts saved by 02_campaign_progress")),
+          reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS),
+)
+STAGE_NAMES = tuple(stage.name for stage in STAGES)
+
+
+def stage(name: str) -> Stage:
+    return next(s for s in STAGES if s.name == name)
+
+
+class RunFailed(Exception):
+    """A notebook failed; the message says which notebook, which cell and why."""
+
+    def __init__(self, message: str, bad_input: bool = False):
+        super().__init__(message)
+        self.bad_input = bad_input
+
+
+@dataclass
+class Console:
+    """Progress lines on stderr, prefixed with the period when several run at once."""
+
+    prefix: str = ""
+    quiet: bool = False
+    lines: list = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+        if not self.quiet:
+            print(f"{self.prefix}{text}", file=sys.stderr, flush=True)
+
+    def warn(self, text: str) -> None:
+        """A warning is printed even with --quiet: it asks the analyst to look at an input."""
+        self.lines.append(f"warning: {text}")
+        print(f"{self.prefix}warning: {text}", file=sys.stderr, flush=True)

@@ -1,0 +1,137 @@
+"""Freshness: whether a stage must rerun, and whether what was published is still what was made.
+
+A stage is skipped when every component of its cache key (its notebook, the code the notebooks
+import, the inputs it reads, its parameters, the files of earlier stages it reads) hashes the
+same as at its last successful run, as recorded in `manifest.json`, and its products on disk
+still have the sha256 the manifest recorded. Independently, every run compares every published
+file with the manifest: a file edited, removed or added by hand is named, and the run
+republishes (or, for a file the pipeline did not make, refuses and names it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..io.paths import Layout, find_previous_raw_period
+from ..io.rawdata import sha256_of
+from .contract import RunContext, Stage
+
+PACKAGE = Path(__file__).resolve().parents[1]
+# Code the notebooks never import (relative to the package): changing it must not rerun them.
+COMMAND_LINE_ONLY = ("cli.py", "__main__.py", "pipeline/", "text/draft.py")
+# Inside outputs/<period>/, kept by failed runs for debugging: never published, never compared.
+NOT_PUBLISHED = ("failed",)
+
+
+def hash_files(paths: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def code_files() -> list[Path]:
+    """The code the notebooks run: the helpers package's modules and templates."""
+    return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                  and not p.relative_to(PACKAGE).as_posix().startswith(COMMAND_LINE_ONLY))
+
+
+def code_hash() -> str:
+    return hash_files(code_files(), PACKAGE)
+
+
+def expand(staging: Path, patterns) -> list[Path]:
+    found = []
+    for pattern in patterns:
+        found += sorted(p for p in staging.glob(pattern) if p.is_file())
+    return found
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: str) -> dict:
+    """The hashes that decide whether a stage must rerun, by component (for the printed reason)."""
+    layout = context.layout
+    components = {
+        "notebook": sha256_of(stage.notebook(layout)),
+        "code": code,
+        "raw inputs": _digest(raw_sums),
+        "parameters": _digest(stage.parameter_values(context)),
+        "upstream outputs": hash_files(expand(context.staging, [r for r in stage.reads if "/" in r]),
+                                       context.staging),
+    }
+    if "reference" in stage.reads:
+        reference = sorted(layout.reference.glob("*.csv"))
+        components["reference tables"] = hash_files(reference, layout.reference) if reference else ""
+    if "previous" in stage.reads:
+        # Month-over-month compares with the previous period, so its raw files are an input too.
+        previous = find_previous_raw_period(layout.raw, context.period)
+        components["previous period"] = (
+            f"{previous}:{hash_files(sorted((layout.raw / previous).glob('*')), layout.raw)}" if previous else "none")
+    return components
+
+
+def published_name(period: str, staged: str) -> str:
+    """processed/figures.csv -> data/processed/<period>/figures.csv; out/x -> outputs/<period>/x."""
+    base, _, rest = staged.partition("/")
+    return f"data/processed/{period}/{rest}" if base == "processed" else f"outputs/{period}/{rest}"
+
+
+def published_path(layout: Layout, period: str, staged: str) -> Path:
+    base, _, rest = staged.partition("/")
+    return (layout.processed_period(period) if base == "processed" else layout.outputs_period(period)) / rest
+
+
+def reusable_products(stage: Stage, record: dict, layout: Layout, period: str, recorded: dict) -> list | None:
+    """(published file, staged name) for each product of a stage's last run, or None if any is
+    missing or its bytes differ from the sha256 the manifest recorded: a hand-edited output is
+    never republished as if the pipeline made it."""
+    pairs = []
+    for staged in list(record.get("products", [])) + [f"out/notebooks/{stage.name}.ipynb"]:
+        source = published_path(layout, period, staged)
+        if not source.is_file() or recorded.get(published_name(period, staged)) != sha256_of(source):
+            return None
+        pairs.append((source, staged))
+    return pairs
+
+
+def published_files(layout: Layout, period: str) -> dict[str, Path]:
+    """Every published file of `period`, by its path relative to the project root."""
+    files = {}
+    out = layout.outputs_period(period)
+    if out.is_dir():
+        for path in sorted(out.rglob("*")):
+            relative = path.relative_to(out)
+            if path.is_file() and relative.parts[0] not in NOT_PUBLISHED:
+                files[f"outputs/{period}/{relative.as_posix()}"] = path
+    processed = layout.processed_period(period)
+    if processed.is_dir():
+        for path in sorted(processed.rglob("*")):
+            if path.is_file():
+                files[f"data/processed/{period}/{path.relative_to(processed).as_posix()}"] = path
+    return files
+
+
+def drift(layout: Layout, period: str, manifest: dict) -> tuple[list[str], list[str]]:
+    """Published files that no longer match the manifest: (changed or missing, not made by the pipeline).
+
+    The manifest itself is not in its own list; it is checked for shape when it is read.
+    """
+    recorded = manifest.get("outputs", {})
+    on_disk = published_files(layout, period)
+    manifest_name = f"outputs/{period}/manifest.json"
+    changed = []
+    for name, digest in sorted(recorded.items()):
+        path = on_disk.get(name)
+        if path is None:
+            changed.append(f"{name} is missing")
+        elif sha256_of(path) != digest:
+            changed.append(f"{name} differs from what manifest.json records (edited by hand?)")
+    foreign = sorted(name for name in on_disk if name not in recorded and name != manifest_name)
+    return changed, foreign

@@ -1,0 +1,173 @@
+"""Running notebooks: one shared kernel per run, papermill execution, and what is kept of them.
+
+The executed notebooks are normalised (no timings, fixed ids, counts from 1) so that the same
+inputs give the same bytes, and a failed notebook is kept, bounded in size, for debugging.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from ..io.writers import write_text
+from .contract import Console, RunFailed
+
+# jsonschema (pulled in by nbformat) builds an IRI grammar at import when rfc3987_syntax is
+# installed (by jupyterlab's dependencies): about a second per process, for a format check that
+# notebook validation never uses. Declaring the module absent makes jsonschema skip it.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+# A kept failure must stay small enough to open: a cell's output beyond this many characters is cut.
+KEPT_OUTPUT_CHARS = 20_000
+
+
+class SharedKernel:
+    """One kernel for the three notebooks of a run, started early and reset between notebooks.
+
+    Starting a kernel and importing pandas, pandera and matplotlib in it costs more than the
+    analysis itself; doing it once per run instead of once per notebook roughly halves a run.
+    The kernel starts before the runner imports papermill and nbconvert, so the two overlap.
+    Between notebooks the namespace is cleared (%reset -f) and pandas' display options are
+    restored, so each notebook sees only its own variables, as in a fresh kernel.
+    """
+
+    RESET = "\n".join([
+        'get_ipython().run_line_magic("reset", "-f")',
+        "import pandas as _pd",
+        '_pd.reset_option(r"^display\\.")',
+        "del _pd",
+    ])
+
+    def __init__(self, cwd: Path):
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run_sync = run_sync
+        self.km = AsyncKernelManager(kernel_name="python3")
+        self.used = False
+        # The kernel warns on every start that local TCP is unencrypted; that is noise on one machine.
+        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+
+    def prepare(self) -> None:
+        """Clear what the previous notebook left in the kernel."""
+        if self.used:
+            import nbformat
+            import papermill
+
+            reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(self.RESET)])
+            reset.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+            papermill.execute_notebook(reset, None, kernel_name="python3", progress_bar=False, km=self.km)
+        self.used = True
+
+    def shutdown(self) -> None:
+        try:
+            self._run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - a kernel that is already gone needs no shutdown
+            pass
+
+
+def execute(notebook: Path, executed: Path, staging: Path, parameters: dict, console: Console, progress: bool,
+            kernel: SharedKernel) -> Path:
+    """Run one notebook in the shared kernel, writing the executed copy to `executed`."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    stage = notebook.stem
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    kernel.prepare()
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=parameters, kernel_name="python3",
+            cwd=str(staging), progress_bar={"desc": f"{console.prefix}{stage}", "unit": "cell", "leave": False}
+            if progress else False,
+            log_output=False, request_save_on_cell_execute=False, record_timing=False, km=kernel.km)
+    except PapermillExecutionError as exc:
+        first_line = next((line for line in exc.source.splitlines() if line.strip()), "")
+        # The kernel ran in the staging folder; name files as the analyst sees them.
+        evalue = re.sub(r"(?:\.\./)+[\w./-]+", lambda m: _from_here(staging, m.group()), exc.evalue)
+        raise RunFailed(f"{stage} failed at the cell `{first_line}`: {exc.ename}: {evalue}",
+                        bad_input=exc.ename in ("InputError", "InputErrors")) from exc
+    return executed
+
+
+def _from_here(staging: Path, relative: str) -> str:
+    """A path relative to the staging folder, rewritten relative to the current directory."""
+    resolved = os.path.normpath(staging / relative)
+    try:
+        return os.path.relpath(resolved)
+    except ValueError:  # pragma: no cover - different drives on Windows
+        return resolved
+
+
+def normalise_notebook(nb, stage: str) -> None:
+    """Remove what differs between two identical runs: timings, random ids, machine paths."""
+    meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path"):
+        meta.pop(key, None)
+    meta["input_path"] = f"notebooks/{stage}.ipynb"
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            # A shared kernel keeps counting across notebooks; number each notebook from 1.
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if output.get("output_type") == "execute_result":
+                    output["execution_count"] = count
+        papermill = cell.metadata.get("papermill")
+        if papermill is not None:
+            for key in ("start_time", "end_time", "duration"):
+                papermill.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = f"{stage[:2]}-injected-parameters"
+
+
+def keep_failed(staging: Path, published_out: Path) -> Path:
+    """Keep the executed notebooks of a failed run (the failing cell marked by papermill), with an
+    HTML rendering of each so the error can be read without starting Jupyter.
+
+    Outputs longer than KEPT_OUTPUT_CHARS are cut, so that a failure on a huge input leaves a
+    notebook one can open, not hundreds of megabytes.
+    """
+    import nbformat
+
+    failed = published_out / "failed"
+    if failed.exists():
+        shutil.rmtree(failed)  # only the latest failure is kept
+    failed.mkdir(parents=True)
+    for notebook in sorted((staging / "executed").glob("*.ipynb")):
+        nb = nbformat.read(notebook, as_version=4)
+        bound_outputs(nb)
+        write_text(failed / notebook.name, nbformat.writes(nb) + "\n")
+        try:
+            from ..publish import pages
+
+            page = pages.export_audit([(notebook.stem, nb)], f"{notebook.stem} (failed run)", "")
+            write_text(failed / f"{notebook.stem}.html", page)
+        except Exception:  # noqa: BLE001 - the notebook itself is kept; its rendering is a convenience
+            pass
+    return failed
+
+
+def bound_outputs(nb, limit: int = KEPT_OUTPUT_CHARS) -> None:
+    """Cut every text output (streams, tracebacks, reprs) to `limit` characters, saying how much was cut."""
+    def cut(text: str) -> str:
+        if len(text) <= limit:
+            return text
+        return text[:limit] + f"\n[… {len(text) - limit:,} more characters cut from this output]\n"
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = cut("".join(output["text"]) if isinstance(output["text"], list) else output["text"])
+            if "traceback" in output:
+                output["traceback"] = [cut(line) for line in output["traceback"][:50]]
+            if "evalue" in output:
+                output["evalue"] = cut(output["evalue"])
+            for mime, value in list(output.get("data", {}).items()):
+                if mime.startswith("text/"):
+                    output["data"][mime] = cut("".join(value) if isinstance(value, list) else value)

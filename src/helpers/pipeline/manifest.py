@@ -1,0 +1,129 @@
+"""The manifest of a published period, the export of both HTML editions, and the index of periods.
+
+`outputs/<period>/manifest.json` records what a run read (the sha256 of every raw and reference
+file), what it published (the sha256 of every file in both folders), its parameters, the
+package versions, the code commit, and each stage's cache key and products.
+
+The code commit is the last commit that changed the code a run executes (`src/`, `notebooks/`,
+`data/reference/`, `pyproject.toml`, `requirements.lock`), with `+uncommitted-changes` if those
+paths differ from it. Inputs are identified by their sha256, not by a commit: adding a month's raw
+folder, committing it, or committing the outputs does not change what a run records, so the
+monthly flow (add-period, review, seal, commit, build) gives outputs that `verify` accepts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+from pathlib import Path
+
+from ..io.paths import Layout, check_period
+from ..io.rawdata import load_source, sha256_of
+from ..io.writers import write_json, write_text
+from .contract import STAGES, RunContext
+
+# The paths whose last commit is the code commit a run records.
+CODE_PATHS = ["src", "notebooks", "data/reference", "pyproject.toml", "requirements.lock"]
+
+
+class ManifestProblem(Exception):
+    """A manifest that cannot be trusted: the run rebuilds everything and says why."""
+
+
+def read_manifest(path: Path) -> dict:
+    """The manifest at `path`, checked for shape; {} if there is none.
+
+    Raises ManifestProblem for a file that is not JSON or not of the manifest's shape (say
+    `{"stages": "x"}`), so that the caller rebuilds instead of crashing on it.
+    """
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ManifestProblem(f"{path.name} is not valid JSON ({exc})") from None
+    problem = _shape_problem(data)
+    if problem:
+        raise ManifestProblem(f"{path.name} is not a manifest this runner wrote: {problem}")
+    return data
+
+
+def _shape_problem(data) -> str:
+    if not isinstance(data, dict):
+        return "expected a JSON object"
+    for key in ("outputs", "stages", "inputs"):
+        if not isinstance(data.get(key), dict):
+            return f"'{key}' should be an object"
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["outputs"].items()):
+        return "'outputs' should map file names to sha256 strings"
+    for name, record in data["stages"].items():
+        if not isinstance(record, dict) or not isinstance(record.get("components"), dict) \
+                or not isinstance(record.get("products"), list) \
+                or not all(isinstance(p, str) for p in record["products"]):
+            return f"stage {name!r} should have 'components' (an object) and 'products' (a list of names)"
+    if not isinstance(data.get("git_commit", ""), str):
+        return "'git_commit' should be a string"
+    return ""
+
+
+def code_commit(root: Path) -> str:
+    """The last commit that changed the code a run executes, marked if the code has changed since."""
+    try:
+        commit = subprocess.run(["git", "log", "-1", "--format=%H", "--", *CODE_PATHS], cwd=root,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *CODE_PATHS], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    if not commit:
+        return "unknown (no commits)"
+    return commit + ("+uncommitted-changes" if dirty else "")
+
+
+def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str) -> None:
+    """Write report.html, audit.html and manifest.json into the staging folder's out/."""
+    import nbformat
+
+    from ..publish import pages
+
+    period, layout, staging = context.period, context.layout, context.staging
+    out = staging / "out"
+    notebooks = [(stage.name, nbformat.read(out / "notebooks" / f"{stage.name}.ipynb", as_version=4))
+                 for stage in STAGES]
+    source = load_source(layout.raw_period(period))
+    inputs = {f"data/raw/{period}/{name}": sha for name, sha in raw_sums.items()}
+    for path in sorted(layout.reference.glob("*.csv")):
+        inputs[f"data/reference/{path.name}"] = sha256_of(path)
+    versions = pages.package_versions()
+    parameters = {f"{stage.name}.{k}": v for stage in STAGES for k, v in stage.parameter_values(context).items()}
+    write_text(out / "report.html", pages.export_public(notebooks[-1][1], source.title))
+    write_text(out / "audit.html", pages.export_audit(
+        notebooks, source.title, pages.provenance_html(inputs, versions, commit, parameters)))
+    outputs = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        outputs[f"outputs/{period}/{path.relative_to(out).as_posix()}"] = sha256_of(path)
+    for path in sorted(p for p in (staging / "processed").rglob("*") if p.is_file()):
+        outputs[f"data/processed/{period}/{path.relative_to(staging / 'processed').as_posix()}"] = sha256_of(path)
+    write_json(out / "manifest.json", {
+        "period": period, "inputs": inputs, "outputs": outputs, "parameters": parameters,
+        "packages": versions, "git_commit": commit, "stages": stages_record,
+    })
+
+
+def write_index(layout: Layout) -> None:
+    """outputs/index.html: every published period, newest first."""
+    from ..publish import pages
+
+    entries = []
+    for folder in sorted(layout.outputs.iterdir()) if layout.outputs.is_dir() else []:
+        try:
+            check_period(folder.name)
+        except ValueError:
+            continue
+        if (folder / "report.html").is_file():
+            title = ""
+            with contextlib.suppress(Exception):
+                title = load_source(layout.raw_period(folder.name)).title
+            entries.append({"period": folder.name, "title": title})
+    write_text(layout.outputs / "index.html", pages.index_html(entries))
