@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.publish.printing import BOUND_WORDS
+from helpers.publish.printing.zh import BOUND_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2021-10"

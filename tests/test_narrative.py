@@ -16,7 +16,8 @@ import pytest
 
 from helpers.audit import changes, diagnoses, progress, relations
 from helpers.audit import clean
-from helpers.publish import narrative, printing
+from helpers.publish import narrative
+from helpers.publish.printing import zh as printing
 from helpers.io import rawdata, readers
 from helpers.audit import steps
 from helpers.io.readers import read_csv

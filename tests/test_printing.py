@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.publish import printing
+from helpers.publish.printing import zh as printing
 
 
 @pytest.mark.parametrize("printed, expected", [
@@ -47,3 +47,11 @@ def test_a_bounded_rate_says_which_way(value, bound, expected):
 def test_an_unknown_bound_fails_loudly():
     with pytest.raises(KeyError):
         printing.format_percent(50, 2, "roughly")
+
+
+def test_each_language_has_a_printing_module_and_unknown_ones_are_refused():
+    from helpers.publish import printing as languages
+
+    assert languages.for_language("zh").format_percent(95.554) == "95.55%"
+    with pytest.raises(ValueError, match="no printing module for language 'fr'"):
+        languages.for_language("fr")

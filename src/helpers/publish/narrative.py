@@ -20,7 +20,7 @@ import yaml
 from .charts import Chart, load_chart
 from ..io.rawdata import UNKNOWN
 from .htmlparts import Html, link, table as _table
-from .printing import (BOUND_WORDS, MISSING, date_zh, format_figure, format_percent, format_printed, like,
+from .printing.zh import (BOUND_WORDS, MISSING, date_zh, format_figure, format_percent, format_printed, like,
                        number_range, num as _num, plain_number as _plain_number)
 from ..io.readers import read_csv
 

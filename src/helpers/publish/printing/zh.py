@@ -12,8 +12,8 @@ import datetime as dt
 import math
 import re
 
-from ..audit.figures import printed_expression
-from ..io.rawdata import UNKNOWN
+from ...audit.figures import printed_expression
+from ...io.rawdata import UNKNOWN
 
 MISSING = "—"
 # What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound).
