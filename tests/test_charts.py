@@ -18,7 +18,7 @@ import pytest
 from matplotlib import font_manager
 
 from helpers.publish import charts
-from helpers.audit import checks
+from helpers.audit import progress as audit_progress
 from helpers.audit import clean
 from helpers.io import rawdata
 from helpers.io.readers import read_csv
@@ -32,7 +32,7 @@ GLYPH_WORDS = ("Glyph", "missing from font", "findfont")
 @pytest.fixture(scope="module")
 def data():
     figures, _ = clean.clean_period(RAW, rawdata.load_source(RAW))
-    progress = checks.progress_table(figures, checks.load_targets(REFERENCE))
+    progress = audit_progress.progress_table(figures, audit_progress.load_targets(REFERENCE))
     campaigns = read_csv(REFERENCE / "campaigns.csv")
     return figures, progress, dict(zip(campaigns["campaign"], campaigns["name_zh"]))
 
@@ -142,7 +142,7 @@ def test_load_chart_reads_back_what_was_saved(data, tmp_path, isolated_rc):
 
 def test_no_chart_without_data(tmp_path, isolated_rc):
     charts.use_chinese_font()
-    empty = pd.DataFrame(columns=checks.PROGRESS_COLUMNS)
+    empty = pd.DataFrame(columns=audit_progress.PROGRESS_COLUMNS)
     assert charts.completion_chart(empty, {}, tmp_path) is None
     no_monitoring = pd.DataFrame({"figure_id": ["toilets.target"], "value": ["63950"], "as_of": ["2021-10-31"]})
     assert charts.monitoring_chart(no_monitoring, tmp_path) is None

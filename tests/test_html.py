@@ -24,6 +24,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from helpers.publish.printing.zh import BOUND_WORDS
+
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2021-10"
 MAX_PUBLIC_BYTES = 500_000
@@ -443,7 +445,10 @@ class TestNumbersFromData:
                 # Worked back from the printed rate: recomputing it would be circular, so none is shown.
                 assert row[column] == "—", f"{expected.label}: a circular rate is shown as {row[column]}"
                 continue
-            shown = row[column].rstrip("%")
+            # A rate against a 以上 target is an upper bound, and says so.
+            bound = BOUND_WORDS[expected.rate_bound]
+            assert row[column].startswith(bound), f"{expected.label}: {row[column]} lacks {bound!r}"
+            shown = row[column].removeprefix(bound).rstrip("%")
             decimals = len(shown.partition(".")[2])
             assert decimals == 2, f"{expected.label}: recomputed rates are shown to two decimals"
             assert abs(float(shown) - float(expected.computed_rate)) <= 0.5 * 10 ** -decimals + 1e-9, \
@@ -472,6 +477,20 @@ class TestNumbersFromData:
         mismatches = checks[checks["status"] == "mismatch"]
         cards = report.find_all("div", "check-mismatch")
         assert len(cards) == len(mismatches), "one card per mismatch in checks.csv"
+
+    def test_each_diagnosis_is_one_finding_holding_the_mismatches_it_explains(self, report, processed):
+        checks = read_csv(processed / "checks.csv").set_index("check_id")
+        diagnoses = read_csv(processed / "diagnoses.csv")
+        findings = report.find_all("div", "finding")
+        assert len(findings) == len(diagnoses) == 1, "October: one diagnosis, one finding"
+        for finding, diagnosis in zip(findings, diagnoses.itertuples()):
+            resolved = diagnosis.resolves.split("|")
+            assert len(finding.find_all("div", "check-mismatch")) == len(resolved)
+            text = squash(finding.text())
+            described = [squash(checks.at[c, "description"]) for c in resolved]
+            assert all(d in text for d in described), "each explained check is shown inside its finding"
+            # Plain Chinese: the printed number and the number that would make the checks agree.
+            assert "原文为760个;若为742至744个" in text
 
 
 # ---- Text from raw data is escaped ---------------------------------------------------------------

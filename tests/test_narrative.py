@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.audit import checks
+from helpers.audit import changes, diagnoses, progress, relations
 from helpers.audit import clean
 from helpers.publish import narrative
+from helpers.publish.printing import zh as printing
 from helpers.io import rawdata, readers
 from helpers.audit import steps
 from helpers.io.readers import read_csv
@@ -49,11 +50,11 @@ ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 ])
 def test_format_figure(printed, unit, qualifier, expected):
     row = pd.Series({"value_printed": printed, "unit_printed": unit, "qualifier": qualifier})
-    assert narrative.format_figure(row) == expected
+    assert printing.format_figure(row) == expected
 
 
 def test_format_figure_accepts_a_plain_mapping():
-    assert narrative.format_figure({"value_printed": "61107", "unit_printed": "户", "qualifier": ""}) == "61,107户"
+    assert printing.format_figure({"value_printed": "61107", "unit_printed": "户", "qualifier": ""}) == "61,107户"
 
 
 @pytest.mark.parametrize("iso, expected", [
@@ -62,18 +63,18 @@ def test_format_figure_accepts_a_plain_mapping():
     ("2021-12-09T11:30:00+08:00", "2021年12月9日"),
 ])
 def test_date_zh(iso, expected):
-    assert narrative.date_zh(iso) == expected
+    assert printing.date_zh(iso) == expected
 
 
 def test_date_zh_rejects_garbage():
     with pytest.raises(ValueError):
-        narrative.date_zh("10月底")
+        printing.date_zh("10月底")
 
 
 @pytest.mark.parametrize("value, decimals, expected", [(95.5543, 2, "95.55%"), (104.03, 1, "104.0%"),
                                                        (None, 2, "—"), (float("nan"), 2, "—")])
 def test_format_percent(value, decimals, expected):
-    assert narrative.format_percent(value, decimals) == expected
+    assert printing.format_percent(value, decimals) == expected
 
 
 # --------------------------------------------------------------------------------------
@@ -85,19 +86,21 @@ def real_inputs():
     source = rawdata.load_source(RAW)
     figures, coverage = clean.clean_period(RAW, source)
     return {"source": source, "figures": figures, "coverage": coverage,
-            "text": readers.read_utf8(RAW / "report.txt"), "relations": checks.load_relations(REFERENCE),
-            "targets": checks.load_targets(REFERENCE), "campaigns": read_csv(REFERENCE / "campaigns.csv")}
+            "text": readers.read_utf8(RAW / "report.txt"), "relations": relations.load_relations(REFERENCE),
+            "targets": progress.load_targets(REFERENCE), "campaigns": read_csv(REFERENCE / "campaigns.csv")}
 
 
 def build_report(inputs: dict, figures: pd.DataFrame | None = None,
                  campaigns: pd.DataFrame | None = None) -> narrative.Report:
     figures = inputs["figures"] if figures is None else figures
+    check_table = relations.run_checks(figures, inputs["relations"], inputs["text"])
     return narrative.Report(
         period="2021-10", source=inputs["source"].raw, figures=figures,
-        progress=checks.progress_table(figures, inputs["targets"]),
-        checks=checks.run_checks(figures, inputs["relations"], inputs["text"]),
-        changes=checks.compare_periods(figures, None, None),
-        campaigns=inputs["campaigns"] if campaigns is None else campaigns)
+        progress=progress.progress_table(figures, inputs["targets"]),
+        checks=check_table,
+        changes=changes.compare_periods(figures, None, None, period_end="2021-10-31", checks=check_table),
+        campaigns=inputs["campaigns"] if campaigns is None else campaigns,
+        diagnoses=diagnoses.diagnose(check_table, inputs["relations"], figures, inputs["text"]))
 
 
 def whole_page(report: narrative.Report) -> str:
@@ -115,7 +118,7 @@ def test_headline_on_the_real_data(real_inputs):
     assert headline_items(build_report(real_inputs)) == [
         "本报告逐项整理了原文中的63个数据,涉及12项工作,每个数据均可追溯到原文句子。",
         "有目标可比的8项指标中,4项超过目标、1项已完成目标、3项尚未完成。",
-        "对原文所列的比率、合计与余数共复算22项,其中2项与原文不一致(详见“数据核查”)。",
+        "对原文所列的比率、合计与余数共复算22项,其中2项与原文不一致,均可由同一个数字的出入解释(详见“数据核查”)。",
     ]
 
 
@@ -129,8 +132,9 @@ def corrected_share(figures: pd.DataFrame, figure_id: str, printed: str) -> pd.D
 
 def test_headline_follows_the_data(real_inputs):
     one_fixed = corrected_share(real_inputs["figures"], "village_planning.prepared_share", "78.55")
+    # With the first share exact, no base fits both; 76% is one digit away from the 74% that fits.
     assert headline_items(build_report(real_inputs, one_fixed))[2] == (
-        "对原文所列的比率、合计与余数共复算22项,其中1项与原文不一致(详见“数据核查”)。")
+        "对原文所列的比率、合计与余数共复算22项,其中1项与原文不一致,均可由同一个数字的出入解释(详见“数据核查”)。")
     both_fixed = corrected_share(one_fixed, "village_planning.surveyed_share", "73.95")
     assert headline_items(build_report(real_inputs, both_fixed))[2] == "对原文所列的比率、合计与余数共复算22项,全部与原文一致。"
 
@@ -139,7 +143,7 @@ def test_headline_follows_the_data(real_inputs):
     assert items[0] == "本报告逐项整理了原文中的60个数据,涉及11项工作,每个数据均可追溯到原文句子。"
     assert items[1] == "有目标可比的7项指标中,4项超过目标、3项尚未完成。"
     # housing's restatement check is no longer computable: 21 checks, still two mismatches.
-    assert items[2] == "对原文所列的比率、合计与余数共复算21项,其中2项与原文不一致(详见“数据核查”)。"
+    assert items[2] == "对原文所列的比率、合计与余数共复算21项,其中2项与原文不一致,均可由同一个数字的出入解释(详见“数据核查”)。"
 
 
 def test_campaign_section_uses_the_printed_forms(real_inputs):
@@ -148,6 +152,10 @@ def test_campaign_section_uses_the_printed_forms(real_inputs):
     assert "脱贫劳动力已就业39.0589万人(截至2021年10月31日)" in employment
     # The target is worked back from the printed rate, so the rate cannot be recomputed independently.
     assert "原文完成率为104.03%(超过目标);原文未列出目标数,无法独立复算" in employment
+    # Housing prints its target; what it does not print is the completed count.
+    housing = narrative.campaign_section(report, "housing")
+    assert "农村危房改造户数:原文完成率为100%(已完成目标);原文未列出完成数,无法独立复算" in housing
+    assert "原文未列出目标数" not in housing
     toilets = narrative.campaign_section(report, "toilets")
     assert "农村改厕户数完成率复算为95.55%(尚未完成),原文为95.55%" in toilets
     assert "省定农村改厕任务目标63,950户(全年目标)" in toilets
@@ -155,18 +163,41 @@ def test_campaign_section_uses_the_printed_forms(real_inputs):
     assert "141.5万余吨" in cleaning and "68.3万吨" in cleaning and "19,475口" in cleaning
     hollow = narrative.campaign_section(report, "hollow_houses")
     assert "56.4万平方米以上" in hollow
+    # Against a target of at least 56.4万: the rate is an upper bound.
+    assert "空心房拆除面积完成率复算至多为191.48%(超过目标)" in hollow
+    assert "空心房拆除户数完成率复算为160.55%(超过目标)" in hollow
+    rectification = narrative.campaign_section(report, "rectification")
+    assert "截至2021年9月11日(早于报告期末50天)" in rectification
 
 
-def test_audit_section_shows_both_mismatches_with_their_sentence(real_inputs):
+def test_progress_overview_labels_upper_bounds_and_names_what_is_derived(real_inputs):
+    overview = narrative.progress_overview(build_report(real_inputs))
+    assert "<td data-label=\"复算完成率\">至多191.48%</td>" in overview
+    assert "完成率至多191.48%,至多超出51.59万平方米" in overview
+    assert "由原文其他数字与原文完成率推算" in overview
+    assert "“至多”:原文目标为下限" in overview
+
+
+def test_audit_section_shows_both_mismatches_as_one_explained_finding(real_inputs):
     audit = narrative.audit_section(build_report(real_inputs))
+    assert audit.count('class="finding"') == 1
+    finding = audit.split('<div class="finding">')[1]
+    assert finding.count('class="check check-mismatch"') == 2  # the checks keep their verdict, inside the finding
+    assert "计划完成村庄规划编制:原文为760个;若为742至744个,以下2项核对均与原文一致。" in finding
+    assert "742至744个与原文的760个相差较大,不像笔误,更可能是有关数字按另一个基数计算。" in finding
+    assert "<blockquote>今年邵阳市计划完成760个村庄规划编制任务。</blockquote>" in finding
     assert audit.count('class="check check-mismatch"') == 2
     assert audit.count('class="check check-derived"') == 5
     assert "原文:80%;按原文数据复算:78.55%;相差1.45个百分点(舍入误差最多可解释±0.50个百分点)" in audit
     assert "原文:76%;按原文数据复算:73.95%;相差2.05个百分点(舍入误差最多可解释±0.50个百分点)" in audit
     assert "推算值约为37.5458万人;按原文数字的舍入误差,实际值在37.5440万人至37.5477万人之间" in audit
     assert "推算值为10,786户(由原文数字直接相加,无舍入误差)" in audit
+    # 全部竣工: the completed count is the target, not a range reaching 3,458.
+    assert "推算值为3,441户(原文写明已全部完成,故等于任务数)" in audit and "3,458" not in audit
     assert "占比80%" in audit
-    assert "共核查29项:一致20项、不一致2项、推算5项、无法核对2项。" in audit
+    assert "共核查31项:一致20项、不一致2项、推算5项、无法核对2项、不适用2项。" in audit
+    # The flows have no previous month: named once, with the reason.
+    assert audit.count("(没有上一期报告可比)") == 2 and audit.count("<h3>本期不适用的核对</h3>") == 1
 
 
 def test_in_process_report_equals_the_one_read_back_from_csv(real_inputs, tmp_path):
@@ -174,7 +205,7 @@ def test_in_process_report_equals_the_one_read_back_from_csv(real_inputs, tmp_pa
     report = build_report(real_inputs)
     processed = tmp_path / "processed"
     steps.save_clean(processed, report.figures, real_inputs["coverage"])
-    steps.save_progress(processed, report.progress, report.checks, report.changes)
+    steps.save_progress(processed, report.progress, report.checks, report.changes, report.diagnoses)
     loaded = narrative.load_report("2021-10", processed, RAW, REFERENCE, tmp_path / "no-charts")
     assert loaded.charts == {}
     assert whole_page(loaded) == whole_page(report)
@@ -239,11 +270,11 @@ SMALL_TARGETS = [{"target_id": "toilets", "campaign": "toilets", "label_zh": "�
                   "reported_rate": "toilets.completed_rate", "note": ""}]
 
 
-def small_report(figures: pd.DataFrame, relations: list[dict] = SMALL_RELATIONS) -> narrative.Report:
+def small_report(figures: pd.DataFrame, rels: list[dict] = SMALL_RELATIONS) -> narrative.Report:
     source = rawdata.load_source(RAW).raw
     return narrative.Report(period="2021-10", source=source, figures=figures,
-                            progress=checks.progress_table(figures, SMALL_TARGETS),
-                            checks=checks.run_checks(figures, relations, ""),
+                            progress=progress.progress_table(figures, SMALL_TARGETS),
+                            checks=relations.run_checks(figures, rels, ""),
                             changes=pd.DataFrame(), campaigns=SMALL_CAMPAIGNS)
 
 
@@ -257,8 +288,8 @@ def test_small_report_has_one_mismatch_to_show():
 
 def test_label_and_quote_with_script_are_escaped():
     figures = small_figures(label=SCRIPT, quote=f"截至10月25日,{SCRIPT}已完成农村改厕任务61107户。")
-    relations = [dict(SMALL_RELATIONS[0], description=f"开工完成率{SCRIPT}")]
-    report = small_report(figures, relations)
+    rels = [dict(SMALL_RELATIONS[0], description=f"开工完成率{SCRIPT}")]
+    report = small_report(figures, rels)
     sections = narrative.campaign_sections(report)
     audit = narrative.audit_section(report)
     for html in (sections, audit, whole_page(report)):
@@ -281,9 +312,51 @@ def test_small_report_absent_campaign_and_no_nan():
 
 
 def test_month_over_month_flags_read_in_chinese():
-    assert narrative._flag_zh("renamed from toilets.completed; impossible: a cumulative figure fell") == \
-        "指标已更名,与上期原指标比较;累计数下降(不应出现)"
-    assert narrative._flag_zh("") == ""
+    assert narrative.flag_zh("renamed|cumulative_fell") == "指标已更名,与上期原指标比较;累计数下降(不应出现)"
+    assert narrative.flag_zh("stale_as_of", 50.0) == "截止日期早于报告期末50天"
+    assert narrative.flag_zh("") == ""
+
+
+def test_every_flag_code_has_words_and_an_unknown_code_fails_loudly():
+    assert set(narrative.FLAG_ZH) == set(changes.FLAGS)
+    assert set(narrative.DIAGNOSIS_ZH) == set(diagnoses.KINDS) and set(narrative.TYPO_ZH) == set(diagnoses.TYPOS)
+    assert set(narrative.STATUS_ZH) == set(relations.STATUSES)
+    with pytest.raises(ValueError, match="unknown month-over-month flag code 'impossible: a cumulative figure fell'"):
+        narrative.flag_zh("impossible: a cumulative figure fell")
+
+
+def changes_report(real_inputs, previous: pd.DataFrame, current: pd.DataFrame) -> narrative.Report:
+    report = build_report(real_inputs, current)
+    report.changes = changes.compare_periods(current, previous, "2021-09", period_end="2021-10-31")
+    return report
+
+
+def reprinted(figures: pd.DataFrame, figure_id: str, printed: str, unit_printed: str, value: float) -> pd.DataFrame:
+    """The figures with one figure printed otherwise, as a cumulative amount."""
+    figures = figures.copy()
+    mask = figures["figure_id"] == figure_id
+    figures.loc[mask, ["value_printed", "unit_printed", "value", "kind"]] = [printed, unit_printed, value, "cumulative"]
+    return figures
+
+
+def test_the_changes_table_prints_numbers_as_the_source_does(real_inputs):
+    """2.35亿元 stays 2.35亿元, not 235,000,000元; a figure new this month shows — with no unit."""
+    october = reprinted(real_inputs["figures"], "industry.central_investment_planned", "2.35", "亿元", 235000000.0)
+    october = october[october["figure_id"] != "industry.traceability_enterprises"]
+    november = reprinted(real_inputs["figures"], "industry.central_investment_planned", "23000", "万元", 230000000.0)
+    note = narrative.changes_note(changes_report(real_inputs, october, november))
+    rows = re.findall(r"<tr>(.*?)</tr>", note)
+    cells = {re.findall(r'data-label="指标">(.*?)</td>', r)[0]: re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows[1:]}
+    assert cells["“湘九味”产业集群中央投资初步规划"][1:] == ["2.35亿元", "23,000万元", "累计数下降(不应出现)"]
+    assert cells["接入“邵阳红”溯源系统企业"][1:] == ["—", "36家", "本期新增"]
+    assert cells["“四不两直”暗访督导组"][3] == "截止日期早于报告期末50天"
+    assert "—元" not in note and "235,000,000" not in note
+
+
+def test_the_first_period_lists_its_stale_figures(real_inputs):
+    note = narrative.changes_note(build_report(real_inputs))
+    assert "没有更早一期的报告可供比较。本期有1项数据需要注意。" in note
+    assert "截止日期早于报告期末50天" in note
 
 
 # --------------------------------------------------------------------------------------

@@ -300,9 +300,9 @@ def test_a_new_month_runs_in_parallel_and_says_what_changed(tmp_path):
     assert code == 0
     changes = (layout.processed / "2021-11" / "changes.csv").read_text(encoding="utf-8")
     flagged = {line.split(",")[0]: line.split(",")[-1] for line in changes.splitlines()[1:]}
-    assert flagged["village_cleaning.ponds"] == "impossible: a cumulative figure fell"
-    assert flagged["housing.target"] == "target changed without a note"
-    assert flagged["toilets.completed"] == ""
+    assert flagged["village_cleaning.ponds"] == "cumulative_fell|stale_as_of"  # as of 10月29日: 32 days old
+    assert flagged["housing.target"] == "target_changed"
+    assert flagged["toilets.completed"] == "stale_as_of"  # rose as it should, but as of 10月25日
     november = (layout.outputs / "2021-11" / "report.html").read_text(encoding="utf-8")
     assert "62,307户" in november and "1-11月" in november
     index = (layout.outputs / "index.html").read_text(encoding="utf-8")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks as checks_module
+from . import changes as changes_module, diagnoses as diagnoses_module, progress as progress_module
+from . import relations as relations_module
 from ..io.dictionary import dictionary_table
 from ..io.readers import read_csv, read_utf8
 from ..io.writers import write_csv
@@ -41,17 +42,19 @@ def save_clean(processed_dir: Path, figures: pd.DataFrame, coverage: pd.DataFram
 class ProgressInputs:
     figures: pd.DataFrame
     report_text: str
+    period_end: str
     relations: list
     targets: list
     campaigns: pd.DataFrame
     previous: pd.DataFrame | None
     previous_period: str | None
+    previous_text: str | None
     renames: dict
 
 
 def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_dir: Path,
                          reference_dir: Path) -> ProgressInputs:
-    """This period's figures, the reference tables, and the previous period's figures if any.
+    """This period's figures, the reference tables, and the previous period's figures and text if any.
 
     The previous period's figures are cleaned afresh from its raw folder (a pure-Python step of
     a fraction of a second), so that periods can be built in parallel and in any order.
@@ -60,16 +63,17 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
 
     reference_dir = Path(reference_dir)
     previous_period = find_previous_raw_period(raw_root, period)
-    previous = None
+    previous = previous_text = None
     if previous_period:
         previous_raw = Path(raw_root) / previous_period
         try:
             previous_source = load_source(previous_raw)
             verify_checksums(previous_raw, previous_source)
             previous, _ = clean_period(previous_raw, previous_source)
+            previous_text = read_utf8(previous_raw / "report.txt")
         except InputError as exc:
             warnings.warn(f"previous period {previous_period} is not comparable: {exc}", stacklevel=2)
-            previous_period = None
+            previous_period = previous = None
     figures = read_csv(Path(processed_dir) / "figures.csv")
     campaigns = read_csv(reference_dir / "campaigns.csv")
     unknown = sorted(set(figures["campaign"]) - set(campaigns["campaign"]))
@@ -81,17 +85,47 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
     return ProgressInputs(
         figures=figures,
         report_text=read_utf8(Path(raw_dir) / "report.txt"),
-        relations=checks_module.load_relations(reference_dir),
-        targets=checks_module.load_targets(reference_dir),
+        period_end=load_source(Path(raw_dir)).period_end.isoformat(),
+        relations=relations_module.load_relations(reference_dir),
+        targets=progress_module.load_targets(reference_dir),
         campaigns=campaigns,
-        previous=previous, previous_period=previous_period,
-        renames=checks_module.load_renames(reference_dir),
+        previous=previous, previous_period=previous_period, previous_text=previous_text,
+        renames=changes_module.load_renames(reference_dir),
     )
 
 
+def run_checks(inputs: ProgressInputs) -> pd.DataFrame:
+    """Every relation evaluated on this period's figures (flows against the previous period's)."""
+    return relations_module.run_checks(inputs.figures, inputs.relations, inputs.report_text,
+                                       inputs.previous, inputs.renames)
+
+
+def diagnose(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.DataFrame:
+    """The diagnoses of this period's mismatches (diagnoses.csv)."""
+    return diagnoses_module.diagnose(checks, inputs.relations, inputs.figures, inputs.report_text,
+                                     inputs.previous, inputs.renames)
+
+
+def compare_with_previous(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.DataFrame:
+    """changes.csv: every figure and derived quantity against the previous period and the period's end.
+
+    The previous period's derived quantities come from running the same relations on its
+    figures and text.
+    """
+    previous_checks = None
+    if inputs.previous is not None:
+        renamed = inputs.previous.assign(figure_id=inputs.previous["figure_id"].map(
+            lambda figure_id: inputs.renames.get(figure_id, figure_id)))
+        previous_checks = relations_module.run_checks(renamed, inputs.relations, inputs.previous_text)
+    return changes_module.compare_periods(inputs.figures, inputs.previous, inputs.previous_period, inputs.renames,
+                                          period_end=inputs.period_end, checks=checks,
+                                          previous_checks=previous_checks)
+
+
 def save_progress(processed_dir: Path, progress: pd.DataFrame, checks: pd.DataFrame,
-                  changes: pd.DataFrame) -> pd.DataFrame:
+                  changes: pd.DataFrame, diagnoses: pd.DataFrame) -> pd.DataFrame:
+    """Write progress.csv, checks.csv, diagnoses.csv and changes.csv; return a table of what was written."""
     processed_dir = Path(processed_dir)
-    written = [write_csv(progress, processed_dir / "progress.csv"), write_csv(checks, processed_dir / "checks.csv"),
-               write_csv(changes, processed_dir / "changes.csv")]
-    return pd.DataFrame({"file": [p.name for p in written], "rows": [len(progress), len(checks), len(changes)]})
+    tables = {"progress.csv": progress, "checks.csv": checks, "diagnoses.csv": diagnoses, "changes.csv": changes}
+    written = [write_csv(table, processed_dir / name) for name, table in tables.items()]
+    return pd.DataFrame({"file": [p.name for p in written], "rows": [len(t) for t in tables.values()]})

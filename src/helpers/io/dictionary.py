@@ -57,6 +57,8 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
         ("computed_rate", "achieved ÷ target × 100", "percent", "4"),
         ("reported_rate", "completion rate as printed, if any", "percent", "as printed"),
         ("rate_difference", "reported_rate − computed_rate", "percentage points", "4"),
+        ("rate_bound", "at_most when the target is a lower bound (以上, 余, 多), at_least when the achievement is, "
+         "approximate for 约 or bounds pulling both ways; empty when both are exact", "", ""),
         ("gap", "target − achieved (negative: target exceeded)", "see unit", "2"),
         ("position", "ahead, met or behind", "", ""),
         ("figure_ids", "figures used, separated by |", "", ""),
@@ -64,32 +66,63 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
     ],
     "checks.csv": [
         ("check_id", "id of the relation checked (data/reference/relations.csv)", "", ""),
-        ("kind", "rate, sum, difference, count_listed, excess, restatement, part_of, implied_*, not_checkable", "", ""),
-        ("description", "what is checked, in Chinese", "", ""),
+        ("kind", "rate, sum, difference, flow, count_listed, excess, restatement, part_of, implied_*, not_checkable "
+         "(data/reference/README.md)", "", ""),
+        ("description", "what is checked, in Chinese, with this period's printed figures filled in", "", ""),
         ("formula", "the formula, in figure ids", "", ""),
-        ("working", "the formula with the numbers filled in", "", ""),
+        ("working", "the formula with the numbers filled in (for a listed count: the items found)", "", ""),
         ("reported", "the value the report states", "see unit", "as printed"),
         ("recomputed", "the value recomputed from the report's other figures", "see unit", "6"),
         ("difference", "reported − recomputed", "see unit", "6"),
         ("tolerance", "largest difference that printed rounding explains", "see unit", "6"),
-        ("lower", "for derived values: lowest value the printed rounding allows", "see unit", "6"),
-        ("upper", "for derived values: highest value the printed rounding allows", "see unit", "6"),
+        ("lower", "for derived values: lowest value the printed rounding (and the text) allows", "see unit", "6"),
+        ("upper", "for derived values: highest value the printed rounding (and the text) allows", "see unit", "6"),
+        ("bound_by", "for derived values: all_done when the text says all were completed (全部竣工), which fixes "
+         "the value at the target; empty otherwise", "", ""),
         ("unit", "base unit", "", ""),
-        ("status", "pass, mismatch, derived or not-checkable", "", ""),
+        ("status", "pass, mismatch, derived, not-checkable (figures present, nothing to hold them to) or "
+         "not-applicable (figures absent this period, or no previous period for a flow)", "", ""),
         ("figure_ids", "figures used, separated by |", "", ""),
         ("note", "why a check could not be made, or what is missing", "", ""),
     ],
+    "diagnoses.csv": [
+        ("figure_id", "the figure whose other value would make the checks agree", "", ""),
+        ("printed", "the number as printed, without 万/亿 (in unit_printed)", "", "as printed"),
+        ("proposed", "the value that would make every check on the figure pass, or the range lo–hi of such "
+         "values, written like printed (in unit_printed)", "", "as printed"),
+        ("unit_printed", "the unit printed and proposed are written in (万人, 个, %)", "", ""),
+        ("lower", "lowest proposed value", "base unit of the figure", "6"),
+        ("upper", "highest proposed value", "base unit of the figure", "6"),
+        ("kind", "misprint (proposed is one typo away from printed) or different_base (values fit every check "
+         "but none is a typo)", "", ""),
+        ("typo", "for misprints: digit_changed, digits_swapped, digit_dropped (the print lost a digit) or "
+         "digit_doubled (the print repeats one)", "", ""),
+        ("resolves", "the mismatched checks (check_id) the proposed value would make pass, separated by |; "
+         "their verdict stays mismatch", "", ""),
+        ("explanation", "the diagnosis in words, for auditors", "", ""),
+    ],
     "changes.csv": [
-        ("figure_id", "figure id", "", ""),
+        ("figure_id", "figure id; for derived quantities, the check_id of the relation that derives them", "", ""),
         ("campaign", "campaign id", "", ""),
-        ("label", "short Chinese description", "", ""),
+        ("label", "short Chinese description (for derived quantities, the relation's description)", "", ""),
         ("unit", "base unit", "", ""),
-        ("kind", "cumulative, stock, target, rate, plan or count", "", ""),
-        ("previous_period", "the earlier period compared with (its figures cleaned afresh from data/raw/)", "YYYY-MM", ""),
-        ("previous_value", "value in the earlier period", "see unit", "as printed"),
-        ("current_value", "value in this period", "see unit", "as printed"),
+        ("kind", "cumulative, stock, target, rate, plan, count, or derived", "", ""),
+        ("previous_period", "the earlier period compared with (its figures cleaned afresh from data/raw/); "
+         "empty for the first period", "YYYY-MM", ""),
+        ("previous_printed", "the figure as printed in the earlier period (141.5万余吨); empty if absent", "", ""),
+        ("current_printed", "the figure as printed in this period; empty if absent", "", ""),
+        ("previous_value", "value in the earlier period (derived: central value)", "see unit", "as printed"),
+        ("current_value", "value in this period (derived: central value)", "see unit", "as printed"),
         ("change", "current_value − previous_value", "see unit", "as printed"),
-        ("flag", "new, dropped, impossible fall of a cumulative figure, target changed without a note …", "", ""),
+        ("previous_lower", "derived quantities: lowest value last period's rounding allows", "see unit", "6"),
+        ("previous_upper", "derived quantities: highest value last period's rounding allows", "see unit", "6"),
+        ("current_lower", "derived quantities: lowest value this period's rounding allows", "see unit", "6"),
+        ("current_upper", "derived quantities: highest value this period's rounding allows", "see unit", "6"),
+        ("as_of", "this period's as-of date of the figure", "ISO date", ""),
+        ("as_of_gap_days", "days from the as-of date to the period's end", "days", "0"),
+        ("flag", "codes separated by |: new, dropped, renamed, unit_changed, cumulative_fell, target_changed, "
+         "implied_target_changed (the implied ranges of the two periods do not overlap), as_of_earlier, "
+         "stale_as_of (as_of_gap_days above 30)", "", ""),
     ],
 }
 

@@ -86,7 +86,8 @@ class Stage:
 
 
 CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv")
-PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/changes.csv", "out/figures/*")
+PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
+                     "out/figures/*")
 PERIOD = ("period", "report period, YYYY-MM")
 
 STAGES = (

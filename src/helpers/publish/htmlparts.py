@@ -47,22 +47,38 @@ def table(headers: list[str], rows: list[list[str]], caption: str = "") -> str:
             f"<tbody>{body}</tbody></table></div>")
 
 
-def mismatch_panel(mismatches) -> Html:
-    """Every mismatch in a red panel: the two numbers side by side, then the source quotes."""
+def mismatch_panel(mismatches, diagnoses=None) -> Html:
+    """Every mismatch in a red panel: the two numbers side by side, then the source quotes.
+
+    Mismatches that a diagnosis explains (diagnoses.csv) are grouped under it, as one finding.
+    """
     if len(mismatches) == 0:
         return Html('<div style="border:2px solid #3b8a4f;padding:.5em 1em"><strong>No mismatches:</strong> '
                     "every stated rate, total and remainder agrees with the report's own figures.</div>")
-    cards = []
-    for row in mismatches.itertuples():
-        cards.append(
-            '<div style="border:2px solid #c0392b;background:#fdf0ee;padding:.5em 1em;margin:.5em 0">'
-            f"<p><strong>MISMATCH {escape(str(row.check_id))}</strong>: {escape(str(row.description))}</p>"
-            '<table><tr><th>reported</th><th>recomputed</th><th>difference</th><th>tolerance</th></tr>'
-            f"<tr><td>{escape(str(row.reported))}</td><td>{escape(str(row.recomputed))}</td>"
-            f"<td>{escape(str(row.difference))}</td><td>±{escape(str(row.tolerance))}</td></tr></table>"
-            f"<p><code>{escape(str(row.working))}</code></p>"
-            f"<blockquote>{escape(str(row.quotes))}</blockquote></div>")
-    return Html(f"<p><strong>{len(mismatches)} mismatch(es)</strong></p>" + "".join(cards))
+
+    def card(row) -> str:
+        return ('<div style="border:2px solid #c0392b;background:#fdf0ee;padding:.5em 1em;margin:.5em 0">'
+                f"<p><strong>MISMATCH {escape(str(row.check_id))}</strong>: {escape(str(row.description))}</p>"
+                # A narrow screen scrolls the numbers, not the panel: the scrolling box takes the focus.
+                f'<div class="table-wrap" tabindex="0" role="region" aria-label="{escape(str(row.check_id))}: numbers">'
+                '<table><tr><th>reported</th><th>recomputed</th><th>difference</th><th>tolerance</th></tr>'
+                f"<tr><td>{escape(str(row.reported))}</td><td>{escape(str(row.recomputed))}</td>"
+                f"<td>{escape(str(row.difference))}</td><td>±{escape(str(row.tolerance))}</td></tr></table></div>"
+                f'<p><code style="overflow-wrap:anywhere">{escape(str(row.working))}</code></p>'
+                f"<blockquote>{escape(str(row.quotes))}</blockquote></div>")
+
+    findings = []
+    for diagnosis in ([] if diagnoses is None else diagnoses.itertuples()):
+        inside = [row for row in mismatches.itertuples() if row.diagnosis == diagnosis.figure_id]
+        findings.append(
+            '<div style="border-left:6px solid #6c3483;padding:.1em 0 .1em .6em;margin:.8em 0;overflow-wrap:anywhere">'
+            f"<p><strong>DIAGNOSIS ({escape(str(diagnosis.kind))}) {escape(str(diagnosis.figure_id))}</strong>: "
+            f"printed {escape(str(diagnosis.printed))}, proposed {escape(str(diagnosis.proposed))} "
+            f"{escape(str(diagnosis.unit_printed))}. {escape(str(diagnosis.explanation))}</p>"
+            + "".join(card(row) for row in inside) + "</div>")
+    findings += [card(row) for row in mismatches.itertuples() if not row.diagnosis]
+    return Html(f"<p><strong>{len(mismatches)} mismatch(es), {len(findings)} finding(s)</strong></p>"
+                + "".join(findings))
 
 
 def plain_number(value) -> str:

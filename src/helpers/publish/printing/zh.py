@@ -1,0 +1,101 @@
+"""Numbers, units and dates in Chinese, as the source prints them: the narrative's one formatter.
+
+A printed figure keeps the bureau's own form (39.0589万人, 141.5万余吨, 56.4万平方米以上), with
+thousands separators added (16,869户). A number the pipeline computed is written in the style of
+the figure it comes from: 万/亿 if that figure uses them, its measure word, its precision. A value
+that is missing is "—", with no unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from ...audit.figures import printed_expression
+from ...io.rawdata import UNKNOWN
+
+MISSING = "—"
+# What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound).
+BOUND_WORDS = {"": "", "at_most": "至多", "at_least": "至少", "approximate": "约"}
+_FIRST_INTEGER = re.compile(r"\d+")
+
+
+def num(value) -> float | None:
+    """A cell as a number, or None when it is empty or NaN."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def group_digits(printed: str) -> str:
+    """Thousands separators in the whole part of a printed number: 11836.06万元 -> 11,836.06万元."""
+    return _FIRST_INTEGER.sub(lambda m: f"{int(m.group()):,}", str(printed), count=1)
+
+
+def format_printed(printed) -> str:
+    """A printed expression from a table (changes.csv), or — when there is none."""
+    printed = "" if printed is None or (isinstance(printed, float) and math.isnan(printed)) else str(printed)
+    return group_digits(printed) if printed.strip() else MISSING
+
+
+def format_figure(row) -> str:
+    """A figure as the source printed it, with thousands separators: 39.0589万人, 16,869户, 141.5万余吨."""
+    return group_digits(printed_expression(str(row["value_printed"]), str(row["unit_printed"]),
+                                           str(row.get("qualifier", "") or "")))
+
+
+def format_percent(value, decimals: int = 2, bound: str = "") -> str:
+    """A computed rate: 95.55%; 至多191.48% when it is an upper bound (see BOUND_WORDS)."""
+    number = num(value)
+    if number is None:
+        return MISSING
+    return f"{BOUND_WORDS[bound or '']}{number:.{decimals}f}%"
+
+
+def like(number, template, decimals: int | None = None, difference: bool = False) -> str:
+    """A computed number printed the way `template` (a figure) is: 万/亿 if it uses them, its unit,
+    at least two decimals for 万-scaled and percent values (or `decimals`), whole numbers otherwise."""
+    digits, unit = _in_style(number, template, decimals, difference)
+    return digits + unit if digits != MISSING else MISSING
+
+
+def number_range(lower, upper, template, decimals: int | None = None) -> str:
+    """A range in a figure's style, the unit once: 742至744个; one number when both ends print alike."""
+    low, unit = _in_style(lower, template, decimals)
+    high, _ = _in_style(upper, template, decimals)
+    if MISSING in (low, high):
+        return MISSING
+    return f"{low}{unit}" if low == high else f"{low}至{high}{unit}"
+
+
+def _in_style(number, template, decimals: int | None = None, difference: bool = False) -> tuple[str, str]:
+    number = num(number)
+    if number is None:
+        return MISSING, ""
+    unit = str(template["unit_printed"])
+    places = decimals if decimals is not None else max(int(template["decimals"]), 2)
+    if template["unit"] == "percent":
+        # A difference between two percentages is in percentage points, not percent.
+        return f"{number:,.{places}f}", "个百分点" if difference else "%"
+    if unit[:1] in ("万", "亿"):
+        scale = 10_000 if unit[0] == "万" else 100_000_000
+        return f"{number / scale:,.{places}f}", unit
+    return f"{number:,.0f}", unit
+
+
+def plain_number(value) -> str:
+    number = num(value)
+    if number is None:
+        return MISSING
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.4f}".rstrip("0").rstrip(".")
+
+
+def date_zh(iso: str) -> str:
+    """2021-10-31 -> 2021年10月31日; a date the sidecar records as unknown -> 未记录."""
+    if str(iso) == UNKNOWN:
+        return "未记录"
+    day = dt.date.fromisoformat(str(iso)[:10])
+    return f"{day.year}年{day.month}月{day.day}日"
