@@ -99,3 +99,9 @@ def date_zh(iso: str) -> str:
         return "未记录"
     day = dt.date.fromisoformat(str(iso)[:10])
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def period_zh(period: str) -> str:
+    """2021-09 -> 2021年9月: a period, named after the last month its report covers."""
+    year, month = str(period).split("-")
+    return f"{int(year)}年{int(month)}月"
