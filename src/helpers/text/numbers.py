@@ -43,7 +43,6 @@ BASE_UNITS: dict[str, tuple[str, int]] = {
     "村": ("count", 1),
     "座": ("count", 1),
     "处": ("count", 1),
-    "次": ("count", 1),
     "期": ("count", 1),
     "场": ("count", 1),
     "条": ("count", 1),
@@ -52,6 +51,13 @@ BASE_UNITS: dict[str, tuple[str, int]] = {
     "间": ("count", 1),
     "栋": ("count", 1),
     "万个": ("count", 10_000),
+    # Repeated events are not counts of things: 12次 (times) and 3.2万人次 (person-visits) each
+    # have a base unit of their own, so they are never added to or compared with a count.
+    "次": ("times", 1),
+    "人次": ("person_times", 1),
+    "万人次": ("person_times", 10_000),
+    "户次": ("household_times", 1),
+    "万户次": ("household_times", 10_000),
 }
 
 # Qualifiers as printed -> meaning of the printed value.
