@@ -10,7 +10,7 @@ each marked `figure` or `not-figure` (with the reason: a date, a section number,
 name...). The first 13 columns are the hand-transcription format; the rest help the review
 (value in base units, resolved as-of date, offsets of the quote and of the number).
 
-Reasons a number is not a figure: date, time, year, date range, section number,
+Reasons a number is not a figure: date, as-of date (截至10月25日), time, year, date range, section number,
 list ordinal (一是), ordinal (第三), part of a name (两不愁、三保障, “湘九味”, 5G), word
 (一线, 清零, 扫一扫, 无一人), part of a unit (the 百 of 个百分点), threshold (超过100名…的),
 document number (〔2021〕1号), address, phone number. The note column says which words were
@@ -510,6 +510,10 @@ def guess_label(text: str, token_start: int, quantity: Quantity, previous_end: i
     if _char(text, clause_start - 1) == "、" and "等" in before:
         before = before[before.rindex("等") + 1:]  # 生态护林员、物业保安等公益岗位 -> 公益岗位
     label = _clean_label(before)[-_LABEL_MAX:] or previous_label or _clean_label(_words_after(text, quantity.end))
+    after = text[quantity.end:_clause_end(text, quantity.end)]
+    if base in ("persons", "households") and label and 0 < len(after) <= 8 and not re.search(r"\d", after):
+        # 巩固提升4.3万人饮水安全: the people whose drinking water was secured, counted.
+        label = label + after + _PAIR_SUFFIXES[base]
     if base == "percent" and label and not re.search("(?:率|比|比例|占比|比重)$", label):
         label += "比例"
     return label
@@ -558,13 +562,18 @@ def load_campaigns(path: Path | None = None) -> dict[str, str]:
     return dict(zip(table["campaign"], table["name_zh"]))
 
 
+# Words every section heading may use: two headings sharing only these share no campaign
+# (推进农村供水保障专项行动 is not “党建+七大专项行动”乡村建设).
+_GENERIC_HEADING_WORDS = re.compile("专项督导行动|专项行动|秋冬攻坚|推进|开展|加快|加强|大力|扎实|持续|行动|工作")
+
+
 def guess_campaign(heading: str, campaigns: dict[str, str]) -> str:
     """The campaign whose Chinese name shares the longest run of characters (4 or more)
     with the section heading, if one clearly does: 推进农村危房改造专项行动 -> housing."""
     best, best_length, tie = "", 0, False
+    plain = _GENERIC_HEADING_WORDS.sub("", heading.replace("“", "").replace("”", ""))
     for campaign, name in campaigns.items():
-        name = name.replace("“", "").replace("”", "")
-        plain = heading.replace("“", "").replace("”", "")
+        name = _GENERIC_HEADING_WORDS.sub("", name.replace("“", "").replace("”", ""))
         match = difflib.SequenceMatcher(None, plain, name, autojunk=False).find_longest_match(
             0, len(plain), 0, len(name))
         if match.size > best_length:
@@ -645,6 +654,11 @@ def _classify(text: str, token: NumberToken, quantity: Quantity, spans: SpanInde
     quotation marks, `previous_end` the end of the previous figure's unit.
     """
     hit = spans.covering(token.start, token.end)
+    if hit and hit[0] in ("date", "date range"):
+        begin = next(s for s in range(token.start, -1, -1) if text.startswith(hit[1], s))
+        for word in ("截至", "截止到", "截止至", "截止"):
+            if text.startswith(word, begin - len(word)):
+                return "as-of date", word + hit[1]  # as the 2021-10 transcription says it
     if hit and hit[0] not in ("part of a name", "word"):
         return hit
     after = _char(text, token.end)
@@ -947,8 +961,18 @@ def read_report(path: Path) -> str:
         raise DraftInputError(f"{path}: is a folder, expected a report text file") from None
     except OSError as exc:
         raise DraftInputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    text = decode_report(data, path)
+    return text[1:] if text.startswith("\ufeff") else text  # a byte-order mark is still UTF-8; it is dropped
+
+
+def decode_report(data: bytes, path: Path) -> str:
+    """A report's bytes as text, exactly (a byte-order mark stays, as the cleaning stage reads it).
+
+    Raises DraftInputError naming the first byte that is not UTF-8, and whether the bytes
+    read as GBK/GB18030 (the usual other encoding of Chinese web pages).
+    """
     try:
-        return data.decode("utf-8-sig")  # a byte-order mark is still UTF-8; it is dropped
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = exc.object[exc.start:exc.end]
         line = data[:exc.start].count(b"\n") + 1
