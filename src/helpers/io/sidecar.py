@@ -36,8 +36,9 @@ FIELD_ORDER = ("period", "title", "publisher", "publisher_en", "where", "address
 def scalar(value) -> str:
     """A YAML scalar for a string: plain when it reads back as itself, else double-quoted.
 
-    Dates and periods are always quoted ("2021-10", "2021-12-09T11:30:00+08:00"), as in the
-    2021-10 sidecar, so YAML never turns them into dates or numbers.
+    Dates, periods and digit-only strings are always quoted ("2021-10", "2021-12-09T11:30:00+08:00",
+    a sha256 that happens to hold no letter), as in the 2021-10 sidecar, so YAML never turns
+    them into dates or numbers.
     """
     text = str(value)
     if re.fullmatch(r"[\d:T+\-. ]+", text) or text == "":
@@ -69,7 +70,7 @@ def render_sidecar(fields: dict, checksums: dict[str, str], comments: list[str])
             for file_name, checksum in checksums.items():
                 lines.append(f"  {file_name}:")
                 lines.append(f"    description: {scalar(FILE_DESCRIPTIONS.get(file_name, 'a file of the period'))}")
-                lines.append(f"    sha256: {checksum}")
+                lines.append(f"    sha256: {scalar(checksum)}")
         elif name == "period_covered":
             covered = fields[name]
             lines.append("period_covered:")
@@ -119,7 +120,7 @@ def seal_text(text: str, checksums: dict[str, str]) -> str:
         entry = _entry_line(lines, start + 1, end, name)
         if entry is None:
             addition = [f"  {name}:\n", f"    description: {scalar(FILE_DESCRIPTIONS.get(name, 'a file of the period'))}\n",
-                        f"    sha256: {checksum}\n"]
+                        f"    sha256: {scalar(checksum)}\n"]
             lines[end:end] = addition
             end += len(addition)
             continue
@@ -127,7 +128,7 @@ def seal_text(text: str, checksums: dict[str, str]) -> str:
         inline = re.match(rf"(\s*[\"']?{re.escape(name)}[\"']?\s*:\s*)([^#\s][^#]*?)?(\s*#.*)?$",
                           lines[entry].rstrip("\n"))
         if inline and inline.group(2):  # `report.txt: <sha256>` on one line
-            lines[entry] = f"{inline.group(1)}{checksum}{inline.group(3) or ''}\n"
+            lines[entry] = f"{inline.group(1)}{scalar(checksum)}{inline.group(3) or ''}\n"
             continue
         child, last_child, sha_line = entry + 1, entry, None
         while child < end and (not lines[child].strip() or len(lines[child]) - len(lines[child].lstrip()) > indent):
@@ -137,9 +138,10 @@ def seal_text(text: str, checksums: dict[str, str]) -> str:
                 sha_line = child
             child += 1
         if sha_line is not None:
-            lines[sha_line] = re.sub(r"(sha256\s*:\s*)(\S*)", lambda m: m.group(1) + checksum, lines[sha_line], count=1)
+            lines[sha_line] = re.sub(r"(sha256\s*:\s*)(\S*)", lambda m: m.group(1) + scalar(checksum), lines[sha_line],
+                                     count=1)
         else:
-            lines.insert(last_child + 1, " " * (indent + 2) + f"sha256: {checksum}\n")
+            lines.insert(last_child + 1, " " * (indent + 2) + f"sha256: {scalar(checksum)}\n")
             end += 1
     result = "".join(lines)
     after = yaml.safe_load(result)

@@ -35,7 +35,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .draft import (FIGURE, FULL_STOPS, DraftedNumber, draft_numbers, guess_campaign, load_campaigns, normalise_figure,
+from .draft import (FIGURE, FULL_STOPS, SPACES, DraftedNumber, draft_numbers, guess_campaign, load_campaigns, normalise_figure,
                     sentence_bounds)
 from .numbers import CHINESE_DIGITS, BASE_UNITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
 
@@ -362,8 +362,12 @@ def _carried_figure(text: str, number: DraftedNumber, previous_text: str, old: D
     if as_of != old_as_of and re.sub(_NUMBER_PATTERN, "#", as_of) != re.sub(_NUMBER_PATTERN, "#", old_as_of):
         checks.append(f"as-of {old_as_of or '(period end)'} -> {as_of or '(period end)'}")
     # A quote holding ；-joined clauses was the analyst's choice of the whole sentence.
-    whole = any(mark in previous.get("quote", "") for mark in ";；")
+    old_quote = previous.get("quote", "")
+    whole = any(mark in old_quote for mark in ";；")
     quote_start, quote_end = _full_sentence(text, number.start) if whole else (number.quote_start, number.quote_end)
+    lead = old_quote[:len(old_quote) - len(old_quote.lstrip(SPACES))]  # "    五、…": the line's indent too
+    if lead and text[max(0, quote_start - len(lead)):quote_start] == lead:
+        quote_start -= len(lead)
     row = _figure_row(text, number, quote_start, quote_end, unit=unit, as_of=as_of,
                       note=refresh(note, previous_text, old.start, text, number.start))
     row.update({name: previous.get(name, "") for name in KEPT_FIELDS if name != "note"})
@@ -478,11 +482,19 @@ def refresh(words: str, old_text: str, old_start: int, new_text: str, new_start:
 
     The pieces are the runs between spaces, brackets and colons that hold a number and occur in
     last month's text near the number: "as-of date (截至10月25日)", "list ordinal (三是)",
-    "printed 141.5万余吨: …". A piece not found near the number in both texts is left as it was.
+    "printed 141.5万余吨: …", and a list of names printed right before the number ("listed:
+    武冈市、邵阳县…"). A piece not found near the number in both texts is left as it was.
     """
     chunks = re.split(r"([\s:：()（）]+)", words)  # separators kept, at odd positions
     for index in range(0, len(chunks), 2):
         piece = chunks[index]
+        if "、" in piece and old_text[:old_start].rstrip("等").endswith(piece):
+            # "listed: 武冈市、…、城步县" quotes the list printed right before the count: take this
+            # month's list, which may have grown or shrunk.
+            listed = re.search(r"[^\s,，。;；:：()（）]*、[^\s,，。;；:：()（）]*$", new_text[:new_start].rstrip("等"))
+            if listed:
+                chunks[index] = listed.group()
+            continue
         # A piece holds a number with words around it (截至10月25日, 三是, 141.5万余吨); a bare 万
         # or 七 says nothing about where it stands.
         if not NUMBER_TOKEN.search(piece) or re.fullmatch(f"[{CHINESE_DIGITS}]+", piece):
