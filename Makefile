@@ -55,8 +55,9 @@ test: $(ENV_STAMP) ## Run the test suite (unit tests, notebook runs, HTML and br
 lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
-benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory against in-run baselines
+benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, and the monthly loop (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/carry_over.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
 	rm -rf $(VENV) .pytest_cache outputs/.staging outputs/.old-* outputs/.state outputs/screenshots

@@ -174,6 +174,13 @@ def test_dates_times_years_and_ranges_are_not_figures():
     assert triples(table[table["status"] == "figure"]) == [("4", "个", "")]
 
 
+def test_a_date_after_jiezhi_is_an_as_of_date():
+    table = draft("截至10月25日,邵阳市建设就业帮扶车间1053家。根据8月30日会议精神开展督查。")
+    assert list(zip(table["value"], table["reason"], table["note"]))[:2] == [
+        ("10", "as-of date", "截至10月25日"), ("25", "as-of date", "截至10月25日")]
+    assert row_at(table, "8")["reason"] == "date"
+
+
 def test_full_width_date_range_and_chinese_month():
     text = "２０２１年以来，全市于9月至10月开展排查，十月共走访农户2.1万户。"
     table = draft(text)

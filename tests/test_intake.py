@@ -81,7 +81,13 @@ def test_add_period_makes_a_folder_that_builds_as_drafted(layout, report, novemb
     assert "## Carried with only their numbers changed (56)" in sheet
     assert "## Carried with only their numbers changed" not in out and "56 figures carried with only" in out
     assert "address: unknown (not in the text" in out
-    assert f"seal --period 2021-11" in out
+    assert "seal --period 2021-11" in out
+    # The periods table of data/raw/README.md gains the month's row, after 2021-10's.
+    table = [line for line in (layout.raw / "README.md").read_text(encoding="utf-8").splitlines()
+             if line.startswith("| 2021-")]
+    assert [line[2:9] for line in table] == ["2021-10", "2021-11"]
+    assert table[1] == (f"| 2021-11 | {source['title']} | 邵阳市乡村振兴局 | unknown | 2022-01-12 10:05 | 2026-11-28 | "
+                        f"`{sha256(target / 'report.txt')}` |")
 
 
 def test_the_period_comes_from_the_title_or_from_period(layout, tmp_path):

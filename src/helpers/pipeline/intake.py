@@ -105,10 +105,12 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    listed = add_period_row(layout.raw / "README.md", period, fields, checksums_of(target, ["report.txt"])["report.txt"])
     say("")
     say(printed_part(sheet))
     say(f"Wrote {target}/: report.txt (byte for byte), figures.csv ({len(carry.figures)} figures), "
-        f"non_figures.csv ({len(carry.non_figures)} numbers), source.yml and {REVIEW_SHEET}.")
+        f"non_figures.csv ({len(carry.non_figures)} numbers), source.yml and {REVIEW_SHEET}"
+        + (f"; added {period} to the periods table of {layout.raw / 'README.md'}." if listed else "."))
     if problems:
         say(f"It does not build yet: fix the {len(problems)} problem(s) under “Before it builds”, then "
             f"`shaoyang-report seal --period {period}`.")
@@ -216,6 +218,33 @@ def _write_sidecar(folder: Path, fields: dict, period: str, previous_period: str
                 "The pipeline refuses to run if a file's sha256 differs from the value recorded here; after a",
                 f"review edit, record the new checksums with `shaoyang-report seal --period {period}`."]
     write_text(folder / SIDECAR, render_sidecar(fields, checksums_of(folder, names), comments))
+
+
+def add_period_row(readme: Path, period: str, fields: dict, report_sha256: str) -> bool:
+    """Add the period's row to the "Periods" table of data/raw/README.md, in period order.
+
+    Returns False (and changes nothing) when the file or its table is missing or already lists
+    the period."""
+    try:
+        lines = read_utf8(readme).splitlines(keepends=True)
+    except (InputError, OSError):
+        return False
+    header = next((i for i, line in enumerate(lines) if line.startswith("| period | title |")), None)
+    if header is None or header + 1 >= len(lines):
+        return False
+    end = header + 2
+    while end < len(lines) and lines[end].startswith("|"):
+        if lines[end].startswith(f"| {period} |"):
+            return False
+        end += 1
+    published = fields["published"]
+    published = published[:16].replace("T", " ") if published != UNKNOWN else UNKNOWN
+    row = (f"| {period} | {fields['title']} | {fields['publisher']} | {fields['address']} | {published} | "
+           f"{fields['retrieved']} | `{report_sha256}` |\n")
+    at = next((i for i in range(header + 2, end) if lines[i][2:9] > period), end)
+    lines.insert(at, row)
+    write_text(readme, "".join(lines))
+    return True
 
 
 def _fact(value) -> str:
