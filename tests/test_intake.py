@@ -82,10 +82,11 @@ def test_add_period_makes_a_folder_that_builds_as_drafted(layout, report, novemb
     assert "## Carried with only their numbers changed" not in out and "56 figures carried with only" in out
     assert "address: unknown (not in the text" in out
     assert "seal --period 2021-11" in out
-    # The periods table of data/raw/README.md gains the month's row, after 2021-10's.
+    # The periods table of data/raw/README.md gains the month's row, after 2021-10's (replacing
+    # the row of a real 2021-11 the repository may hold: this raw root has no such folder).
     table = [line for line in (layout.raw / "README.md").read_text(encoding="utf-8").splitlines()
-             if line.startswith("| 2021-")]
-    assert [line[2:9] for line in table] == ["2021-10", "2021-11"]
+             if line.startswith("| 20")]
+    assert [line[2:9] for line in table][:2] == ["2021-10", "2021-11"]
     assert table[1] == (f"| 2021-11 | {source['title']} | 邵阳市乡村振兴局 | unknown | 2022-01-12 10:05 | 2026-11-28 | "
                         f"`{sha256(target / 'report.txt')}` |")
 
@@ -229,3 +230,20 @@ def test_text_to_built_report_with_fixes_only_where_the_sheet_points(layout, rep
     assert changes["water_supply.projects"] == changes["water_supply.persons"] == "new this period"
     assert changes["project_funds.county_budget"] == "dropped this period"
     assert changes["employment.public_welfare_jobs"] == ""  # carried: compared with its October self
+
+
+def test_the_periods_table_keeps_period_order_and_one_row_per_period(tmp_path):
+    from helpers.pipeline.intake import add_period_row
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# raw\n\n## Periods\n\n| period | title | x |\n| --- | --- | --- |\n| 2021-10 | a | b |\n"
+                      "| 2021-12 | c | d |\n\nafter\n", encoding="utf-8")
+    fields = {"title": "t", "publisher": "p", "address": "unknown", "published": "2022-01-12T10:05:00+08:00",
+              "retrieved": "2026-11-30"}
+    assert add_period_row(readme, "2021-11", fields, "f" * 64)
+    assert add_period_row(readme, "2021-11", {**fields, "address": "https://example.org"}, "e" * 64)
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    assert [line[:9] for line in lines if line.startswith("| 20")] == ["| 2021-10", "| 2021-11", "| 2021-12"]
+    assert "| 2021-11 | t | p | https://example.org | 2022-01-12 10:05 | 2026-11-30 | `" + "e" * 64 + "` |" in lines
+    assert lines[-1] == "after"
+    assert not add_period_row(tmp_path / "missing.md", "2021-11", fields, "f" * 64)

@@ -221,10 +221,10 @@ def _write_sidecar(folder: Path, fields: dict, period: str, previous_period: str
 
 
 def add_period_row(readme: Path, period: str, fields: dict, report_sha256: str) -> bool:
-    """Add the period's row to the "Periods" table of data/raw/README.md, in period order.
+    """Add the period's row to the "Periods" table of data/raw/README.md, in period order (a
+    row left from an earlier try at the same period is replaced).
 
-    Returns False (and changes nothing) when the file or its table is missing or already lists
-    the period."""
+    Returns False (and changes nothing) when the file or its table is missing."""
     try:
         lines = read_utf8(readme).splitlines(keepends=True)
     except (InputError, OSError):
@@ -234,15 +234,16 @@ def add_period_row(readme: Path, period: str, fields: dict, report_sha256: str) 
         return False
     end = header + 2
     while end < len(lines) and lines[end].startswith("|"):
-        if lines[end].startswith(f"| {period} |"):
-            return False
         end += 1
     published = fields["published"]
     published = published[:16].replace("T", " ") if published != UNKNOWN else UNKNOWN
     row = (f"| {period} | {fields['title']} | {fields['publisher']} | {fields['address']} | {published} | "
            f"{fields['retrieved']} | `{report_sha256}` |\n")
-    at = next((i for i in range(header + 2, end) if lines[i][2:9] > period), end)
-    lines.insert(at, row)
+    same = next((i for i in range(header + 2, end) if lines[i].startswith(f"| {period} |")), None)
+    if same is not None:
+        lines[same] = row
+    else:
+        lines.insert(next((i for i in range(header + 2, end) if lines[i][2:9] > period), end), row)
     write_text(readme, "".join(lines))
     return True
 
