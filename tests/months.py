@@ -34,7 +34,6 @@ a test's temporary raw root (conftest.temp_layout holds only 2021-10 there), and
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import csv
 import hashlib

@@ -190,3 +190,32 @@ def test_mask_and_wording_change():
     old = "开发环境卫生保洁员、物业保安等公益岗位19882个。"
     new = "开发环境卫生保洁员等各类公益岗位20136个。"
     assert wording_change(old, old.index("1"), new, new.index("2")) == "−、物业保安 +各类"
+
+
+def test_a_previous_row_that_cannot_be_located_is_reported_not_carried():
+    from helpers.text.review import review_sheet
+
+    october = months.october()
+    broken = [dict(row) for row in october.figures]
+    broken[0]["quote"] = "这句话不在原文里16869户。"
+    month = months.quiet_november()
+    result = carry_over(month.text, month.period, october.text, october.period, broken, october.non_figures)
+    assert [row["figure_id"] for row in result.unlocated] == ["monitoring.households_total"]
+    assert "monitoring.households_total" not in [row["figure_id"] for row in result.figures]
+    assert [o.start for o in result.of(NEW)] == [months.figure_position(month.text, month.figures[0])]
+    sheet = review_sheet(result, [], [])
+    assert "## Not located in 2021-10's own text (1)" in sheet and "`monitoring.households_total`" in sheet
+
+
+def test_a_sentence_reworded_past_recognition_gives_a_new_figure_and_names_it_for_the_one_not_found():
+    october = months.october()
+    month = months.next_month(october, "2021-11", [months.Replace(
+        "成功建立“邵阳红”品牌溯源体系平台,36家企业接入溯源系统。", "溯源平台接入企业达到38家。",
+        added={0: {"figure_id": "industry.traceability_enterprises"}}, removed=(0,))])
+    result = carry(month)
+    assert ids(result.of(NEW)) == ["industry.new_count"]  # in the campaign of its section
+    lost = result.of(NOT_FOUND)
+    assert [o.previous["figure_id"] for o in lost] == ["industry.traceability_enterprises"]
+    assert lost[0].closest[0] == "38家 in “溯源平台接入企业达到38家。”"
+    assert all(o.status == CARRIED for o in result.outcomes if o.kind == "figure" and o not in lost
+               and o.row["figure_id"] != "industry.new_count")

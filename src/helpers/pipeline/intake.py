@@ -16,6 +16,7 @@ folder will build.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 import shutil
@@ -28,8 +29,7 @@ import yaml
 
 from ..io.errors import InputError, InputErrors
 from ..io.paths import Layout, check_period, find_previous_raw_period
-from ..io.rawdata import (NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS, UNKNOWN, load_reference_table, load_source,
-                          open_period)
+from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS, UNKNOWN, load_reference_table, open_period
 from ..io.readers import read_csv_strict, read_utf8
 from ..io.sidecar import (REVIEW_SHEET, SIDECAR, checksums_of, folder_files, recorded_checksums, render_sidecar,
                           seal_text)
@@ -185,9 +185,9 @@ def _write_table(path: Path, columns: list[str], rows: list[dict]) -> None:
 def _source_fields(header, period: str, address: str | None, retrieved: str | None, today: dt.date,
                    previous: dict, previous_period: str | None) -> dict:
     year, month = (int(part) for part in period.split("-"))
+    # Reports are cumulative from 1 January unless the title names other months (9-11月).
     start = header.period_start if header.period == period and header.period_start else dt.date(year, 1, 1)
-    end = dt.date(year, month, 1) + dt.timedelta(days=31)
-    end = end.replace(day=1) - dt.timedelta(days=1)
+    end = dt.date(year, month, calendar.monthrange(year, month)[1])
     first = start.month
     fields = {
         "period": period,

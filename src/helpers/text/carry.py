@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from .draft import (FIGURE, FULL_STOPS, SPACES, DraftedNumber, draft_numbers, guess_campaign, load_campaigns, normalise_figure,
                     sentence_bounds)
-from .numbers import CHINESE_DIGITS, BASE_UNITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
+from .numbers import CHINESE_DIGITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
 
 # Scores: at or above CARRY_SCORE (and MARGIN clear of the next best) a match is carried; from
 # UNCERTAIN_SCORE it is offered as uncertain; below, the numbers are new / not found.
@@ -93,12 +93,12 @@ def places(text: str, numbers: list[DraftedNumber], status: dict[int, str] | Non
         paragraph = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
-        sentence = text.__getitem__(slice(*sentence_bounds(text, start, full_stops)))
+        sentence_start, sentence_end = sentence_bounds(text, start, full_stops)
         found.append(Place(
             start=start,
             status=status[start] if status is not None else number.status,
             base_unit=normalise_figure(number.quantity.value, number.quantity.unit)[1],
-            sentence=mask(sentence),
+            sentence=mask(text[sentence_start:sentence_end]),
             left=mask(text[max(paragraph, start - LEFT):start]),
             right=mask(text[end:min(line_end, end + RIGHT)]),
             heading=headings[number.start],
@@ -266,7 +266,7 @@ def carry_over(text: str, period: str, previous_text: str | None = None, previou
         kind, previous = old_rows[match.old]
         outcome = _carried(text, number, previous_text, old_by_start[match.old], kind, previous, match)
         outcomes.append(outcome)
-    _propose(outcomes, numbers, by_start, campaigns)
+    _propose(outcomes, by_start, campaigns)
 
     # Last month's figures that nothing matched, each with the closest number left unmatched.
     taken = {m.old for m in matches}
@@ -279,8 +279,8 @@ def carry_over(text: str, period: str, previous_text: str | None = None, previou
         closest = None
         if start is not None and score >= CLOSEST_SCORE:
             near = by_start[start]
-            closest = (f"{near.token.text}{near.quantity.unit.lstrip('万亿') if near.token.text[-1:] in '万亿' else near.quantity.unit}"
-                       f" in “{_short(text[near.quote_start:near.quote_end])}”", round(score, 2))
+            closest = (f"{near.quantity.value}{near.quantity.unit} in “{_short(text[near.quote_start:near.quote_end])}”",
+                       round(score, 2))
         outcomes.append(Outcome(NOT_FOUND, "figure", dict(previous), None, previous=dict(previous), closest=closest))
     return CarryOver(period, previous_period, outcomes, unlocated)
 
@@ -405,7 +405,7 @@ def _new(text: str, number: DraftedNumber) -> Outcome:
     return Outcome(NEW, "figure", row, number.start, hints=hints)
 
 
-def _propose(outcomes: list[Outcome], numbers: list[DraftedNumber], by_start: dict[int, DraftedNumber],
+def _propose(outcomes: list[Outcome], by_start: dict[int, DraftedNumber],
              campaigns: dict[str, str] | None) -> None:
     """Give each new figure a campaign, a kind and an id that builds: the campaign of the carried
     figures in its section (else the campaign its heading names, else the parent section's),
@@ -436,7 +436,7 @@ def _propose(outcomes: list[Outcome], numbers: list[DraftedNumber], by_start: di
         outcome.hints.insert(0, f"campaign from {source}")
         kind = outcome.row["kind"]
         if not kind:
-            neighbour = _sentence_neighbour(outcome, carried, numbers)
+            neighbour = _sentence_neighbour(outcome, carried)
             kind = neighbour.row["kind"] if neighbour else ("rate" if number.base_unit == "percent" else "stock")
             outcome.hints.append(f"kind {kind} " + (f"as {neighbour.row['figure_id']} in its sentence" if neighbour
                                                     else "by default"))
@@ -451,7 +451,8 @@ def _propose(outcomes: list[Outcome], numbers: list[DraftedNumber], by_start: di
             outcome.hints.append(f"campaign {campaign} is not in data/reference/campaigns.csv")
 
 
-def _sentence_neighbour(outcome: Outcome, carried: list[Outcome], numbers) -> Outcome | None:
+def _sentence_neighbour(outcome: Outcome, carried: list[Outcome]) -> Outcome | None:
+    """The carried figure nearest to a new one in the same quote, if any."""
     same = [o for o in carried if o.row["quote"] == outcome.row["quote"] and o.start is not None]
     return min(same, key=lambda o: abs(o.start - outcome.start)) if same else None
 

@@ -10,7 +10,7 @@ them (the header is line 1). The sheet holds no timestamp: the same inputs give 
 
 from __future__ import annotations
 
-from .carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, CarryOver, Outcome
+from .carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, CarryOver
 
 NO_ACTION = "## Carried with only their numbers changed"
 
@@ -68,6 +68,13 @@ def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[
                 "| --- | --- | --- | --- |"]
         out += [_row(f"`{o.row['figure_id']}`", _value(o.row), _cell(o.row.get("quote", "")),
                      f"{o.closest[0]} (match {o.closest[1]:.2f})" if o.closest else "—") for o in lost] + [""]
+    if carry.unlocated:
+        out += [f"## Not located in {previous}'s own text ({len(carry.unlocated)}): not carried over", "",
+                f"Their quote or value is not in {previous}'s report.txt, so they have no place to match; "
+                "transcribe them afresh if this month prints them.", "",
+                "| figure id | value | quote |", "| --- | --- | --- |"]
+        out += [_row(f"`{row.get('figure_id', '')}`", _value(row), _cell(row.get("quote", ""))) for row in carry.unlocated]
+        out += [""]
     if changed:
         out += [f"## Carried, with more than the numbers changed ({len(changed)}): check label, as-of and note", "",
                 "| line | figure id | last month → this month | match | what changed | note |",
