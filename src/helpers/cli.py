@@ -89,11 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     add = commands.add_parser(
         "add-period", help="make data/raw/<period>/ from a new report's text, carrying last month over",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Create data/raw/<period>/ from a report text: report.txt (byte for byte), figures.csv and "
-                    "non_figures.csv in their final formats (last period's transcription carried over: each "
-                    "number is matched to last month's by the words around it, never by its value), source.yml "
-                    "(title, publisher, dates and every file's sha256, read from the text) and review.md, the "
-                    "review sheet, which is also printed. Refuses an existing folder.",
+        description="Create data/raw/<period>/ from a report text:\n"
+                    "  report.txt       the text, byte for byte\n"
+                    "  figures.csv      the figures, in their final format, with the previous period's\n"
+                    "  non_figures.csv  transcription carried over: each number is matched to last month's\n"
+                    "                   by the words around it, never by its value\n"
+                    "  source.yml       title, publisher, dates read from the text; every file's sha256\n"
+                    "  review.md        the review sheet (also printed): what is new, uncertain, not found\n"
+                    "An existing folder is never changed.",
         epilog="Facts the text does not give (the page address, say) are recorded as `unknown`.\n"
                "exit codes: 0 the folder was made, 2 bad input (nothing is written).")
     add.add_argument("report", type=Path, help="the report text as published, saved as UTF-8")

@@ -64,7 +64,7 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
     try:
         text = decode_report(data, report)
     except DraftInputError as exc:
-        raise InputError(report, str(exc).split(": ", 1)[-1],
+        raise InputError(report, str(exc).split(": ", 1)[-1].rstrip("."),
                          fix="Save the page's text as UTF-8 and run add-period again") from None
     header = read_header(text)
     period = _period(report, header, period, say)
@@ -130,7 +130,8 @@ def _period(report: Path, header, given: str | None, say: Say) -> str:
             say(f"note: the title says {header.period} ({header.title}); using --period {given}")
         return given
     if header.period is None:
-        title = f"its title {header.title!r} names no months" if header.title else "no title line was found"
+        title = f"its title {header.title!r} names no months" if header.title else \
+            "no line of it names a year and months (such as 2021年1-11月)"
         raise InputError(report, f"cannot tell which period the report covers: {title}",
                          expected="a title such as 邵阳市2021年1-11月…", fix="Pass --period YYYY-MM (the last month "
                          "the report covers, e.g. --period 2021-11)")
