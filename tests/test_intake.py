@@ -227,8 +227,8 @@ def test_text_to_built_report_with_fixes_only_where_the_sheet_points(layout, rep
     assert run_period("2021-11", layout, force=True, console=Console(quiet=True), progress=False) == 0
     assert (layout.outputs / "2021-11" / "report.html").is_file()
     changes = {row["figure_id"]: row["flag"] for row in rows(layout.processed / "2021-11" / "changes.csv")}
-    assert changes["water_supply.projects"] == changes["water_supply.persons"] == "new this period"
-    assert changes["project_funds.county_budget"] == "dropped this period"
+    assert changes["water_supply.projects"] == changes["water_supply.persons"] == "new"
+    assert changes["project_funds.county_budget"] == "dropped"
     assert changes["employment.public_welfare_jobs"] == ""  # carried: compared with its October self
 
 
