@@ -47,15 +47,20 @@ def test_a_range_in_a_figures_style_names_its_unit_once(lower, upper, template, 
     assert printing.number_range(lower, upper, template, decimals) == expected
 
 
-@pytest.mark.parametrize("value, bound, expected", [(191.4768, "at_most", "至多191.48%"), (95.5543, "", "95.55%"),
-                                                    (101.2, "at_least", "至少101.20%"), (None, "at_most", "—")])
-def test_a_bounded_rate_says_which_way(value, bound, expected):
-    assert printing.format_percent(value, 2, bound) == expected
+@pytest.mark.parametrize("language, value, bound, expected", [
+    ("zh", 191.4768, "at_most", "至多191.48%"), ("zh", 95.5543, "", "95.55%"), ("zh", 101.2, "at_least", "至少101.20%"),
+    ("zh", None, "at_most", "—"),
+    ("en", 191.4768, "at_most", "at most 191.48%"), ("en", 95.5543, "", "95.55%"),
+    ("en", 101.2, "at_least", "at least 101.20%"), ("en", 99.9, "approximate", "about 99.90%"), ("en", None, "at_most", "—"),
+])
+def test_a_bounded_rate_says_which_way(language, value, bound, expected):
+    assert languages.for_language(language).format_percent(value, 2, bound) == expected
 
 
-def test_an_unknown_bound_fails_loudly():
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_an_unknown_bound_fails_loudly(language):
     with pytest.raises(KeyError):
-        printing.format_percent(50, 2, "roughly")
+        languages.for_language(language).format_percent(50, 2, "roughly")
 
 
 def test_each_language_has_a_printing_module_and_unknown_ones_are_refused():
@@ -150,16 +155,7 @@ def test_english_dates(iso, expected):
     assert en.format_date(iso) == expected
 
 
-@pytest.mark.parametrize("value, bound, expected", [(191.4768, "at_most", "at most 191.48%"), (95.5543, "", "95.55%"),
-                                                    (101.2, "at_least", "at least 101.20%"),
-                                                    (99.9, "approximate", "about 99.90%"), (None, "at_most", "—")])
-def test_an_english_bounded_rate_says_which_way(value, bound, expected):
-    assert en.format_percent(value, 2, bound) == expected
-
-
-def test_an_unknown_bound_fails_loudly_in_english_too():
-    with pytest.raises(KeyError):
-        en.format_percent(50, 2, "roughly")
+def test_the_english_bound_words_are_the_glossarys():
     assert dict(en.BOUND_WORDS) == {"": "", "at_most": "at most", "at_least": "at least", "approximate": "about"}
 
 
