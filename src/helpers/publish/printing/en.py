@@ -174,13 +174,17 @@ def _rounded(number, template, decimals: int | None) -> Decimal | None:
     number = num(number)
     if number is None:
         return None
-    unit_printed = str(template["unit_printed"])
     if template["unit"] == "percent":
         return Decimal(f"{number:.{_places(template, decimals)}f}")
-    if unit_printed[:1] in ("万", "亿"):
-        scale = Decimal(10_000 if unit_printed[0] == "万" else 100_000_000)
+    scale = _scale(template)
+    if scale > 1:
         return Decimal(f"{number / float(scale):.{_places(template, decimals)}f}") * scale
     return Decimal(f"{number:.0f}")
+
+
+def _scale(template) -> Decimal:
+    """The 万 or 亿 of the template's printed unit (10,000 for 万人), or 1."""
+    return Decimal(numbers.BASE_UNITS.get(str(template["unit_printed"]), ("", 1))[1])
 
 
 def _parts(amount: Decimal, template, decimals: int | None, difference: bool, glossary: Glossary,
@@ -193,8 +197,7 @@ def _parts(amount: Decimal, template, decimals: int | None, difference: bool, gl
         if difference:
             return "", digits, " " + _unit_word("percentage_points", digits, glossary)
         return "", digits, _unit_word(unit, digits, glossary)
-    unit_printed = str(template["unit_printed"])
-    scale = Decimal(10_000 if unit_printed[:1] == "万" else 100_000_000 if unit_printed[:1] == "亿" else 1)
+    scale = _scale(template)
     step = scale / Decimal(10) ** _places(template, decimals) if scale > 1 else Decimal(1)
     return _unit_parts(amount, unit, step, glossary, size)
 
