@@ -143,7 +143,14 @@ def test_a_printed_expression_from_a_table_in_english(printed, expected):
     assert en.format_printed(printed) == expected
 
 
-@pytest.mark.parametrize("printed", ["七大", "16869", "16869人次", "约"])
+@pytest.mark.parametrize("printed, expected", [("16869人次", "16,869 person-times"),
+                                               ("3.2万人次", "32,000 person-times"), ("12次", "12 times")])
+def test_repeated_events_print_in_their_own_units(printed, expected):
+    """Issue 10's units: 次 and 人次 are not persons or counts of things."""
+    assert en.format_printed(printed) == expected
+
+
+@pytest.mark.parametrize("printed", ["七大", "16869", "16869人每次", "约"])
 def test_what_is_not_a_printed_figure_is_refused(printed):
     with pytest.raises(ValueError, match="not a printed figure"):
         en.format_printed(printed)
