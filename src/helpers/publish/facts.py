@@ -252,7 +252,7 @@ def date_fact(book: FactBook, iso: str, figure_ids=(), section: str = "") -> str
         known = book[fact_id]
         known.inputs = tuple(dict.fromkeys(known.inputs + tuple(figure_ids)))
         return fact_id
-    book.add(fact_id, "数据截止日期", iso, "date", book.printer.date_zh(iso), "as_of of the figures",
+    book.add(fact_id, "数据截止日期", iso, "date", book.printer.format_date(iso), "as_of of the figures",
              tuple(figure_ids), iso, section, explain=("date_as_of", {"figures": "inputs"}))
     return fact_id
 
@@ -268,7 +268,7 @@ def _source_dates(book: FactBook, report) -> None:
             continue  # not a number: the page says 未记录
         iso = str(value)[:10]
         field_name = {"period_start": "period_covered.start", "period_end": "period_covered.end"}.get(key, key)
-        book.add(f"source.{key}", label, iso, "date", book.printer.date_zh(iso), f"source.yml: {field_name}",
+        book.add(f"source.{key}", label, iso, "date", book.printer.format_date(iso), f"source.yml: {field_name}",
                  ("source.yml",), section="about", explain=("source_date", {"field": field_name}))
 
 
@@ -449,7 +449,7 @@ def _changes(book: FactBook, report) -> None:
         return
     period = previous_period(report)
     if period:
-        book.add("previous.period", "上一期", period, "period", book.printer.period_zh(period),
+        book.add("previous.period", "上一期", period, "period", book.printer.format_period(period),
                  "changes.csv previous_period", (period,), section="changes", explain=("previous_period", {}))
     flagged = changes[changes["flag"].map(lambda flag: isinstance(flag, str) and flag != "")]
     book.add("changes.flagged", "需要注意的数据项数", float(len(flagged)), "count",
