@@ -28,7 +28,7 @@ from ..glossary import Glossary, load_glossary
 from .common import MISSING, group_digits, num, plain_number
 
 __all__ = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_printed", "format_figure",
-           "format_percent", "like", "number_range", "format_date"]
+           "format_percent", "like", "number_range", "format_date", "format_period"]
 
 LANGUAGE = "en"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -251,3 +251,9 @@ def format_date(iso: str) -> str:
         return NOT_RECORDED
     day = dt.date.fromisoformat(str(iso)[:10])
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_period(period: str) -> str:
+    """2021-09 -> September 2021: a period, named after the last month its report covers."""
+    year, month = str(period).split("-")
+    return f"{MONTHS[int(month) - 1]} {int(year)}"
