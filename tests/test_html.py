@@ -522,7 +522,7 @@ def test_text_from_data_is_escaped(built):
     parts = [narrative.title_block, narrative.headline, narrative.progress_overview,
              narrative.campaign_sections, narrative.audit_section, narrative.changes_note, narrative.about,
              narrative.calculations, narrative.source_view]
-    page = str(narrative.table_of_contents(data)) + "".join(str(part(data, book)) for part in parts)
+    page = str(narrative.table_of_contents(data, book)) + "".join(str(part(data, book)) for part in parts)
     doc = Document(f"<main>{page}</main>")
     assert not doc.find_all("script"), "a <script> from the data became markup"
     injected = [e for e in doc.root.iter() if any(name.startswith("on") for name in e.attrs)]

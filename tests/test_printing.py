@@ -108,7 +108,7 @@ def october() -> pd.DataFrame:
     ("employment.employed", "390,589 persons"),           # 39.0589万人: 万 written out
     ("monitoring.households_total", "16,869 households"),
     ("monitoring.persons_total", "42,750 persons"),
-    ("toilets.investment", "RMB 118.36 million"),         # 11836.06万元: millions, at most 2 decimals
+    ("toilets.investment", "RMB 118.3606 million"),       # 11836.06万元: millions, at the source's precision
     ("industry.support_funds", "RMB 11.00 million"),      # 1100万元 is known to 10,000 yuan: 0.01 million
     ("project_funds.county_budget", "RMB 305.97 million"),
     ("toilets.completed_rate", "95.55%"),
@@ -170,7 +170,7 @@ def test_the_english_bound_words_are_the_glossarys():
     # The implied employment target: both editions round it alike (37.55万 = 375,500).
     (375458.04, "employment.employed", 2, False, "37.55万人", "375,500 persons"),
     (375458.04, "employment.employed", None, False, "37.5458万人", "375,458 persons"),
-    (98029300.5, "toilets.investment", 2, False, "9,802.93万元", "RMB 98.03 million"),
+    (98029300.5, "toilets.investment", 2, False, "9,802.93万元", "RMB 98.0293 million"),
     (2843, "toilets.target", None, False, "2,843户", "2,843 households"),
     (78.5526, "village_planning.prepared_share", None, False, "78.55%", "78.55%"),
     (-1.45, "village_planning.prepared_share", None, True, "-1.45个百分点", "-1.45 percentage points"),
@@ -188,7 +188,7 @@ def test_a_computed_number_is_the_same_number_in_both_editions(october, number, 
     (742, 744, "village_planning.target", None, "742至744个", "742 to 744"),
     (375439.52, 375476.57, "employment.employed", None, "37.5440至37.5477万人", "375,440 to 375,477 persons"),
     (79.6, 80.4, "village_planning.prepared_share", 0, "80%", "80%"),
-    (995000, 1010000, "industry.support_funds", None, "99.50至101.00万元", "RMB 1.00 to 1.01 million"),
+    (995000, 1010000, "industry.support_funds", None, "99.50至101.00万元", "RMB 0.9950 to 1.0100 million"),
     (None, 3, "village_planning.target", None, "—", "—"),
 ])
 def test_a_range_in_both_editions(october, lower, upper, figure_id, decimals, chinese, english):

@@ -52,6 +52,7 @@ PARAMETERS = {p.name: p for p in (
     Parameter("reference_dir", "str", lambda c: c.relative(c.layout.reference)),
     Parameter("processed_dir", "str", lambda c: "processed"),
     Parameter("figures_dir", "str", lambda c: "out/figures"),
+    Parameter("language", "str", lambda c: "zh"),
 )}
 
 
@@ -73,23 +74,37 @@ class Stage:
     parameters: tuple[tuple[str, str], ...]
     reads: tuple[str, ...]
     writes: tuple[str, ...] = field(default=())
+    notebook_name: str = ""  # the notebook it runs, when several stages run one notebook (editions)
+    fixed: tuple[tuple[str, object], ...] = ()  # parameter values this stage always passes
+    edition: str = ""  # the language of the public page this stage's notebook is exported as
+    in_audit: bool = True  # whether the auditor's edition shows this stage's notebook
 
     def notebook(self, layout: Layout) -> Path:
-        return layout.notebooks / f"{self.name}.ipynb"
+        return layout.notebooks / f"{self.notebook_name or self.name}.ipynb"
+
+    @property
+    def notebook_stem(self) -> str:
+        return self.notebook_name or self.name
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.parameters)
 
     def parameter_values(self, context: RunContext) -> dict:
-        return {name: PARAMETERS[name].value(context) for name in self.parameter_names}
+        values = {name: PARAMETERS[name].value(context) for name in self.parameter_names}
+        values.update(self.fixed)
+        return values
 
 
 CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv")
 PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
                      "out/figures/*")
-NARRATIVE_PRODUCTS = ("processed/facts.csv",)
 PERIOD = ("period", "report period, YYYY-MM")
+NARRATIVE_PARAMETERS = (PERIOD, ("raw_dir", "the period's raw files, for the source sidecar (read only)"),
+                        ("reference_dir", "reviewed tables: campaign names"),
+                        ("processed_dir", "this period's cleaned tables and results"),
+                        ("figures_dir", "charts saved by 02_campaign_progress"),
+                        ("language", "the edition: zh (Chinese, the source language) or en (English)"))
 
 STAGES = (
     Stage("01_clean", "the hand transcription checked against the text and normalised",
@@ -103,14 +118,16 @@ STAGES = (
                       ("raw_root", "all periods' raw folders, to compare with the previous period"),
                       ("figures_dir", "where the charts are saved")),
           reads=("raw", "reference", "previous") + CLEAN_PRODUCTS, writes=PROGRESS_PRODUCTS),
-    Stage("03_narrative", "the public page's sections, in Chinese",
-          parameters=(PERIOD, ("raw_dir", "the period's raw files, for the source sidecar (read only)"),
-                      ("reference_dir", "reviewed tables: campaign names"),
-                      ("processed_dir", "this period's cleaned tables and results"),
-                      ("figures_dir", "charts saved by 02_campaign_progress")),
-          reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS, writes=NARRATIVE_PRODUCTS),
+    Stage("03_narrative", "the public page's sections, in Chinese (the source language)",
+          parameters=NARRATIVE_PARAMETERS, reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS,
+          writes=("processed/facts.csv",), fixed=(("language", "zh"),), edition="zh"),
+    Stage("03_narrative.en", "the same page in English: the same notebook with language = en",
+          parameters=NARRATIVE_PARAMETERS, reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS,
+          writes=("processed/facts.en.csv",), notebook_name="03_narrative", fixed=(("language", "en"),), edition="en",
+          in_audit=False),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
+EDITIONS = tuple(stage.edition for stage in STAGES if stage.edition)
 
 
 def stage(name: str) -> Stage:

@@ -152,7 +152,8 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 executed = kernels.execute(stage.notebook(context.layout),
                                            context.staging / "executed" / f"{stage.name}.ipynb", context.staging,
                                            stage.parameter_values(context), console, progress, kernel)
-                _keep_normalised(executed, context.staging / "out" / "notebooks" / f"{stage.name}.ipynb", stage.name)
+                _keep_normalised(executed, context.staging / "out" / "notebooks" / f"{stage.name}.ipynb",
+                                 stage.notebook_stem)
                 executed_any = True
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: done in {time.perf_counter() - tick:.1f} s")
             products = [str(p.relative_to(context.staging)) for p in freshness.expand(context.staging, stage.writes)]

@@ -32,6 +32,7 @@ KINDS = {
     "figure_kind": "what a figure measures (audit/clean.py KINDS)",
     "status": "a check's verdict (audit/relations.py STATUSES)",
     "relation_kind": "a kind of check (audit/relations.py KINDS)",
+    "relation": "a relation_id of data/reference/relations.csv; zh is its description, with {figure_id} placeholders",
     "bound_by": "what in the text narrows a derived range (audit/relations.py BOUNDS)",
     "position": "a progress row against its target (progress.csv position)",
     "bound": "which way a computed rate is bounded (progress.csv rate_bound)",

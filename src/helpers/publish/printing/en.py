@@ -2,8 +2,9 @@
 
 A printed figure is written out in full digits with its unit: 39.0589万人 -> 390,589 persons,
 16869户 -> 16,869 households, 56.4万平方米以上 -> at least 564,000 m². Amounts of money are in
-millions or billions of yuan, at no more than two decimals and never more precise than the source:
-11836.06万元 -> RMB 118.36 million, 1100万元 -> RMB 11.00 million, 2.35亿元 -> RMB 235 million.
+millions or billions of yuan, exactly as precise as the source (an audit must not round a number
+the Chinese page prints in full): 11836.06万元 -> RMB 118.3606 million, 1100万元 -> RMB 11.00 million,
+2.35亿元 -> RMB 235 million.
 Counts print as bare numbers (七项 -> 7): their noun is in the figure's name. A number the pipeline
 computed is rounded exactly as the Chinese page rounds it, so both editions show the same number.
 
@@ -34,12 +35,11 @@ LANGUAGE = "en"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 NOT_RECORDED = "not recorded"
-# Where a unit's word goes: before the number (RMB 118.36 million), after it with no space (95.55%),
+# Where a unit's word goes: before the number (RMB 118.3606 million), after it with no space (95.55%),
 # nowhere (a count: its noun is the figure's name), or after it with a space (everything else).
 _BEFORE, _UNSPACED, _BARE = ("yuan",), ("percent",), ("count",)
 # Money is written in these scales from their size up, to at most this many decimals.
 _MONEY_SCALES = ((Decimal(1_000_000_000), "billion"), (Decimal(1_000_000), "million"))
-_MONEY_DECIMALS = 2
 
 
 @functools.cache
@@ -216,7 +216,7 @@ def _unit_parts(value: Decimal, unit: str, step: Decimal, glossary: Glossary,
         size = abs(value) if size is None else size
         for scale, scale_word in _MONEY_SCALES:
             if size >= scale:
-                places = min(_decimals_for(step / scale), _MONEY_DECIMALS)
+                places = _decimals_for(step / scale)  # the source's precision, never less: an audit's numbers
                 return f"{word} ", _digits(value / scale, places), f" {scale_word}"
         return f"{word} ", _digits(value, _decimals_for(step)), ""
     digits = _digits(value, _decimals_for(step))
