@@ -238,3 +238,10 @@ def test_the_singular_is_used_after_exactly_one(glossary):
     assert glossary.name_for_count("unit", "households", "en", 2) == "households"
     assert glossary.name_for_count("unit", "square_metres", "en", 1) == "m²"  # no en_one: the same word
 
+
+
+def test_english_names_are_english(glossary):
+    """The English page keeps Chinese only in quotations marked lang="zh-CN"; a name is not one."""
+    chinese = [f"{kind} {id}" for (kind, id), entry in glossary.entries.items()
+               if re.search(r"[\u3400-\u9fff]", entry.names["en"])]
+    assert chinese == []
