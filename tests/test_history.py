@@ -250,3 +250,32 @@ def test_a_later_period_does_not_change_an_earlier_one_s_key(layout):
 def test_an_unknown_read_token_is_refused():
     with pytest.raises(ValueError, match="reads unknown input"):
         contract.Stage("99_x", "a stage", parameters=(), reads=("raw", "previos"))
+
+
+@pytest.mark.slow
+def test_stage_two_reruns_when_a_period_two_months_back_changes(three_months, monkeypatch):
+    from helpers.pipeline import kernel as kernels
+    from helpers.pipeline.runner import run_period
+
+    layout = three_months
+    assert run_period("2021-12", layout, console=Console(quiet=True), progress=False) == 0
+    processed = layout.processed / "2021-12"
+    saved = pd.read_csv(processed / "history.csv", dtype=str, keep_default_na=False)
+    assert list(dict.fromkeys(saved["period"])) == ["2021-10", "2021-11", "2021-12"]
+    figures = sorted(p.name for p in (layout.outputs / "2021-12" / "figures").glob("months_*.png"))
+    assert figures == ["months_employment.zh.png", "months_hollow_houses.zh.png", "months_toilets.zh.png",
+                       "months_village_cleaning.zh.png", "months_village_planning.zh.png"]
+
+    change_a_note(layout.raw / "2021-10")
+    executed = []
+    real_execute = kernels.execute
+
+    def spy(notebook, *args, **kwargs):
+        executed.append(Path(notebook).stem)
+        return real_execute(notebook, *args, **kwargs)
+
+    monkeypatch.setattr(kernels, "execute", spy)
+    console = Console(quiet=True)
+    assert run_period("2021-12", layout, console=console, progress=False) == 0
+    assert executed == ["02_campaign_progress"]  # its outputs are unchanged, so the narrative is not rerun
+    assert any("02_campaign_progress: running (changed: earlier periods" in line for line in console.lines)
