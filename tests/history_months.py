@@ -47,10 +47,7 @@ def make_month(raw_root: Path, period: str, base: str, extra=()) -> Path:
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     for row in rows:
         row["as_of"] = dates.get(row["as_of"], row["as_of"])
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    synthetic._write_csv(path, rows)
     synthetic.reseal(folder, "figures.csv")
     return folder
 

@@ -1,4 +1,5 @@
-"""Tests for helpers.publish.charts: Chinese labels without missing glyphs, reproducible PNG bytes, alt text.
+"""Tests for helpers.publish.charts: Chinese labels without missing glyphs, reproducible PNG bytes, alt text,
+and the month-by-month charts (on synthetic months made from the real text, tests/history_months.py).
 
 The charts are drawn on the real 2021-10 data (cleaned and checked in-process), the way the
 progress notebook draws them: `use_chinese_font()` first, then each chart. Each test runs in
@@ -7,17 +8,22 @@ its own `matplotlib.rc_context`, so the font settings do not leak into other tes
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import warnings
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from matplotlib import font_manager
 
+import history_months
+from conftest import temp_layout
 from helpers.publish import charts
+from helpers.audit import history as audit_history
 from helpers.audit import progress as audit_progress
 from helpers.audit import clean
 from helpers.io import rawdata
@@ -179,15 +185,6 @@ def test_text_from_data_is_drawn_literally(data, tmp_path, isolated_rc, label):
 
 # ---- Month by month --------------------------------------------------------------------------------
 
-import datetime as dt  # noqa: E402
-
-import matplotlib.dates as mdates  # noqa: E402
-
-from conftest import temp_layout  # noqa: E402
-from helpers.audit import history as audit_history  # noqa: E402
-
-import history_months  # noqa: E402
-
 # A small English set of words, standing in for the glossary and printing/en.py the lead will wire.
 ENGLISH_TEXT = {
     "title": "{campaign}: cumulative figures by month",
@@ -263,7 +260,7 @@ def three_months(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chinese(three_months):
+def chinese():
     campaigns = read_csv(REFERENCE / "campaigns.csv")
     return lambda history: charts.chinese_month_words(campaigns, history)
 
