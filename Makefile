@@ -4,6 +4,12 @@
 PERIOD ?= 2021-10
 # FORCE=1 reruns every stage even when nothing changed (make report FORCE=1).
 FORCE ?=
+# add-period: REPORT=path/to/report.txt (required), ADDRESS=URL (optional); PERIOD only when the
+# title does not say which months the report covers.
+REPORT ?=
+ADDRESS ?=
+# Whether PERIOD was given (on the command line or in the environment), not the default above.
+PERIOD_GIVEN := $(filter command line environment,$(origin PERIOD))
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,12 +20,12 @@ ENV_STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help env report test lab clean verify draft benchmark
+.PHONY: help env add-period seal report test lab clean verify draft benchmark
 
 help: ## List the targets
 	@echo "Usage: make <target> [PERIOD=YYYY-MM]   (PERIOD defaults to $(PERIOD))"
 	@echo
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-11s %s\n", $$1, $$2}'
 
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@echo "==> Creating the environment in $(VENV)/ (first run only; about a minute)"
@@ -30,6 +36,14 @@ $(ENV_STAMP): requirements.lock pyproject.toml
 	touch $@
 
 env: $(ENV_STAMP) ## Create or update the Python environment in .venv/
+
+add-period: $(ENV_STAMP) ## A new month: data/raw/<period>/ from REPORT=path/to/report.txt, last month carried over [ADDRESS=URL]
+	@test -n "$(REPORT)" || { echo "usage: make add-period REPORT=path/to/report.txt [ADDRESS=URL] [PERIOD=YYYY-MM]"; exit 2; }
+	$(BIN)/shaoyang-report add-period "$(REPORT)" $(if $(PERIOD_GIVEN),--period $(PERIOD),) $(if $(ADDRESS),--address "$(ADDRESS)",)
+
+seal: $(ENV_STAMP) ## Record the sha256 of every file of data/raw/PERIOD/ in its source.yml after a review edit
+	@test -n "$(PERIOD_GIVEN)" || { echo "usage: make seal PERIOD=YYYY-MM (say which period: seal never picks one)"; exit 2; }
+	$(BIN)/shaoyang-report seal --period $(PERIOD)
 
 report: $(ENV_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) from data/raw/$(PERIOD)/ [FORCE=1]
 	$(BIN)/shaoyang-report run --period $(PERIOD) $(if $(FORCE),--force,)
@@ -48,8 +62,9 @@ test: $(ENV_STAMP) $(AXE) ## Run the test suite (unit tests, notebook runs, HTML
 lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
-benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory against in-run baselines
+benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, and the monthly loop (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/carry_over.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
 	@if ls outputs/.state/*.publish.json >/dev/null 2>&1; then \

@@ -265,3 +265,43 @@ def test_axe_finds_a_violation_when_there_is_one(built, visit, tmp_path):
                     encoding="utf-8")
     violations = axe_violations(visit(page, 1280))
     assert any(v.startswith("image-alt") for v in violations), violations
+
+
+# ---- The source view: from any number to its sentence and back, without JavaScript ------------------
+
+def _in_view(seen: Visit, element_id: str) -> bool:
+    return seen.page.evaluate("""(id) => { const r = document.getElementById(id).getBoundingClientRect();
+        return r.top >= -1 && r.bottom <= window.innerHeight + 1; }""", element_id)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_number_leads_to_its_sentence_and_back_in_one_click(built, visit, width):
+    seen = visit(built.outputs / PERIOD / "report.html", width)
+    seen.page.click("section#campaign-toilets a.fact[href='#src-toilets.completed']")
+    seen.page.wait_for_function("() => location.hash === '#src-toilets.completed'")
+    assert _in_view(seen, "src-toilets.completed"), "the mark in the source text is scrolled into view"
+    highlight = seen.page.evaluate("() => getComputedStyle(document.querySelector(':target')).backgroundColor")
+    assert highlight == "rgb(255, 233, 168)", "the mark the link landed on is highlighted"
+    sentence = seen.page.evaluate("() => document.getElementById('src-toilets.completed').parentElement.textContent")
+    assert "已完成农村改厕任务61107户" in sentence
+    seen.page.click("mark#src-toilets\\.completed a")
+    seen.page.wait_for_function("() => location.hash === '#fig-toilets.completed'")
+    assert _in_view(seen, "fig-toilets.completed"), "the mark links back to the figure on the page"
+    seen.assert_clean()
+
+
+def test_a_derived_number_leads_to_its_calculation_and_its_inputs(built, visit):
+    seen = visit(built.outputs / PERIOD / "report.html", 375)
+    seen.page.click("a.fact[href='#calc-progress.toilets.gap']")
+    seen.page.wait_for_function("() => location.hash === '#calc-progress.toilets.gap'")
+    assert _in_view(seen, "calc-progress.toilets.gap")
+    inputs = seen.page.evaluate("""() => [...document.getElementById('calc-progress.toilets.gap')
+        .querySelectorAll('a.fact')].map(a => a.getAttribute('href'))""")
+    assert inputs == ["#fact-progress.toilets.gap", "#src-toilets.target", "#src-toilets.completed"]
+    seen.page.click("li#calc-progress\\.toilets\\.gap a.fact[href='#src-toilets.target']")
+    seen.page.wait_for_function("() => location.hash === '#src-toilets.target'")
+    assert _in_view(seen, "src-toilets.target")
+    seen.page.go_back()
+    seen.page.click("li#calc-progress\\.toilets\\.gap a.fact[href='#fact-progress.toilets.gap']")
+    seen.page.wait_for_function("() => location.hash === '#fact-progress.toilets.gap'")
+    assert _in_view(seen, "fact-progress.toilets.gap")

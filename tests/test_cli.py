@@ -17,11 +17,11 @@ def test_help_lists_every_command_and_example(capsys):
         main(["--help"])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
-    for word in ("run", "verify", "draft", "--period 2021-10", "exit codes"):
+    for word in ("run", "verify", "draft", "add-period", "seal", "--period 2021-10", "exit codes"):
         assert word in text
 
 
-@pytest.mark.parametrize("command", ["run", "verify", "draft"])
+@pytest.mark.parametrize("command", ["run", "verify", "draft", "add-period", "seal"])
 def test_every_option_is_explained(command):
     parser = build_parser()
     sub = parser._subparsers._group_actions[0].choices[command]

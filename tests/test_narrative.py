@@ -9,6 +9,7 @@ data. Reports are built in-process (clean + checks, no notebooks), either from t
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -104,14 +105,27 @@ def build_report(inputs: dict, figures: pd.DataFrame | None = None,
 
 
 def whole_page(report: narrative.Report) -> str:
-    parts = [narrative.title_block(report), narrative.table_of_contents(report), narrative.headline(report),
-             narrative.progress_overview(report), narrative.campaign_sections(report),
-             narrative.audit_section(report), narrative.changes_note(report), narrative.about(report)]
+    """Every section, in order, sharing one book of facts, as the notebook assembles them."""
+    book = narrative.build_facts(report)
+    parts = [narrative.title_block(report, book), narrative.table_of_contents(report), narrative.headline(report, book),
+             narrative.progress_overview(report, book), narrative.campaign_sections(report, book),
+             narrative.audit_section(report, book), narrative.changes_note(report, book), narrative.about(report, book),
+             narrative.calculations(report, book)]
     return "".join(parts)
 
 
+def visible(html: str) -> str:
+    """What a reader sees of an HTML fragment: the text, tags stripped, entities decoded."""
+    return unescape(re.sub(r"<[^>]+>", "", str(html)))
+
+
+def section(function, report: narrative.Report, *args) -> str:
+    """One section's HTML, with a fresh book of facts."""
+    return str(function(report, narrative.build_facts(report), *args))
+
+
 def headline_items(report: narrative.Report) -> list[str]:
-    return re.findall(r"<li>(.*?)</li>", narrative.headline(report))
+    return [visible(item) for item in re.findall(r"<li>(.*?)</li>", section(narrative.headline, report))]
 
 
 def test_headline_on_the_real_data(real_inputs):
@@ -148,46 +162,49 @@ def test_headline_follows_the_data(real_inputs):
 
 def test_campaign_section_uses_the_printed_forms(real_inputs):
     report = build_report(real_inputs)
-    employment = narrative.campaign_section(report, "employment")
+    employment = visible(section(narrative.campaign_section, report, "employment"))
     assert "脱贫劳动力已就业39.0589万人(截至2021年10月31日)" in employment
     # The target is worked back from the printed rate, so the rate cannot be recomputed independently.
     assert "原文完成率为104.03%(超过目标);原文未列出目标数,无法独立复算" in employment
     # Housing prints its target; what it does not print is the completed count.
-    housing = narrative.campaign_section(report, "housing")
+    housing = visible(section(narrative.campaign_section, report, "housing"))
     assert "农村危房改造户数:原文完成率为100%(已完成目标);原文未列出完成数,无法独立复算" in housing
     assert "原文未列出目标数" not in housing
-    toilets = narrative.campaign_section(report, "toilets")
+    toilets = visible(section(narrative.campaign_section, report, "toilets"))
     assert "农村改厕户数完成率复算为95.55%(尚未完成),原文为95.55%" in toilets
     assert "省定农村改厕任务目标63,950户(全年目标)" in toilets
-    cleaning = narrative.campaign_section(report, "village_cleaning")
+    cleaning = visible(section(narrative.campaign_section, report, "village_cleaning"))
     assert "141.5万余吨" in cleaning and "68.3万吨" in cleaning and "19,475口" in cleaning
-    hollow = narrative.campaign_section(report, "hollow_houses")
+    hollow = visible(section(narrative.campaign_section, report, "hollow_houses"))
     assert "56.4万平方米以上" in hollow
     # Against a target of at least 56.4万: the rate is an upper bound.
     assert "空心房拆除面积完成率复算至多为191.48%(超过目标)" in hollow
     assert "空心房拆除户数完成率复算为160.55%(超过目标)" in hollow
-    rectification = narrative.campaign_section(report, "rectification")
+    rectification = visible(section(narrative.campaign_section, report, "rectification"))
     assert "截至2021年9月11日(早于报告期末50天)" in rectification
 
 
 def test_progress_overview_labels_upper_bounds_and_names_what_is_derived(real_inputs):
-    overview = narrative.progress_overview(build_report(real_inputs))
-    assert "<td data-label=\"复算完成率\">至多191.48%</td>" in overview
+    overview = section(narrative.progress_overview, build_report(real_inputs))
+    assert re.search(r'<td data-label="复算完成率">至多<a class="fact"[^>]*>191.48%</a></td>', overview)
+    overview = visible(overview)
     assert "完成率至多191.48%,至多超出51.59万平方米" in overview
     assert "由原文其他数字与原文完成率推算" in overview
     assert "“至多”:原文目标为下限" in overview
 
 
 def test_audit_section_shows_both_mismatches_as_one_explained_finding(real_inputs):
-    audit = narrative.audit_section(build_report(real_inputs))
-    assert audit.count('class="finding"') == 1
-    finding = audit.split('<div class="finding">')[1]
+    html = section(narrative.audit_section, build_report(real_inputs))
+    assert html.count('class="finding"') == 1
+    assert html.count('class="check check-mismatch"') == 2 and html.count('class="check check-derived"') == 5
+    finding = html.split('<div class="finding">')[1]
     assert finding.count('class="check check-mismatch"') == 2  # the checks keep their verdict, inside the finding
-    assert "计划完成村庄规划编制:原文为760个;若为742至744个,以下2项核对均与原文一致。" in finding
-    assert "742至744个与原文的760个相差较大,不像笔误,更可能是有关数字按另一个基数计算。" in finding
     assert "<blockquote>今年邵阳市计划完成760个村庄规划编制任务。</blockquote>" in finding
-    assert audit.count('class="check check-mismatch"') == 2
-    assert audit.count('class="check check-derived"') == 5
+    audit = visible(html)
+    assert audit.count("准备工作占比 = 完成准备工作的村庄 ÷ 计划村庄数") == 1
+    assert "计划完成村庄规划编制:原文为760个;若为742至744个,以下2项核对均与原文一致。" in audit
+    assert "742至744个与原文的760个相差较大,不像笔误,更可能是有关数字按另一个基数计算。" in audit
+    assert "597个 ÷ 760个 × 100% = 78.55%" in audit
     assert "原文:80%;按原文数据复算:78.55%;相差1.45个百分点(舍入误差最多可解释±0.50个百分点)" in audit
     assert "原文:76%;按原文数据复算:73.95%;相差2.05个百分点(舍入误差最多可解释±0.50个百分点)" in audit
     assert "推算值约为37.5458万人;按原文数字的舍入误差,实际值在37.5440万人至37.5477万人之间" in audit
@@ -197,7 +214,7 @@ def test_audit_section_shows_both_mismatches_as_one_explained_finding(real_input
     assert "占比80%" in audit
     assert "共核查31项:一致20项、不一致2项、推算5项、无法核对2项、不适用2项。" in audit
     # The flows have no previous month: named once, with the reason.
-    assert audit.count("(没有上一期报告可比)") == 2 and audit.count("<h3>本期不适用的核对</h3>") == 1
+    assert audit.count("(没有上一期报告可比)") == 2 and html.count("<h3>本期不适用的核对</h3>") == 1
 
 
 def test_in_process_report_equals_the_one_read_back_from_csv(real_inputs, tmp_path):
@@ -290,8 +307,8 @@ def test_label_and_quote_with_script_are_escaped():
     figures = small_figures(label=SCRIPT, quote=f"截至10月25日,{SCRIPT}已完成农村改厕任务61107户。")
     rels = [dict(SMALL_RELATIONS[0], description=f"开工完成率{SCRIPT}")]
     report = small_report(figures, rels)
-    sections = narrative.campaign_sections(report)
-    audit = narrative.audit_section(report)
+    sections = section(narrative.campaign_sections, report)
+    audit = section(narrative.audit_section, report)
     for html in (sections, audit, whole_page(report)):
         assert "<script" not in html.lower()
     assert ESCAPED_SCRIPT in sections  # the label, in the key facts and the table
@@ -313,7 +330,7 @@ def test_small_report_absent_campaign_and_no_nan():
 
 def test_month_over_month_flags_read_in_chinese():
     assert narrative.flag_zh("renamed|cumulative_fell") == "指标已更名,与上期原指标比较;累计数下降(不应出现)"
-    assert narrative.flag_zh("stale_as_of", 50.0) == "截止日期早于报告期末50天"
+    assert narrative.flag_zh("stale_as_of", "<a>50</a>") == "截止日期早于报告期末<a>50</a>天"
     assert narrative.flag_zh("") == ""
 
 
@@ -344,9 +361,10 @@ def test_the_changes_table_prints_numbers_as_the_source_does(real_inputs):
     october = reprinted(real_inputs["figures"], "industry.central_investment_planned", "2.35", "亿元", 235000000.0)
     october = october[october["figure_id"] != "industry.traceability_enterprises"]
     november = reprinted(real_inputs["figures"], "industry.central_investment_planned", "23000", "万元", 230000000.0)
-    note = narrative.changes_note(changes_report(real_inputs, october, november))
+    note = section(narrative.changes_note, changes_report(real_inputs, october, november))
     rows = re.findall(r"<tr>(.*?)</tr>", note)
-    cells = {re.findall(r'data-label="指标">(.*?)</td>', r)[0]: re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows[1:]}
+    cells = {re.findall(r'data-label="指标">(.*?)</td>', r)[0]: [visible(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+             for r in rows[1:]}
     assert cells["“湘九味”产业集群中央投资初步规划"][1:] == ["2.35亿元", "23,000万元", "累计数下降(不应出现)"]
     assert cells["接入“邵阳红”溯源系统企业"][1:] == ["—", "36家", "本期新增"]
     assert cells["“四不两直”暗访督导组"][3] == "截止日期早于报告期末50天"
@@ -354,7 +372,7 @@ def test_the_changes_table_prints_numbers_as_the_source_does(real_inputs):
 
 
 def test_the_first_period_lists_its_stale_figures(real_inputs):
-    note = narrative.changes_note(build_report(real_inputs))
+    note = visible(section(narrative.changes_note, build_report(real_inputs)))
     assert "没有更早一期的报告可供比较。本期有1项数据需要注意。" in note
     assert "截止日期早于报告期末50天" in note
 
@@ -388,7 +406,8 @@ def test_http_and_https_addresses_are_links_with_one_escaped_attribute(address):
 def _title_with(real_inputs, **source):
     report = build_report(real_inputs)
     report.source = dict(report.source, **source)
-    return str(narrative.title_block(report)) + str(narrative.about(report))
+    book = narrative.build_facts(report)
+    return str(narrative.title_block(report, book)) + str(narrative.about(report, book))
 
 
 def test_a_javascript_address_is_shown_as_text_never_as_a_link(real_inputs):
@@ -400,7 +419,7 @@ def test_a_javascript_address_is_shown_as_text_never_as_a_link(real_inputs):
 def test_an_unknown_address_and_dates_read_as_not_recorded(real_inputs):
     page = _title_with(real_inputs, address=rawdata.UNKNOWN, published=rawdata.UNKNOWN, dated=rawdata.UNKNOWN)
     link_cell = page.split('<dt>原文链接</dt>')[1].split("</dd>")[0]
-    assert link_cell == "<dd>原文链接未记录" and "<a" not in link_cell
+    assert link_cell == '<dd class="address">原文链接未记录' and "<a" not in link_cell
     assert "<dt>原文发布</dt><dd>未记录</dd>" in page and "<dt>原文落款</dt><dd>未记录</dd>" in page
     assert "unknown" not in page
 

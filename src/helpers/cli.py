@@ -18,12 +18,21 @@ DESCRIPTION = """\
 Build the audited progress report of the Shaoyang City Rural Revitalization Bureau
 (邵阳市乡村振兴局) for one period, from data/raw/<period>/ to outputs/<period>/.
 
-  run     raw -> 01_clean -> 02_campaign_progress -> 03_narrative -> report.html + audit.html
-  verify  rebuild a period in a temporary folder and compare with the published outputs
-  draft   draft a figure transcription from a new report's text, for review
+  add-period  a new month: make data/raw/<period>/ from the report's text, carrying last month's
+              transcription over, and print the review sheet
+  seal        record every file's sha256 in a period's source.yml after a review edit
+  run         raw -> 01_clean -> 02_campaign_progress -> 03_narrative -> report.html + audit.html
+  verify      rebuild a period in a temporary folder and compare with the published outputs
+  draft       draft a figure transcription from a report's text, for review (add-period uses it)
 """
 
 EPILOG = """\
+a new month (see README.md, "Rerunning for another month"):
+  shaoyang-report add-period ~/Downloads/report.txt     make data/raw/2021-11/ and print the review sheet
+  (edit data/raw/2021-11/figures.csv where the sheet says)
+  shaoyang-report seal --period 2021-11                 record the edited files' checksums
+  shaoyang-report run --period 2021-11                  build it (or: make report PERIOD=2021-11)
+
 examples:
   shaoyang-report run --period 2021-10          build one period (skips stages that are up to date)
   shaoyang-report run --period 2021-10 --force  rebuild every stage
@@ -76,6 +85,40 @@ def build_parser() -> argparse.ArgumentParser:
                                              "published number that changed. Exit code 1 if anything differs.")
     verify.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help="period to verify")
     verify.add_argument("--root", type=Path, default=None, help="project folder (default: this repository)")
+
+    add = commands.add_parser(
+        "add-period", help="make data/raw/<period>/ from a new report's text, carrying last month over",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Create data/raw/<period>/ from a report text:\n"
+                    "  report.txt       the text, byte for byte\n"
+                    "  figures.csv      the figures, in their final format, with the previous period's\n"
+                    "  non_figures.csv  transcription carried over: each number is matched to last month's\n"
+                    "                   by the words around it, never by its value\n"
+                    "  source.yml       title, publisher, dates read from the text; every file's sha256\n"
+                    "  review.md        the review sheet (also printed): what is new, uncertain, not found\n"
+                    "An existing folder is never changed.",
+        epilog="Facts the text does not give (the page address, say) are recorded as `unknown`.\n"
+               "exit codes: 0 the folder was made, 2 bad input (nothing is written).")
+    add.add_argument("report", type=Path, help="the report text as published, saved as UTF-8")
+    add.add_argument("--period", type=_period, default=None, metavar="YYYY-MM",
+                     help="the last month the report covers (default: read from the title, 1-11月 -> YYYY-11)")
+    add.add_argument("--address", default=None, metavar="URL",
+                     help="the page's web address, recorded in source.yml (default: unknown)")
+    add.add_argument("--retrieved", default=None, metavar="YYYY-MM-DD",
+                     help="the date the text was captured from the page (default: today)")
+    add.add_argument("--root", type=Path, default=None, help="project folder holding data/ (default: this repository)")
+
+    seal = commands.add_parser(
+        "seal", help="record every file's sha256 in a period's source.yml after a review edit",
+        description="Record the sha256 of every file of data/raw/<period>/ in its source.yml, editing only the "
+                    "sha256 lines (comments and order are kept), print which files changed, and check that the "
+                    "folder passes the cleaning stage's checks.",
+        epilog="exit codes: 0 sealed and it builds, 1 sealed but it does not build yet (the problems are "
+               "listed), 2 bad input (nothing is written).")
+    seal.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help="the period folder to seal")
+    seal.add_argument("--include-report", action="store_true",
+                      help="also record a changed report.txt (only for a corrected capture of the published text)")
+    seal.add_argument("--root", type=Path, default=None, help="project folder holding data/ (default: this repository)")
 
     draft = commands.add_parser("draft", help="draft a figure transcription from a report text",
                                 description="Read a report text and write a CSV draft of every number: figures "
@@ -147,13 +190,36 @@ def command_draft(args) -> int:
     return draft_command(args.report, args.period, args.out, args.compare)
 
 
+def command_add_period(args) -> int:
+    from .io.errors import InputError
+    from .pipeline.intake import add_period, command_error
+
+    try:
+        add_period(args.report, Layout.default(args.root), period=args.period, address=args.address,
+                   retrieved=args.retrieved)
+    except InputError as exc:
+        return command_error(exc)
+    return 0
+
+
+def command_seal(args) -> int:
+    from .io.errors import InputError
+    from .pipeline.intake import command_error, seal_period
+
+    try:
+        return 0 if seal_period(args.period, Layout.default(args.root), include_report=args.include_report) else 1
+    except InputError as exc:
+        return command_error(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return 2
-    handlers = {"run": command_run, "verify": command_verify, "draft": command_draft}
+    handlers = {"run": command_run, "verify": command_verify, "draft": command_draft,
+                "add-period": command_add_period, "seal": command_seal}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ from ..io.rawdata import TRANSCRIPTION_COLUMNS, Source, check_report_text
 from ..io.schemas import FIGURES, NON_FIGURES
 from ..io.readers import read_csv_strict, read_utf8
 from ..text import numbers
-from ..text.numbers import locate_value  # noqa: F401 - re-exported: part of this stage's interface
+from ..text.numbers import locate_value, unit_follows  # noqa: F401 - re-exported: part of this stage's interface
 
 # What a figure measures, which decides what month-over-month changes are plausible.
 KINDS = {
@@ -112,23 +112,6 @@ def load_transcription(path: Path) -> tuple[pd.DataFrame, list[int]]:
         raise InputError(path, f"figure id {frame.at[index, 'figure_id']!r} does not match its campaign and metric",
                          row=lines[index], field="figure_id", expected="<campaign>.<metric>")
     return frame, lines
-
-
-def unit_follows(after: str, unit: str, qualifier: str, printed: str) -> bool:
-    """Whether the text after a value starts with its unit, as printed.
-
-    Allows a qualifier between 万/亿 and the rest of the unit (141.5万余吨) or before the unit
-    (300余人). A Chinese numeral may count without a measure word (七大专项行动: seven major
-    special actions), so its unit is not looked for.
-    """
-    if re.fullmatch(f"[{numbers.CHINESE_DIGITS}]+", printed):
-        return True
-    candidates = {unit}
-    if qualifier in ("余", "多"):
-        candidates.add(qualifier + unit)
-        if unit[:1] in ("万", "亿"):
-            candidates.add(unit[0] + qualifier + unit[1:])
-    return any(after.startswith(candidate) for candidate in candidates)
 
 
 def build_figures(transcription: pd.DataFrame, lines: list[int], report_text: str, source: Source,

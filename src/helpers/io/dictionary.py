@@ -147,6 +147,21 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
         ("target", "the target that period, as in progress.csv", "see unit", "2"),
         ("target_source", "reported, or implied (achieved ÷ reported rate)", "", ""),
     ],
+    "facts.csv": [
+        ("fact_id", "id of a number the public page prints: figure.<figure_id> (a transcribed figure), "
+         "previous.<figure_id> (its value last period), date.<date>, source.<field> (the sidecar's dates), "
+         "headline.*, progress.<target_id>.*, audit.*, check.<check_id>.*, diagnosis.<figure_id>.*, change.*, "
+         "changes.*, stale.<figure_id>, constant.full", "", ""),
+        ("label", "what the number is, in Chinese", "", ""),
+        ("value", "the number in base units (a date as YYYY-MM-DD; a range as lo–hi)", "see unit", "as computed"),
+        ("unit", "base unit (households, persons, yuan, percent, count, days, date, period …)", "", ""),
+        ("printed", "exactly as the public page prints it (39.0589万人, 16,869户, 2021年10月31日)", "", "as printed"),
+        ("formula", "how it is computed, over figure ids and check ids ('transcribed from report.txt' for a "
+         "figure)", "", ""),
+        ("inputs", "the figure ids, check ids or files it is computed from, separated by |", "", ""),
+        ("as_of", "the date the number stands at, where it has one", "", ""),
+        ("section", "the page section (its anchor) the number belongs to", "", ""),
+    ],
 }
 
 

@@ -45,3 +45,14 @@ NON_FIGURES = TableSchema(
 )
 
 RAW_TABLES = {schema.name: schema for schema in (FIGURES, NON_FIGURES)}
+
+# data/reference/glossary.csv: every name the editions print, per language, as reviewed data. One
+# column per language (GLOSSARY_LANGUAGES) and, optionally, its form after the number 1 (`en_one`:
+# "household" where `en` is "households"); `reference` says where the English term comes from.
+GLOSSARY_LANGUAGES = ("zh", "en")
+GLOSSARY = TableSchema(
+    "glossary.csv",
+    required=("kind", "id") + GLOSSARY_LANGUAGES + ("reference", "note"),
+    optional=tuple(f"{language}_one" for language in GLOSSARY_LANGUAGES),
+    meaning="the names of campaigns, figures, targets, units and codes in each language, with references",
+)

@@ -101,6 +101,7 @@ class Stage:
 CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv")
 PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
                      "processed/history.csv", "out/figures/*")
+NARRATIVE_PRODUCTS = ("processed/facts.csv",)
 PERIOD = ("period", "report period, YYYY-MM")
 
 STAGES = (
@@ -120,7 +121,7 @@ STAGES = (
                       ("reference_dir", "reviewed tables: campaign names"),
                       ("processed_dir", "this period's cleaned tables and results"),
                       ("figures_dir", "charts saved by 02_campaign_progress")),
-          reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS),
+          reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS, writes=NARRATIVE_PRODUCTS),
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 

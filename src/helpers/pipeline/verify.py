@@ -3,13 +3,12 @@
 The rebuild mirrors the repository's layout (data/raw, data/reference, data/processed, outputs)
 so that the relative paths recorded in the notebooks are the same, and the outputs must match
 byte for byte. The one field allowed to differ is the git commit the run was made from.
-For HTML files that differ, every published number that changed is listed.
+facts.csv is compared first: every number the public page prints is a fact, so each changed
+fact names a published number that changed, by id and label, with its old and new printed forms.
 """
 
 from __future__ import annotations
 
-import difflib
-import html
 import json
 import re
 import shutil
@@ -23,7 +22,6 @@ from .contract import Console
 from .freshness import published_files
 from .runner import run_period
 
-NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?(?:万|亿)?%?")
 COMMIT_LINE = re.compile(r"(Code commit: <code>)[^<]*(</code>)")
 
 
@@ -50,42 +48,42 @@ def _without_commit(name: str, data: bytes) -> bytes:
     return data
 
 
-def published_numbers(page: str) -> list[str]:
-    """The numbers a reader sees on a page, each with the words just before it."""
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
-    text = re.sub(r"data:image/[^\"']+", " ", text)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    text = re.sub(r"\s+", " ", text)
-    found = []
-    for match in NUMBER.finditer(text):
-        # The words before the number, with other numbers masked, so that one changed number
-        # is reported once and not again as the context of its neighbour.
-        context = NUMBER.sub("#", text[max(0, match.start() - 16):match.start()]).strip()[-12:]
-        found.append(f"{context} ⟨{match.group()}⟩")
-    return found
+def _facts(path: Path) -> dict[str, dict]:
+    """facts.csv by fact id (the file is small: a few hundred rows)."""
+    import csv
+    import io
+
+    return {row["fact_id"]: row for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))}
 
 
-def number_changes(published: str, rebuilt: str) -> list[str]:
-    """Each published number that changed, was removed or was added, in reading order."""
-    before, after = published_numbers(published), published_numbers(rebuilt)
-    changes = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        for old, new in zip(before[a0:a1], after[b0:b1]):
-            changes.append(f"changed: {old}  ->  {new}")
-        for old in before[a0 + (b1 - b0):a1]:
-            changes.append(f"removed: {old}")
-        for new in after[b0 + (a1 - a0):b1]:
-            changes.append(f"added:   {new}")
-    return changes
+def fact_changes(published: Path, rebuilt: Path) -> list[str]:
+    """Each published fact that changed, was removed or was added, named by id and label, with
+    the values as the page prints them. The page prints every number from these facts."""
+    before, after = _facts(published), _facts(rebuilt)
+    lines = []
+    for fact_id in list(before) + [f for f in after if f not in before]:
+        old, new = before.get(fact_id), after.get(fact_id)
+        if old is None:
+            lines.append(f"added:   {fact_id} ({new['label']}): {new['printed']}")
+        elif new is None:
+            lines.append(f"removed: {fact_id} ({old['label']}): {old['printed']}")
+        elif old != new:
+            what = [f"{key} {old[key]!r} -> {new[key]!r}" for key in old if key not in ("fact_id", "printed")
+                    and old.get(key) != new.get(key)]
+            shown = f"{old['printed']} -> {new['printed']}" if old["printed"] != new["printed"] else old["printed"]
+            lines.append(f"changed: {fact_id} ({new['label']}): {shown}" + (f" [{'; '.join(what)}]" if what else ""))
+    return lines
 
 
 def compare(published: dict[str, Path], rebuilt: dict[str, Path]) -> tuple[list[str], list[str]]:
-    """Differences (each a line for the analyst) and notes that are not failures."""
+    """Differences (each a line for the analyst) and notes that are not failures.
+
+    facts.csv comes first: every number the page prints is a fact, so a changed fact names the
+    published number that changed (id, label, old and new as printed). Then every file, byte for byte.
+    """
     differences, notes = [], []
-    for name in sorted(set(published) | set(rebuilt)):
+    names = sorted(set(published) | set(rebuilt), key=lambda name: (not name.endswith("/facts.csv"), name))
+    for name in names:
         if name not in rebuilt:
             differences.append(f"only in the published outputs: {name}")
             continue
@@ -99,9 +97,10 @@ def compare(published: dict[str, Path], rebuilt: dict[str, Path]) -> tuple[list[
             notes.append(f"{name}: differs only in the git commit it records")
             continue
         differences.append(f"differs: {name}")
-        if name.endswith(".html"):
-            changed = number_changes(old.decode("utf-8"), new.decode("utf-8"))
-            differences += [f"    {line}" for line in changed] or ["    (no published number changed; markup differs)"]
+        if name.endswith("/facts.csv"):
+            differences += [f"    {line}" for line in fact_changes(published[name], rebuilt[name])]
+        elif name.endswith(".html") and not any(n.endswith("/facts.csv") for n in names):
+            differences.append("    (no facts.csv to name the numbers that changed)")
     return differences, notes
 
 

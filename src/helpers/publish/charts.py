@@ -124,7 +124,7 @@ def completion_chart(progress: pd.DataFrame, campaigns: dict[str, str], director
     alt = "条形图:" + ";".join(
         f"{campaigns.get(r.campaign, r.campaign)}{r.label}完成率{float(r.computed_rate):.1f}%(截至{_date_zh(r.as_of)})"
         for r in progress.itertuples())
-    caption = ("虚线为目标(100%),括号内为数据截止日期。标*者报告未列出目标数或完成数,"
+    caption = ("虚线为目标线(完成数等于目标),括号内为数据截止日期。标*者报告未列出目标数或完成数,"
                "由原文完成率推算。")
     return save_chart(fig, directory, name, alt, caption)
 

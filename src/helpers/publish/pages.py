@@ -65,7 +65,7 @@ def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             if "notebook-only" not in tags:  # notes for analysts and auditors, not for readers
                 kept.append(cell)
             continue
-        if cell.cell_type != "code" or "parameters" in tags or "injected-parameters" in tags or "hide-output" in tags:
+        if cell.cell_type != "code" or {"parameters", "injected-parameters", "hide-output", "notebook-only"} & set(tags):
             continue
         outputs = []
         for output in cell.get("outputs", []):

@@ -10,10 +10,16 @@ each marked `figure` or `not-figure` (with the reason: a date, a section number,
 name...). The first 13 columns are the hand-transcription format; the rest help the review
 (value in base units, resolved as-of date, offsets of the quote and of the number).
 
-Reasons a number is not a figure: date, time, year, date range, section number,
+Reasons a number is not a figure: date, as-of date (截至10月25日), time, year, date range, section number,
 list ordinal (一是), ordinal (第三), part of a name (两不愁、三保障, “湘九味”, 5G), word
-(一线, 清零, 扫一扫), part of a unit (the 百 of 个百分点), threshold (超过100名…的),
-address, phone number. The note column says which words were matched.
+(一线, 清零, 扫一扫, 无一人), part of a unit (the 百 of 个百分点), threshold (超过100名…的),
+document number (〔2021〕1号), address, phone number. The note column says which words were
+matched.
+
+As-of dates come from the figure's own sentence, or from its section: a 截至… sentence that
+holds no figure of its own leads the sentences after it in the same section, and a sentence
+opening with 其中 continues the one before. An as-of taken from another sentence is said so
+in the note; anything else stands at the end of the period (an empty as_of).
 
 Everything here is a best guess made from the wording of the text. The rules are simple
 and listed as data at the top of the module (names, words, measure words, units), so that
@@ -80,6 +86,9 @@ WORDS = (
     "一定", "一直", "一样", "一体化", "唯一", "千家万户", "千方百计", "万无一失", "一心一意", "一如既往",
     "老百姓", "百姓", "一方面", "一律", "一并", "一流", "十分", "万众一心", "一盘棋", "一条龙", "一张图",
     "一个个", "一项项", "一家家", "一户户", "一次次", "一揽子", "一年来", "同一",
+    # Idioms of completeness: 无一人返贫 counts nobody.
+    "无一人", "无一户", "无一例", "一个不少", "一个都不能少", "一户不漏", "一户不落", "一人不落", "不落一人",
+    "不漏一户", "一票否决",
 )
 # Units that numbers.BASE_UNITS does not know, as printed after a number (without 万/亿),
 # mapped to a base unit where one applies. Counting measure words are counts; the others
@@ -88,12 +97,14 @@ EXTRA_UNITS: dict[str, str] = {
     "大": "count",  # 七大专项行动: "seven major ..." (after Chinese numerals only)
     "批": "count", "类": "count", "件": "count", "套": "count", "份": "count", "种": "count",
     "支": "count", "辆": "count", "头": "count", "只": "count", "张": "count", "篇": "count",
-    "本": "count", "届": "count", "位": "persons", "人次": "", "户次": "", "百分点": "percentage_points",
+    "本": "count", "届": "count", "位": "persons", "百分点": "percentage_points",
     "倍": "", "年": "", "天": "", "个月": "", "小时": "", "岁": "", "公顷": "", "立方米": "",
     "千瓦": "", "千米": "", "米": "", "平方公里": "", "‰": "",
 }
 # Printed forms that mean the same unit as a BASE_UNITS key.
 UNIT_SPELLINGS = {"％": "%"}
+# After 七大 / 两大, the things counted in 项 (else in 个).
+MAJOR_ITEMS = "行动|工程|任务|活动|措施|举措|项目|工作|行业"
 
 _MULTIPLIER_CHARS = "万亿"
 # Unit words as printed after the number (and any 万/亿), longest first so that
@@ -107,6 +118,7 @@ _UNIT_WORDS = sorted(
 _ARABIC_UNIT_WORDS = [unit for unit in _UNIT_WORDS if unit != "大"]
 
 SENTENCE_ENDS = "。；;！？!?\n"
+FULL_STOPS = "。！？!?\n"  # a sentence in the full sense: its ；-joined clauses share an as-of
 CLAUSE_BREAKS = set(SENTENCE_ENDS) | set(",，、:：()（）“”\"'《》「」【】[]>")
 # Quotation marks do not end a label: 拆除农村“空心房”5640户 is labelled 拆除农村“空心房”.
 LABEL_BREAKS = CLAUSE_BREAKS - set("“”\"'《》「」")
@@ -121,6 +133,8 @@ _START = r"(?<!\d)(?<!\d[.,])"  # a number starting here is not the tail of a lo
 # Spans of text whose numbers are not figures, with the reason; tried in this order.
 _NOT_FIGURE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("address", re.compile(r"(?:https?://|www\.)[^\s，。；,;]+")),
+    # 邵政发〔2021〕1号, ﹝2021﹞3号, [2021]12号: the year in brackets, then the serial number.
+    ("document number", re.compile(r"[〔［\[﹝【(（]\s*(?:19|20)\d{2}\s*[〕］\]﹞】)）]\s*第?\s*\d{1,4}\s*号")),
     ("phone number", re.compile(rf"{_START}\d{{3,4}}-\d{{7,8}}(?!\d)")),
     ("date", re.compile(rf"{_START}\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?!\d)")),
     ("time", re.compile(rf"{_START}\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?(?!\d)|{_START}\d{{1,2}}时(?:\d{{1,2}}分)?")),
@@ -152,10 +166,20 @@ _LIST_ORDINAL = re.compile(rf"(?P<n>[{CHINESE_DIGITS}]+)是")
 _ARABIC_MARKER = re.compile(r"(?:\d{1,2}[、．]|\d{1,2}\.(?!\d)|[(（]\d{1,2}[)）])")
 _QUOTED = re.compile(r"“[^“”\n]{1,30}”|「[^「」\n]{1,30}」|\"[^\"\n]{1,30}\"")
 
-# Label clean-up: place words and verbs around the figure's own words.
-_LABEL_LEADING = re.compile(r"^(?:其中|邵阳市|全市|共有|现有|共|有|对|目前|的)+")
-_LABEL_TRAILING = re.compile(r"(?:为|的有|的|达到|达|是|有|共)+$")
+# Labels are noun phrases: place and time words, and the verbs that join a noun to its number
+# (共有, 达到, 开展了, 超过), are dropped around the figure's own words.
+_LABEL_LEADING = re.compile(r"^(?:其中|共有|现有|共计|总计|共|有|对|目前|今年以来|今年|年内|本年|累计共|的)+")
+_LABEL_PLACES = re.compile(r"邵阳市|全市")
+_LABEL_TRAILING = re.compile(r"(?:为|的有|的|达到|达|是|有|共|共计|总计|开展了|开展|了|超过|约|近|累计|合计)+$")
 _LABEL_MAX = 16
+_LONG_LABEL_MAX = 24  # a counted noun with the verb phrase that qualifies it
+# Where a counted noun ends and what is said about it begins: 597个村庄|已完成村庄规划准备工作.
+_PREDICATE_STARTS = ("已经", "已", "全部", "均", "都", "入选", "接入", "纳入", "组织", "开展", "完成", "实现", "参与",
+                     "获得", "建成", "覆盖", "达到", "受益", "通过", "被")
+# A figure listed with the one before it (16869户42750人) shares its label; these words tell
+# the two apart by what each counts.
+_PAIR_SUFFIXES = {"households": "户数", "persons": "人数", "square_metres": "面积", "mu": "面积", "yuan": "金额",
+                  "tonnes": "数量", "kilometres": "长度"}
 
 
 # --------------------------------------------------------------------------------------
@@ -225,6 +249,12 @@ def read_quantity(text: str, token: NumberToken) -> Quantity:
     if unit_word in UNIT_SPELLINGS:
         notes.append(f"printed {unit_word}")
         unit_word = UNIT_SPELLINGS[unit_word]
+    if unit_word == "大":
+        # 七大专项行动 ("seven major special actions") counts the actions: the transcription
+        # needs a measure word the cleaning stage knows, so 项 for actions and works, else 个.
+        counted = _words_after(text, pos)
+        unit_word = "项" if re.search(MAJOR_ITEMS, counted) else "个"
+        notes.append(f"printed {value}大{counted}: counted in {unit_word}")
     return Quantity(value, multiplier + unit_word, qualifier, pos, unit_word, notes)
 
 
@@ -423,28 +453,76 @@ def _words_after(text: str, pos: int) -> str:
     return text[pos:end]
 
 
-def guess_label(text: str, token_start: int, quantity: Quantity, previous_end: int, previous_label: str) -> str:
-    """A short Chinese description of a figure.
+def _clause_end(text: str, pos: int) -> int:
+    """End of the clause from `pos`: the next punctuation (quotation marks do not end it)."""
+    end = pos
+    while end < len(text) and text[end] not in LABEL_BREAKS and text[end] not in SPACES:
+        end += 1
+    return end
 
-    The counted noun after a measure word (56家企业 -> 企业); else the words before the
-    number back to the clause start or the previous figure (监测对象16869户 -> 监测对象);
-    else (16869户42750人, 5640户,56.4万平方米) the label of the previous figure listed
-    with it, which the caller passes in (or ''); else the words after the number.
+
+def counted_noun(text: str, pos: int) -> tuple[str, str]:
+    """What a measure word counts, and what the clause then says about it.
+
+    104个|超过100名脱贫人口的易地搬迁安置点|已全部建设就业帮扶车间 -> the noun (a threshold
+    phrase such as 超过100名…的 belongs to it) and the predicate; 56家企业90个产品 -> 企业, ''.
+    """
+    end = _clause_end(text, pos)
+    start = pos
+    for word in _THRESHOLD_WORDS:  # 超过100名脱贫人口的 qualifies the noun that follows
+        if text.startswith(word, pos) and "的" in text[pos:end]:
+            start = text.index("的", pos, end) + 1
+            break
+    noun_end = start
+    while noun_end < end and not text[noun_end].isdigit() \
+            and not any(text.startswith(word, noun_end) for word in _PREDICATE_STARTS):
+        if text[noun_end] in "”」\"" and "“" not in text[pos:noun_end]:
+            return text[pos:noun_end], ""  # “党建+七大专项行动”为抓手: the quotation ends the noun
+        noun_end += 1
+    predicate = text[noun_end:end]
+    if re.search(r"\d", predicate):  # another figure follows: 56家企业90个产品
+        predicate = ""
+    return text[pos:noun_end], predicate
+
+
+def guess_label(text: str, token_start: int, quantity: Quantity, previous_end: int, previous_label: str) -> str:
+    """A short Chinese noun phrase for a figure.
+
+    A count names what its measure word counts, with what is said about it when that is short
+    (597个村庄已完成村庄规划准备工作 -> 已完成村庄规划准备工作的村庄); other figures take the
+    words before the number back to the clause start or the previous figure (监测对象16869户 ->
+    监测对象), without place and time words or joining verbs (今年省定邵阳市农村改厕任务目标 ->
+    省定农村改厕任务目标); a figure listed right after another (16869户42750人) takes the label
+    the caller passes in. Rates read as rates (完成目标任务数的104.03% -> 完成目标任务数比例).
     """
     _, base = normalise_figure("1", quantity.unit)
-    after = _words_after(text, quantity.end)
-    if after and base == "count":
-        return _clean_label(after)
-    start = max(_clause_before(text, token_start, LABEL_BREAKS), previous_end)
+    if base == "count":
+        noun, predicate = counted_noun(text, quantity.end)
+        noun, predicate = _clean_label(noun), _clean_label(re.sub("了", "", predicate))
+        if noun:
+            phrase = f"{predicate}的{noun}"
+            return phrase if predicate and len(phrase) <= _LONG_LABEL_MAX else noun[:_LONG_LABEL_MAX]
+    clause_start = _clause_before(text, token_start, LABEL_BREAKS)
+    start = max(clause_start, previous_end)
     before = text[start:token_start]
     if quantity.qualifier in ("约", "近") and before.endswith(quantity.qualifier):
         before = before[:-1]
-    return _clean_label(before)[-_LABEL_MAX:] or previous_label or _clean_label(after)
+    if _char(text, clause_start - 1) == "、" and "等" in before:
+        before = before[before.rindex("等") + 1:]  # 生态护林员、物业保安等公益岗位 -> 公益岗位
+    label = _clean_label(before)[-_LABEL_MAX:] or previous_label or _clean_label(_words_after(text, quantity.end))
+    after = text[quantity.end:_clause_end(text, quantity.end)]
+    if base in ("persons", "households") and label and 0 < len(after) <= 8 and not re.search(r"\d", after):
+        # 巩固提升4.3万人饮水安全: the people whose drinking water was secured, counted.
+        label = label + after + _PAIR_SUFFIXES[base]
+    if base == "percent" and label and not re.search("(?:率|比|比例|占比|比重)$", label):
+        label += "比例"
+    return label
 
 
 def _clean_label(words: str) -> str:
-    """Drop place words and verbs around a label: 邵阳市共有监测对象 -> 监测对象, 完成率为 -> 完成率."""
-    return _LABEL_TRAILING.sub("", _LABEL_LEADING.sub("", words.strip(SPACES)))
+    """Drop place and time words and joining verbs: 今年邵阳市共有监测对象 -> 监测对象, 完成率为 -> 完成率."""
+    words = _LABEL_PLACES.sub("", words.strip(SPACES))
+    return _LABEL_TRAILING.sub("", _LABEL_LEADING.sub("", words))
 
 
 def guess_kind(text: str, token: NumberToken, quantity: Quantity, base_unit: str) -> str:
@@ -456,6 +534,8 @@ def guess_kind(text: str, token: NumberToken, quantity: Quantity, base_unit: str
         return "target"
     if re.search("规划|安排", clause):
         return "plan"
+    if re.search("的有|共有|现有|其中", clause):
+        return "stock"  # 已消除返贫风险的有4556户: how many stand so at the date
     if re.search("累计|已|完成|清理|开发", clause):
         return "cumulative"
     if re.search("有", clause):
@@ -482,13 +562,18 @@ def load_campaigns(path: Path | None = None) -> dict[str, str]:
     return dict(zip(table["campaign"], table["name_zh"]))
 
 
+# Words every section heading may use: two headings sharing only these share no campaign
+# (推进农村供水保障专项行动 is not “党建+七大专项行动”乡村建设).
+_GENERIC_HEADING_WORDS = re.compile("专项督导行动|专项行动|秋冬攻坚|推进|开展|加快|加强|大力|扎实|持续|行动|工作")
+
+
 def guess_campaign(heading: str, campaigns: dict[str, str]) -> str:
     """The campaign whose Chinese name shares the longest run of characters (4 or more)
     with the section heading, if one clearly does: 推进农村危房改造专项行动 -> housing."""
     best, best_length, tie = "", 0, False
+    plain = _GENERIC_HEADING_WORDS.sub("", heading.replace("“", "").replace("”", ""))
     for campaign, name in campaigns.items():
-        name = name.replace("“", "").replace("”", "")
-        plain = heading.replace("“", "").replace("”", "")
+        name = _GENERIC_HEADING_WORDS.sub("", name.replace("“", "").replace("”", ""))
         match = difflib.SequenceMatcher(None, plain, name, autojunk=False).find_longest_match(
             0, len(plain), 0, len(name))
         if match.size > best_length:
@@ -569,6 +654,11 @@ def _classify(text: str, token: NumberToken, quantity: Quantity, spans: SpanInde
     quotation marks, `previous_end` the end of the previous figure's unit.
     """
     hit = spans.covering(token.start, token.end)
+    if hit and hit[0] in ("date", "date range"):
+        begin = next(s for s in range(token.start, -1, -1) if text.startswith(hit[1], s))
+        for word in ("截至", "截止到", "截止至", "截止"):
+            if text.startswith(word, begin - len(word)):
+                return "as-of date", word + hit[1]  # as the 2021-10 transcription says it
     if hit and hit[0] not in ("part of a name", "word"):
         return hit
     after = _char(text, token.end)
@@ -609,15 +699,46 @@ def _classify(text: str, token: NumberToken, quantity: Quantity, spans: SpanInde
     return None
 
 
-def draft_figures(text: str, period: str | None = None, *, campaigns: dict[str, str] | None = None) -> pd.DataFrame:
-    """Draft a figure transcription: one row per number token in `text`, in text order.
+@dataclass
+class DraftedNumber:
+    """One number of a report as the draft reads it: where it stands and what it seems to be.
 
-    `period` (YYYY-MM) resolves as-of dates; without it the year is taken from the text.
-    `campaigns` maps campaign ids to Chinese names for guessing each section's campaign;
-    None uses the project's data/reference/campaigns.csv, {} guesses none.
-    Columns: COLUMNS (the 13 transcription columns, then the review columns).
+    Every number gets a status (figure / not-figure), its quantity as printed, its place
+    (section, sentence, occurrence in the sentence) and its as-of expression; figures also get
+    guesses for label, kind and campaign. The carry-over matches these places month to month.
     """
-    dates = ReportDates.of(text, period)
+
+    token: NumberToken
+    status: str
+    reason: str  # why it is not a figure ('' for figures)
+    note: str  # the words matched for a not-figure; review hints for a figure
+    quantity: Quantity
+    section: str  # 五(三)
+    heading: str  # the words of the innermost section, list item or paragraph heading
+    quote_start: int
+    quote_end: int
+    occurrence: int  # the n-th number printed as this value in its sentence
+    as_of: str = ""
+    as_of_source: str = ""  # where an as-of taken from another sentence came from ('' if its own)
+    label: str = ""
+    kind: str = ""
+    campaign: str = ""
+    value_normalised: str = ""
+    base_unit: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.token.start
+
+    @property
+    def value(self) -> str:
+        """The printed value: without 万/亿 for a figure, the whole token for a not-figure."""
+        return self.quantity.value if self.status == FIGURE else self.token.text
+
+
+def draft_numbers(text: str, period: str | None = None, *,
+                  campaigns: dict[str, str] | None = None) -> list[DraftedNumber]:
+    """Read every number token of `text`, in text order (see draft_figures for the table)."""
     if campaigns is None:
         campaigns = load_campaigns()
     tokens = find_number_tokens(text)
@@ -630,32 +751,27 @@ def draft_figures(text: str, period: str | None = None, *, campaigns: dict[str, 
     for mark in marks:
         parent = mark.label.split("(")[0]
         campaign_of[mark.label] = guess_campaign(mark.heading, campaigns) or campaign_of.get(parent, "")
-    as_ofs = as_of_expressions(text)
-    as_of_ends = [as_of.end for as_of in as_ofs]
 
-    rows = []
+    numbers: list[DraftedNumber] = []
     unit_floor = 0  # end of the previous figure's unit: numbers inside it belong to it
-    previous_label = previous_kind = ""
+    previous: DraftedNumber | None = None  # the previous figure
+    base_label = ""  # the previous figure's label before a pair suffix
     seen: dict[tuple[int, str], int] = {}  # (quote start, printed value) -> numbers so far
     for token in tokens:
         mark_index = bisect.bisect_right(mark_positions, token.start) - 1
         mark = marks[mark_index] if mark_index >= 0 else None
-        section = mark.label if mark else ""
         quote_start, quote_end = sentence_bounds(text, token.start, ends)
-        value = _printed_value(token)[0]
-        # occurrence: the n-th separate number printed as this value in the quote.
-        seen[quote_start, value] = seen.get((quote_start, value), 0) + 1
-        row = dict.fromkeys(COLUMNS, "")
-        row.update(section=section, value=value, quote=text[quote_start:quote_end],
-                   occurrence=seen[quote_start, value], quote_start=quote_start,
-                   quote_end=quote_end, token_start=token.start)
         quantity = read_quantity(text, token)
+        # occurrence: the n-th separate number printed as this value in the quote.
+        printed = _printed_value(token)[0]
+        seen[quote_start, printed] = seen.get((quote_start, printed), 0) + 1
+        number = DraftedNumber(token, FIGURE, "", "", quantity, mark.label if mark else "",
+                               mark.heading if mark else "", quote_start, quote_end, seen[quote_start, printed])
+        numbers.append(number)
         why_not = ("part of a unit", text[token.start:token.end]) if token.start < unit_floor else \
             _classify(text, token, quantity, spans, quoted, unit_floor)
         if why_not:
-            # A not-figure keeps its whole token (千千万万, 3万 in a name); only figures split off 万/亿.
-            row.update(value=token.text, status=NOT_FIGURE, reason=why_not[0], note=why_not[1])
-            rows.append(row)
+            number.status, number.reason, number.note = NOT_FIGURE, why_not[0], why_not[1]
             continue
 
         value_normalised, base_unit = normalise_figure(quantity.value, quantity.unit)
@@ -666,45 +782,104 @@ def draft_figures(text: str, period: str | None = None, *, campaigns: dict[str, 
             notes.append(f"unit {quantity.unit} is not in BASE_UNITS")
         if token.script == "chinese":
             notes.append("Chinese numeral")
-        as_of = _as_of_for(text, as_ofs, as_of_ends, token.start, quote_start, mark.pos if mark else 0)
         # Figures listed one after another (16869户42750人; 5640户,56.4万平方米) describe the
-        # same thing: the second takes the first one's label and kind unless it has its own.
-        listed = unit_floor > quote_start and not text[unit_floor:token.start].strip(_BREAKS_AND_SPACES)
-        label = guess_label(text, token.start, quantity, unit_floor, previous_label if listed else "")
-        kind = guess_kind(text, token, quantity, base_unit) or (previous_kind if listed else "")
-        row.update(
-            campaign=campaign_of.get(section, ""), label=label, kind=kind,
-            unit=quantity.unit, qualifier=quantity.qualifier,
-            as_of=as_of, note="; ".join(notes), status=FIGURE, value_normalised=_plain_or_empty(value_normalised),
-            base_unit=base_unit, as_of_date=dates.resolve(as_of),
-        )
-        rows.append(row)
-        unit_floor, previous_label, previous_kind = quantity.end, label, kind
+        # same thing: the second takes the first one's label and kind unless it has its own, and
+        # each then says what it counts (监测对象户数, 监测对象人数).
+        listed = previous is not None and unit_floor > quote_start \
+            and not text[unit_floor:token.start].strip(_BREAKS_AND_SPACES)
+        label = guess_label(text, token.start, quantity, unit_floor, base_label if listed else "")
+        # A figure whose clause says nothing of its kind takes the kind of the figure before it in
+        # the same sentence (边缘易致贫户4989户 after 其中脱贫不稳定户7850户…;).
+        same_sentence = previous is not None and not any(ch in FULL_STOPS for ch in text[previous.start:token.start])
+        kind = guess_kind(text, token, quantity, base_unit) or (previous.kind if listed or same_sentence else "")
+        number.label, number.kind, number.note = label, kind, "; ".join(notes)
+        number.campaign = campaign_of.get(number.section, "")
+        number.value_normalised, number.base_unit = _plain_or_empty(value_normalised), base_unit
+        if listed and label == base_label and base_unit != previous.base_unit \
+                and base_unit in _PAIR_SUFFIXES and previous.base_unit in _PAIR_SUFFIXES:
+            previous.label = base_label + _PAIR_SUFFIXES[previous.base_unit]
+            number.label = base_label + _PAIR_SUFFIXES[base_unit]
+        unit_floor, previous, base_label = quantity.end, number, label
 
+    _resolve_as_of(text, numbers, marks)
+    return numbers
+
+
+def draft_figures(text: str, period: str | None = None, *, campaigns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Draft a figure transcription: one row per number token in `text`, in text order.
+
+    `period` (YYYY-MM) resolves as-of dates; without it the year is taken from the text.
+    `campaigns` maps campaign ids to Chinese names for guessing each section's campaign;
+    None uses the project's data/reference/campaigns.csv, {} guesses none.
+    Columns: COLUMNS (the 13 transcription columns, then the review columns).
+    """
+    dates = ReportDates.of(text, period)
+    rows = []
+    for number in draft_numbers(text, period, campaigns=campaigns):
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(section=number.section, value=number.value, quote=text[number.quote_start:number.quote_end],
+                   occurrence=number.occurrence, quote_start=number.quote_start, quote_end=number.quote_end,
+                   token_start=number.start, status=number.status, reason=number.reason, note=number.note)
+        if number.status == FIGURE:
+            notes = [number.note] if number.note else []
+            if number.as_of_source:
+                notes.append(number.as_of_source)
+            row.update(campaign=number.campaign, label=number.label, kind=number.kind, unit=number.quantity.unit,
+                       qualifier=number.quantity.qualifier, as_of=number.as_of, note="; ".join(notes),
+                       value_normalised=number.value_normalised, base_unit=number.base_unit,
+                       as_of_date=dates.resolve(number.as_of))
+        rows.append(row)
     width = max(3, len(str(len(rows))))
-    for number, row in enumerate(rows, start=1):
-        row["figure_id"] = f"draft.{number:0{width}d}"
+    for index, row in enumerate(rows, start=1):
+        row["figure_id"] = f"draft.{index:0{width}d}"
     table = pd.DataFrame(rows, columns=COLUMNS)
     for column in ("occurrence", "quote_start", "quote_end", "token_start"):
         table[column] = table[column].astype("int64")
     return table
 
 
-def _as_of_for(text: str, as_ofs: list[AsOf], as_of_ends: list[int], pos: int, sentence_start: int,
-               section_start: int) -> str:
-    """The as-of expression that governs a number at `pos`.
+def _resolve_as_of(text: str, numbers: list[DraftedNumber], marks: list[SectionMark]) -> None:
+    """Give every number the as-of expression that governs it (see the module's docstring).
 
-    The latest one before it that either frames its sentence, or carries over (截至...)
-    within the same section and paragraph. `as_of_ends` lists each expression's end.
+    Sentences here end at 。！？ or a line end: clauses joined by ； share the as-of that opens them.
+
+    1. The latest as-of expression before the number in its own sentence.
+    2. Else the latest one earlier in the same section and paragraph, if it is a 截至… (a
+       clause-framing one such as 9月6日至11日 ends the search) and either its sentence holds no
+       figure (it leads the section: 截至10月15日,各县市区… then 县市区本级…30597万元) or the
+       number's sentence opens with 其中 right after it.
+    3. Else none: the figure stands at the end of the period.
     """
-    paragraph_start = max(text.rfind("\n", 0, pos) + 1, section_start)
-    index = bisect.bisect_right(as_of_ends, pos)  # the expressions that end before pos
-    for as_of in reversed(as_ofs[:index]):
-        if as_of.start < min(paragraph_start, sentence_start):
-            break
-        if as_of.start >= sentence_start or (as_of.carried and as_of.start >= paragraph_start):
-            return as_of.printed
-    return ""
+    as_ofs = as_of_expressions(text)
+    as_of_ends = [as_of.end for as_of in as_ofs]
+    mark_positions = [mark.pos for mark in marks]
+    ends = [i for i, ch in enumerate(text) if ch in FULL_STOPS]
+    figure_sentences = {sentence_bounds(text, n.start, ends)[0] for n in numbers if n.status == FIGURE}
+    for number in numbers:
+        pos = number.start
+        sentence_start = sentence_bounds(text, pos, ends)[0]
+        index = bisect.bisect_right(as_of_ends, pos)  # the expressions that end before pos
+        before = as_ofs[:index]
+        own = [a for a in before if a.start >= sentence_start]
+        if own:
+            number.as_of = own[-1].printed
+            continue
+        mark_index = bisect.bisect_right(mark_positions, pos) - 1
+        section_start = marks[mark_index].pos if mark_index >= 0 else 0
+        floor = max(text.rfind("\n", 0, pos) + 1, section_start)
+        earlier = [a for a in before if a.start >= floor]
+        if not earlier or not earlier[-1].carried:
+            continue
+        as_of = earlier[-1]
+        as_of_sentence = sentence_bounds(text, as_of.start, ends)
+        leads = as_of_sentence[0] not in figure_sentences
+        continues = text.startswith("其中", sentence_start) and \
+            sentence_bounds(text, max(sentence_start - 1, 0), ends)[0] == as_of_sentence[0]
+        if leads or continues:
+            number.as_of = as_of.printed
+            where = "the sentence before (其中 continues it)" if continues and not leads else \
+                "an earlier sentence of its section"
+            number.as_of_source = f"as-of date taken from {where}: {as_of.printed}"
 
 
 # --------------------------------------------------------------------------------------
@@ -786,8 +961,18 @@ def read_report(path: Path) -> str:
         raise DraftInputError(f"{path}: is a folder, expected a report text file") from None
     except OSError as exc:
         raise DraftInputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    text = decode_report(data, path)
+    return text[1:] if text.startswith("\ufeff") else text  # a byte-order mark is still UTF-8; it is dropped
+
+
+def decode_report(data: bytes, path: Path) -> str:
+    """A report's bytes as text, exactly (a byte-order mark stays, as the cleaning stage reads it).
+
+    Raises DraftInputError naming the first byte that is not UTF-8, and whether the bytes
+    read as GBK/GB18030 (the usual other encoding of Chinese web pages).
+    """
     try:
-        return data.decode("utf-8-sig")  # a byte-order mark is still UTF-8; it is dropped
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = exc.object[exc.start:exc.end]
         line = data[:exc.start].count(b"\n") + 1

@@ -43,7 +43,6 @@ BASE_UNITS: dict[str, tuple[str, int]] = {
     "村": ("count", 1),
     "座": ("count", 1),
     "处": ("count", 1),
-    "次": ("count", 1),
     "期": ("count", 1),
     "场": ("count", 1),
     "条": ("count", 1),
@@ -52,6 +51,13 @@ BASE_UNITS: dict[str, tuple[str, int]] = {
     "间": ("count", 1),
     "栋": ("count", 1),
     "万个": ("count", 10_000),
+    # Repeated events are not counts of things: 12次 (times) and 3.2万人次 (person-visits) each
+    # have a base unit of their own, so they are never added to or compared with a count.
+    "次": ("times", 1),
+    "人次": ("person_times", 1),
+    "万人次": ("person_times", 10_000),
+    "户次": ("household_times", 1),
+    "万户次": ("household_times", 10_000),
 }
 
 # Qualifiers as printed -> meaning of the printed value.
@@ -247,3 +253,20 @@ def _part_of_longer_number(text: str, start: int, end: int, chinese: bool) -> bo
     if before[-1:].isdigit() or (before[-1:] in (".", ",") and before[:1].isdigit()):
         return True
     return after[:1].isdigit() or (after[:1] in (".", ",") and after[1:2].isdigit())
+
+
+def unit_follows(after: str, unit: str, qualifier: str, printed: str) -> bool:
+    """Whether the text after a printed value starts with its unit, as printed.
+
+    Allows a qualifier between 万/亿 and the rest of the unit (141.5万余吨) or before the unit
+    (300余人). A Chinese numeral may count without a measure word (七大专项行动: seven major
+    special actions), so its unit is not looked for.
+    """
+    if re.fullmatch(f"[{CHINESE_DIGITS}]+", printed):
+        return True
+    candidates = {unit}
+    if qualifier in ("余", "多"):
+        candidates.add(qualifier + unit)
+        if unit[:1] in ("万", "亿"):
+            candidates.add(unit[0] + qualifier + unit[1:])
+    return any(after.startswith(candidate) for candidate in candidates)

@@ -1,5 +1,6 @@
 """Numbers, units and dates as each edition prints them: one module per language, the same
-functions in each (`zh`: as the bureau prints them, 39.0589万人; `en`, to come: 390,589 persons).
+functions in each (`zh`: as the bureau prints them, 39.0589万人; `en`: 390,589 persons), and the
+language-neutral pieces both share in `common`.
 
     from helpers.publish import printing
     printing.for_language("zh").format_figure(row)
@@ -10,7 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-LANGUAGES = ("zh",)
+LANGUAGES = ("zh", "en")
 
 
 def for_language(language: str) -> ModuleType:

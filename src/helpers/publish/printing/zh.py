@@ -10,27 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 
 from ...audit.figures import printed_expression
 from ...io.rawdata import UNKNOWN
+from .common import MISSING, group_digits, num, plain_number
 
-MISSING = "—"
+# The same public names in every language module (tests/test_printing.py holds them to it).
+__all__ = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_printed", "format_figure",
+           "format_percent", "like", "number_range", "format_date", "format_period", "date_zh"]
+
 # What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound).
 BOUND_WORDS = {"": "", "at_most": "至多", "at_least": "至少", "approximate": "约"}
-_FIRST_INTEGER = re.compile(r"\d+")
-
-
-def num(value) -> float | None:
-    """A cell as a number, or None when it is empty or NaN."""
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
-
-
-def group_digits(printed: str) -> str:
-    """Thousands separators in the whole part of a printed number: 11836.06万元 -> 11,836.06万元."""
-    return _FIRST_INTEGER.sub(lambda m: f"{int(m.group()):,}", str(printed), count=1)
 
 
 def format_printed(printed) -> str:
@@ -84,18 +74,19 @@ def _in_style(number, template, decimals: int | None = None, difference: bool = 
     return f"{number:,.0f}", unit
 
 
-def plain_number(value) -> str:
-    number = num(value)
-    if number is None:
-        return MISSING
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.4f}".rstrip("0").rstrip(".")
-
-
 def date_zh(iso: str) -> str:
     """2021-10-31 -> 2021年10月31日; a date the sidecar records as unknown -> 未记录."""
     if str(iso) == UNKNOWN:
         return "未记录"
     day = dt.date.fromisoformat(str(iso)[:10])
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# The language-neutral name of the date function (printing.for_language(...).format_date).
+format_date = date_zh
+
+
+def format_period(period: str) -> str:
+    """2021-09 -> 2021年9月: a period, named after the last month its report covers."""
+    year, month = str(period).split("-")
+    return f"{int(year)}年{int(month)}月"

@@ -1,0 +1,345 @@
+"""A new month in one command: `add-period` drafts the period's folder, `seal` records checksums.
+
+    shaoyang-report add-period REPORT.txt [--period YYYY-MM] [--address URL] [--retrieved DATE]
+    shaoyang-report seal --period YYYY-MM
+
+`add_period` copies the text byte for byte into a new data/raw/<period>/, writes figures.csv and
+non_figures.csv by carrying the previous period's reviewed transcription over (helpers.text.carry),
+writes source.yml from the page's own facts (helpers.text.header) with every file's sha256, runs
+the cleaning stage's checks on the result, and writes and prints the review sheet. It never
+touches an existing folder: the new one appears whole or not at all.
+
+`seal_period` records every file's sha256 in source.yml after a review edit (only the sha256
+lines change, so comments and order survive), says which files changed, and checks that the
+folder will build.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from ..io.errors import InputError, InputErrors
+from ..io.paths import Layout, check_period, find_previous_raw_period
+from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS, UNKNOWN, load_reference_table, open_period
+from ..io.readers import read_csv_strict, read_utf8
+from ..io.sidecar import (REVIEW_SHEET, SIDECAR, checksums_of, folder_files, recorded_checksums, render_sidecar,
+                          seal_text)
+from ..io.writers import write_bytes, write_text
+
+Say = Callable[[str], None]
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+# --------------------------------------------------------------------------------------
+# add-period
+# --------------------------------------------------------------------------------------
+
+def add_period(report: Path, layout: Layout, period: str | None = None, address: str | None = None,
+               retrieved: str | None = None, today: dt.date | None = None, say: Say = _say) -> Path:
+    """Create data/raw/<period>/ from a report text; return the folder. Raises InputError for bad input."""
+    from ..text.carry import carry_over
+    from ..text.draft import DraftInputError, decode_report
+    from ..text.header import read_header
+    from ..text.review import printed_part, review_sheet
+
+    report = Path(report)
+    try:
+        data = report.read_bytes()
+    except FileNotFoundError:
+        raise InputError(report, "no such file", expected="the report text, saved as UTF-8") from None
+    except OSError as exc:
+        raise InputError(report, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = decode_report(data, report)
+    except DraftInputError as exc:
+        raise InputError(report, str(exc).split(": ", 1)[-1].rstrip("."),
+                         fix="Save the page's text as UTF-8 and run add-period again") from None
+    header = read_header(text)
+    period = _period(report, header, period, say)
+    if retrieved is not None:
+        _iso_date(retrieved, "--retrieved")
+    target = layout.raw_period(period)
+    if target.exists():
+        raise InputError(target, "the period's folder already exists; add-period never changes an existing folder",
+                         fix=f"If it holds a draft to redo, delete it first (git status shows whether it is "
+                             f"committed); to record edits made in it, run `shaoyang-report seal --period {period}`")
+
+    previous_period = find_previous_raw_period(layout.raw, period)
+    previous = _previous(layout, previous_period, say) if previous_period else None
+    campaigns = _campaigns(layout)
+    say(f"add-period {period}: drafting from {report}"
+        + (f", carrying over {previous_period}" if previous else " (no earlier period to carry from)"))
+    carry = carry_over(text, period, previous["text"] if previous else None, previous_period if previous else None,
+                       previous["figures"] if previous else (), previous["non_figures"] if previous else (),
+                       campaigns=campaigns)
+
+    layout.raw.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".add-{period}-", dir=layout.raw))
+    try:
+        write_bytes(staging / "report.txt", data)
+        _write_table(staging / "figures.csv", TRANSCRIPTION_COLUMNS, carry.figures)
+        _write_table(staging / "non_figures.csv", NON_FIGURE_COLUMNS, carry.non_figures)
+        fields = _source_fields(header, period, address, retrieved, today or dt.date.today(),
+                                previous["source"] if previous else {}, previous_period)
+        _write_sidecar(staging, fields, period, previous_period)  # so that the folder can be checked
+        problems = [message.replace(str(staging), str(target)) for message in folder_problems(staging, period, layout)]
+        facts = [(name, fields[name]) for name in ("title", "publisher", "published", "dated", "address", "retrieved")]
+        facts.append(("period covered", f"{fields['period_covered']['start']} to {fields['period_covered']['end']}"))
+        sheet = review_sheet(carry, [(n, _fact(v)) for n, v in facts], problems)
+        write_text(staging / REVIEW_SHEET, sheet)
+        _write_sidecar(staging, fields, period, previous_period)
+        os.chmod(staging, 0o755)  # mkdtemp makes folders private; data/raw is for everyone
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    listed = add_period_row(layout.raw / "README.md", period, fields, checksums_of(target, ["report.txt"])["report.txt"])
+    say("")
+    say(printed_part(sheet))
+    say(f"Wrote {target}/: report.txt (byte for byte), figures.csv ({len(carry.figures)} figures), "
+        f"non_figures.csv ({len(carry.non_figures)} numbers), source.yml and {REVIEW_SHEET}"
+        + (f"; added {period} to the periods table of {layout.raw / 'README.md'}." if listed else "."))
+    if problems:
+        say(f"It does not build yet: fix the {len(problems)} problem(s) under “Before it builds”, then "
+            f"`shaoyang-report seal --period {period}`.")
+    else:
+        say(f"Next: review it (the sections above), `shaoyang-report seal --period {period}`, "
+            f"`make report PERIOD={period}`.")
+    return target
+
+
+def _period(report: Path, header, given: str | None, say: Say) -> str:
+    if given is not None:
+        try:
+            check_period(given)
+        except ValueError as exc:
+            raise InputError("--period", str(exc)) from None
+        if header.period and header.period != given:
+            say(f"note: the title says {header.period} ({header.title}); using --period {given}")
+        return given
+    if header.period is None:
+        title = f"its title {header.title!r} names no months" if header.title else \
+            "no line of it names a year and months (such as 2021年1-11月)"
+        raise InputError(report, f"cannot tell which period the report covers: {title}",
+                         expected="a title such as 邵阳市2021年1-11月…", fix="Pass --period YYYY-MM (the last month "
+                         "the report covers, e.g. --period 2021-11)")
+    return header.period
+
+
+def _iso_date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(name, f"{value!r} is not a date", expected="an ISO date such as 2026-11-28") from None
+
+
+def _previous(layout: Layout, period: str, say: Say) -> dict | None:
+    """The previous period's text, transcription and sidecar, or None (with a warning) if unreadable."""
+    folder = layout.raw_period(period)
+    try:
+        text = read_utf8(folder / "report.txt")
+        _, figures, _ = read_csv_strict(folder / "figures.csv", ["figure_id", "value", "unit", "quote"],
+                                        allow_empty=True)
+        _, non_figures, _ = read_csv_strict(folder / "non_figures.csv", NON_FIGURE_COLUMNS, allow_empty=True)
+        source = yaml.safe_load(read_utf8(folder / SIDECAR)) or {}
+    except (InputError, OSError, yaml.YAMLError) as exc:
+        say(f"warning: cannot carry over {period} ({exc}); every figure will be drafted as new")
+        return None
+    try:
+        open_period(folder, period)
+    except InputError as exc:
+        say(f"warning: {period} does not pass its own checks ({exc}); carrying it over all the same")
+    return {"text": text, "figures": figures, "non_figures": non_figures, "source": source}
+
+
+def _campaigns(layout: Layout) -> dict[str, str]:
+    path = layout.reference / "campaigns.csv"
+    try:
+        return {row["campaign"]: row.get("name_zh", "") for row in load_reference_table(path, ["campaign"])}
+    except (InputError, OSError):
+        return {}
+
+
+def _write_table(path: Path, columns: list[str], rows: list[dict]) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({column: row.get(column, "") for column in columns} for row in rows)
+    write_text(path, buffer.getvalue())
+
+
+def _source_fields(header, period: str, address: str | None, retrieved: str | None, today: dt.date,
+                   previous: dict, previous_period: str | None) -> dict:
+    year, month = (int(part) for part in period.split("-"))
+    # Reports are cumulative from 1 January unless the title names other months (9-11月).
+    start = header.period_start if header.period == period and header.period_start else dt.date(year, 1, 1)
+    end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    first = start.month
+    fields = {
+        "period": period,
+        "title": header.title or UNKNOWN,
+        "publisher": header.publisher or UNKNOWN,
+        "where": f"page breadcrumb: {header.breadcrumb}" if header.breadcrumb else None,
+        "address": address or UNKNOWN,
+        "published": header.published or UNKNOWN,
+        "dated": header.dated or UNKNOWN,
+        "period_covered": {"start": start.isoformat(), "end": end.isoformat(),
+                           "note": f"cumulative ({first}-{month}月); individual figures carry their own as-of dates"},
+        "retrieved": retrieved or today.isoformat(),
+    }
+    # What the page does not say but the previous period's sidecar does, for the same publisher.
+    if previous.get("publisher") == fields["publisher"]:
+        for name in ("publisher_en", "licence"):
+            if previous.get(name):
+                fields[name] = previous[name]
+    return fields
+
+
+def _write_sidecar(folder: Path, fields: dict, period: str, previous_period: str | None) -> None:
+    names = [name for name in folder_files(folder)]
+    comments = [f"Source sidecar for data/raw/{period}/, written by `shaoyang-report add-period` from report.txt"
+                + (f" (publisher_en and licence copied from {previous_period})"
+                   if previous_period and "publisher_en" in fields else "") + ".",
+                f"A fact the text does not give is recorded as `{UNKNOWN}` (see data/raw/README.md).",
+                "The pipeline refuses to run if a file's sha256 differs from the value recorded here; after a",
+                f"review edit, record the new checksums with `shaoyang-report seal --period {period}`."]
+    write_text(folder / SIDECAR, render_sidecar(fields, checksums_of(folder, names), comments))
+
+
+def add_period_row(readme: Path, period: str, fields: dict, report_sha256: str) -> bool:
+    """Add the period's row to the "Periods" table of data/raw/README.md, in period order (a
+    row left from an earlier try at the same period is replaced).
+
+    Returns False (and changes nothing) when the file or its table is missing."""
+    try:
+        lines = read_utf8(readme).splitlines(keepends=True)
+    except (InputError, OSError):
+        return False
+    header = next((i for i, line in enumerate(lines) if line.startswith("| period | title |")), None)
+    if header is None or header + 1 >= len(lines):
+        return False
+    end = header + 2
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    published = fields["published"]
+    published = published[:16].replace("T", " ") if published != UNKNOWN else UNKNOWN
+    row = (f"| {period} | {fields['title']} | {fields['publisher']} | {fields['address']} | {published} | "
+           f"{fields['retrieved']} | `{report_sha256}` |\n")
+    same = next((i for i in range(header + 2, end) if lines[i].startswith(f"| {period} |")), None)
+    if same is not None:
+        lines[same] = row
+    else:
+        lines.insert(next((i for i in range(header + 2, end) if lines[i][2:9] > period), end), row)
+    write_text(readme, "".join(lines))
+    return True
+
+
+def _fact(value) -> str:
+    if value == UNKNOWN:
+        return f"{UNKNOWN} (not in the text; edit source.yml if you know it, then seal)"
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------
+# Will it build?
+# --------------------------------------------------------------------------------------
+
+def folder_problems(folder: Path, period: str, layout: Layout) -> list[str]:
+    """What stops the folder from building: the runner's checks, the cleaning stage's checks, and
+    campaigns missing from data/reference/campaigns.csv. Empty when it builds."""
+    from ..audit.clean import clean_period
+
+    try:
+        source, _ = open_period(folder, period)
+        figures, _ = clean_period(folder, source)
+    except InputErrors as exc:
+        return [error.message for error in exc.errors]
+    except InputError as exc:
+        return [exc.message]
+    known = set(_campaigns(layout))
+    problems = []
+    for campaign in sorted(set(figures["campaign"]) - known) if known else ():
+        first = figures[figures["campaign"] == campaign].iloc[0]["figure_id"]
+        problems.append(f"campaign {campaign!r} (figure {first}) is not in {layout.reference / 'campaigns.csv'}: "
+                        "add a row for it (campaign, name_zh, name_en, order), or file the figure under a known one")
+    return problems
+
+
+# --------------------------------------------------------------------------------------
+# seal
+# --------------------------------------------------------------------------------------
+
+def seal_period(period: str, layout: Layout, include_report: bool = False, say: Say = _say) -> bool:
+    """Record every file's sha256 in data/raw/<period>/source.yml; return whether the folder builds.
+
+    Raises InputError when the folder or its sidecar is missing or unreadable, or when report.txt
+    changed and `include_report` is not set (the text must stay exactly as published).
+    """
+    folder = layout.raw_period(period)
+    sidecar = folder / SIDECAR
+    if not folder.is_dir():
+        raise InputError(folder, f"no folder for period {period}",
+                         fix="Create it with `shaoyang-report add-period REPORT.txt`")
+    if not sidecar.is_file():
+        raise InputError(sidecar, "no source sidecar to record checksums in",
+                         fix="add-period writes one; see data/raw/README.md for its fields")
+    text = read_utf8(sidecar)
+    try:
+        recorded = recorded_checksums(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        raise InputError(sidecar, f"not valid YAML ({exc})") from None
+    names = folder_files(folder)
+    current = checksums_of(folder, names)
+    changed = {name: current[name] for name in names if recorded.get(name) != current[name]}
+    if "report.txt" in changed and recorded.get("report.txt") and not include_report:
+        raise InputError(folder / "report.txt", "the report text changed since it was recorded",
+                         expected="report.txt to stay exactly as published",
+                         fix="Restore it (git checkout -- <file>); if you replaced it with a corrected capture "
+                             "on purpose, run seal again with --include-report")
+    width = max(len(name) for name in names) if names else 10
+    for name in names:
+        if name not in changed:
+            say(f"  {name:<{width}}  unchanged")
+        elif recorded.get(name):
+            say(f"  {name:<{width}}  changed: {recorded[name][:12]}… -> {current[name][:12]}…")
+        else:
+            say(f"  {name:<{width}}  recorded: {current[name][:12]}…")
+    for name in sorted(set(recorded) - set(names)):
+        say(f"  {name:<{width}}  listed in {SIDECAR} but not in the folder (left as it is)")
+    if changed:
+        try:
+            write_text(sidecar, seal_text(text, changed))
+        except ValueError as exc:
+            raise InputError(sidecar, str(exc), field="files") from None
+        say(f"sealed {period}: {len(changed)} checksum(s) recorded in {sidecar}")
+    else:
+        say(f"sealed {period}: nothing changed")
+    problems = folder_problems(folder, period, layout)
+    if problems:
+        say(f"{period} does not build yet ({len(problems)} problem(s)):")
+        for problem in problems:
+            say(f"  - {problem}")
+        say(f"Fix them, then run `shaoyang-report seal --period {period}` again.")
+        return False
+    say(f"{period} passes the cleaning checks: build it with `make report PERIOD={period}`")
+    return True
+
+
+def command_error(exc: InputError) -> int:
+    print(f"error: {exc.message}", file=sys.stderr)
+    return 2

@@ -1,0 +1,548 @@
+"""Carry last month's transcription over to a new month's text.
+
+The bureau's months share one template: most numbers of a new report stand where last month's
+stood, with new values. `carry_over` finds, for every number of the new text, the number of last
+month's text that stood in the same place, and lets it keep what the analyst decided about it:
+
+- a figure keeps figure_id, campaign, metric, label, kind and note; its value, unit, qualifier,
+  as-of, quote, occurrence and section are read afresh from the new text (the unit the analyst
+  chose is kept while the text still prints it);
+- a number that was not a figure keeps its reason, with the words it quotes from last month's
+  text read again in this month's ("as-of date (截至10月25日)" -> "as-of date (截至11月25日)").
+
+A place is recognised by what surrounds its number, never by the number itself: the sentence with
+every number masked (截至#月底,邵阳市共有监测对象#户#人…), the heading of its section (so a section
+that moved or was renumbered still matches), the words right before and right after it, and its
+unit. Full-width and ASCII punctuation count as the same. Each pair of places gets a score from
+0 to 1; pairs are taken best first, each place at most once, and each match remembers its
+margin over the best free alternative.
+
+What the reviewer is told (see `Outcome`):
+- carried: a confident match (score >= CARRY_SCORE, a clear margin, and last month's and this
+  month's readings agree on whether it is a figure); `checks` says what else changed (wording,
+  unit, qualifier, as-of), an empty list means only the numbers changed;
+- uncertain: the best match is weak or close to another, or the draft reads the number otherwise;
+  the figure is written with last month's id all the same, for the reviewer to confirm;
+- new: no place of last month matches; the figure gets a proposed id in its campaign's namespace;
+- not found: last month's figures that no number of the new text matches (dropped, or reworded
+  beyond recognition).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .draft import (FIGURE, FULL_STOPS, SPACES, DraftedNumber, draft_numbers, guess_campaign, load_campaigns, normalise_figure,
+                    sentence_bounds)
+from .numbers import CHINESE_DIGITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
+
+# Scores: at or above CARRY_SCORE (and MARGIN clear of the next best) a match is carried; from
+# UNCERTAIN_SCORE it is offered as uncertain; below, the numbers are new / not found.
+CARRY_SCORE = 0.72
+UNCERTAIN_SCORE = 0.45
+MARGIN = 0.04
+CLOSEST_SCORE = 0.3  # a figure not found names the closest unmatched number from this score
+# A match between a figure and a number read as not a figure costs this much.
+STATUS_PENALTY = 0.15
+LEFT, RIGHT = 24, 16  # characters of context either side of a number
+NEAR = 12  # how many characters right next to a number weigh most
+WEIGHTS = {"left": 0.30, "right": 0.20, "sentence": 0.30, "heading": 0.20}
+
+CARRIED, UNCERTAIN, NEW, NOT_FOUND = "carried", "uncertain", "new", "not found"
+KEPT_FIELDS = ("figure_id", "campaign", "metric", "label", "kind", "note")
+_NARROW = str.maketrans({"，": ",", "：": ":", "（": "(", "）": ")", "；": ";", "％": "%", "！": "!", "？": "?"})
+# Any number as the tokenizer reads it (39.0589万, 1,053, 七), for finding quoted words again.
+_NUMBER_PATTERN = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)[万亿]?|[{CHINESE_DIGITS}]+)"
+
+
+def mask(text: str) -> str:
+    """Numbers as #, punctuation narrowed, spaces dropped: what two months' wording is compared on."""
+    return re.sub(r"\s", "", NUMBER_TOKEN.sub("#", text)).translate(_NARROW)
+
+
+# --------------------------------------------------------------------------------------
+# Places and how alike two are
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Place:
+    """A number in a text, described by its surroundings."""
+
+    start: int
+    status: str  # figure / not-figure: as transcribed (last month) or as drafted (this month)
+    base_unit: str
+    sentence: str  # masked
+    left: str  # masked words before the number
+    right: str  # masked words after it, its unit first
+    heading: str  # masked heading of its section and sub-section
+
+
+def places(text: str, numbers: list[DraftedNumber], status: dict[int, str] | None = None) -> list[Place]:
+    """The place of every number; `status` (start -> figure / not-figure) overrides the draft's
+    reading and leaves out numbers it does not list."""
+    full_stops = [i for i, ch in enumerate(text) if ch in FULL_STOPS]
+    headings = _headings(numbers)
+    found = []
+    for number in numbers:
+        if status is not None and number.start not in status:
+            continue
+        start, end = number.start, number.token.end
+        paragraph = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        sentence_start, sentence_end = sentence_bounds(text, start, full_stops)
+        found.append(Place(
+            start=start,
+            status=status[start] if status is not None else number.status,
+            base_unit=normalise_figure(number.quantity.value, number.quantity.unit)[1],
+            sentence=mask(text[sentence_start:sentence_end]),
+            left=mask(text[max(paragraph, start - LEFT):start]),
+            right=mask(text[end:min(line_end, end + RIGHT)]),
+            heading=headings[number.start],
+        ))
+    return found
+
+
+def _headings(numbers: list[DraftedNumber]) -> dict[int, str]:
+    """Each number's section heading, with its top-level section's: 以“党建+七大…/推进农村危房改造专项行动."""
+    top: dict[str, str] = {}
+    result = {}
+    for number in numbers:
+        section = number.section.split("(")[0]
+        if number.section == section:
+            top[section] = number.heading
+        heading = number.heading if number.section == section else f"{top.get(section, '')}/{number.heading}"
+        result[number.start] = mask(heading)
+    return result
+
+
+class Similarity:
+    """Scores of pairs of places, with the text comparisons cached (many places share a sentence)."""
+
+    def __init__(self):
+        self._ratios: dict[tuple[str, str], float] = {}
+
+    def ratio(self, a: str, b: str) -> float:
+        if a == b:
+            return 1.0
+        key = (a, b)
+        if key not in self._ratios:
+            self._ratios[key] = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+        return self._ratios[key]
+
+    def score(self, old: Place, new: Place) -> float:
+        if old.base_unit != new.base_unit:
+            return 0.0
+        left = 0.5 * _common(old.left[::-1], new.left[::-1]) + 0.5 * self.ratio(old.left, new.left)
+        right = 0.5 * _common(old.right, new.right) + 0.5 * self.ratio(old.right, new.right)
+        score = (WEIGHTS["left"] * left + WEIGHTS["right"] * right
+                 + WEIGHTS["sentence"] * self.ratio(old.sentence, new.sentence)
+                 + WEIGHTS["heading"] * self.ratio(old.heading, new.heading))
+        return score - (STATUS_PENALTY if old.status != new.status else 0.0)
+
+
+def _common(a: str, b: str) -> float:
+    """How many of the first NEAR characters two strings share, as a share of NEAR."""
+    n = 0
+    for x, y in zip(a[:NEAR], b[:NEAR]):
+        if x != y:
+            break
+        n += 1
+    return n / NEAR if (a or b) else 1.0
+
+
+@dataclass(frozen=True)
+class Match:
+    old: int  # start of last month's number
+    new: int  # start of this month's
+    score: float
+    margin: float  # over the best alternative still free when the match was made
+
+
+def match_places(old: list[Place], new: list[Place], similarity: Similarity | None = None) -> list[Match]:
+    """Pairs of places, best first, each place used once; pairs under UNCERTAIN_SCORE are left out."""
+    similarity = similarity or Similarity()
+    candidates: list[tuple[float, int, int]] = []
+    by_old: dict[int, list[tuple[float, int]]] = {}
+    by_new: dict[int, list[tuple[float, int]]] = {}
+    for i, o in enumerate(old):
+        for j, n in enumerate(new):
+            score = similarity.score(o, n)
+            if score < UNCERTAIN_SCORE - MARGIN:
+                continue
+            # Ties go to the pair whose places sit at the same share of their texts.
+            candidates.append((round(score, 6), -abs(i / max(len(old), 1) - j / max(len(new), 1)), i, j))
+            by_old.setdefault(i, []).append((score, j))
+            by_new.setdefault(j, []).append((score, i))
+    candidates.sort(reverse=True)
+    used_old, used_new, matches = set(), set(), []
+    for score, _, i, j in candidates:
+        if i in used_old or j in used_new or score < UNCERTAIN_SCORE:
+            continue
+        rival = max([s for s, other in by_old[i] if other != j and other not in used_new]
+                    + [s for s, other in by_new[j] if other != i and other not in used_old] + [0.0])
+        used_old.add(i)
+        used_new.add(j)
+        matches.append(Match(old[i].start, new[j].start, score, score - rival))
+    return matches
+
+
+# --------------------------------------------------------------------------------------
+# The carry-over
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What became of one number of the new text, or of one of last month's figures."""
+
+    status: str  # carried / uncertain / new (this month's numbers); not found (last month's)
+    kind: str  # "figure" or "non_figure"
+    row: dict  # the figures.csv or non_figures.csv row written (last month's, if not found)
+    start: int | None  # the number's offset in this month's text
+    previous: dict | None = None  # last month's row it carries
+    score: float | None = None
+    margin: float | None = None
+    checks: list[str] = field(default_factory=list)  # what else changed, or why it is uncertain
+    hints: list[str] = field(default_factory=list)  # the draft's notes on a new figure
+    closest: tuple[str, float] | None = None  # not found: the closest number of the new text
+
+
+@dataclass
+class CarryOver:
+    """A new month's transcription and what the reviewer needs to know about it."""
+
+    period: str
+    previous_period: str | None
+    outcomes: list[Outcome]  # this month's numbers in text order, then last month's not found
+    unlocated: list[dict]  # last month's rows that could not be found in last month's text
+
+    def of(self, status: str, kind: str = "figure") -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status and o.kind == kind]
+
+    @property
+    def figures(self) -> list[dict]:
+        return [o.row for o in self.outcomes if o.kind == "figure" and o.status != NOT_FOUND]
+
+    @property
+    def non_figures(self) -> list[dict]:
+        return [o.row for o in self.outcomes if o.kind == "non_figure" and o.status != NOT_FOUND]
+
+
+def carry_over(text: str, period: str, previous_text: str | None = None, previous_period: str | None = None,
+               previous_figures: list[dict] = (), previous_non_figures: list[dict] = (),
+               campaigns: dict[str, str] | None = None) -> CarryOver:
+    """Transcribe `text` by carrying last month's transcription over (see the module docstring).
+
+    Without a previous month every figure is new. `campaigns` (id -> Chinese name) lets the draft
+    guess a new section's campaign; None reads data/reference/campaigns.csv.
+    """
+    numbers = draft_numbers(text, period, campaigns=campaigns)
+    by_start = {number.start: number for number in numbers}
+    old_rows: dict[int, tuple[str, dict]] = {}
+    unlocated: list[dict] = []
+    old_by_start: dict[int, DraftedNumber] = {}
+    matches: list[Match] = []
+    similarity = Similarity()
+    old_places: list[Place] = []
+    new_places = places(text, numbers)
+    if previous_text is not None:
+        old_numbers = draft_numbers(previous_text, previous_period, campaigns={})
+        old_by_start = {number.start: number for number in old_numbers}
+        old_rows, unlocated = _locate(previous_text, old_by_start, previous_figures, previous_non_figures)
+        status = {start: ("figure" if kind == "figure" else "not-figure") for start, (kind, _) in old_rows.items()}
+        old_places = places(previous_text, old_numbers, status)
+        matches = match_places(old_places, new_places, similarity)
+    matched = {m.new: m for m in matches}
+
+    outcomes: list[Outcome] = []
+    for number in numbers:
+        match = matched.get(number.start)
+        if match is None:
+            outcomes.append(_new(text, number))
+            continue
+        kind, previous = old_rows[match.old]
+        outcome = _carried(text, number, previous_text, old_by_start[match.old], kind, previous, match)
+        outcomes.append(outcome)
+    _propose(outcomes, by_start, campaigns)
+
+    # Last month's figures that nothing matched, each with the closest number left unmatched.
+    taken = {m.old for m in matches}
+    free = [p for p in new_places if p.start not in matched]
+    for place in old_places:
+        kind, previous = old_rows[place.start]
+        if place.start in taken or kind != "figure":
+            continue
+        score, start = max(((similarity.score(place, p), p.start) for p in free), default=(0.0, None))
+        closest = None
+        if start is not None and score >= CLOSEST_SCORE:
+            near = by_start[start]
+            closest = (f"{near.quantity.value}{near.quantity.unit} in “{_short(text[near.quote_start:near.quote_end])}”",
+                       round(score, 2))
+        outcomes.append(Outcome(NOT_FOUND, "figure", dict(previous), None, previous=dict(previous), closest=closest))
+    return CarryOver(period, previous_period, outcomes, unlocated)
+
+
+def _locate(text: str, numbers: dict[int, DraftedNumber], figures, non_figures):
+    """Last month's rows by the offset of their number in last month's text."""
+    rows: dict[int, tuple[str, dict]] = {}
+    unlocated = []
+    for row in figures:
+        quote_start = text.find(row.get("quote", "")) if row.get("quote") else -1
+        occurrence = int(row["occurrence"]) if str(row.get("occurrence", "")).strip().isdigit() else 1
+        offset = locate_value(row.get("quote", ""), row.get("value", ""), occurrence) if quote_start >= 0 else None
+        start = quote_start + offset if offset is not None else None
+        if start is None or start not in numbers:
+            unlocated.append(dict(row))
+            continue
+        rows[start] = ("figure", dict(row))
+    for row in non_figures:
+        start = int(row["start"]) if str(row.get("start", "")).isdigit() else None
+        if start is None or start not in numbers or start in rows:
+            continue
+        rows[start] = ("non_figure", dict(row))
+    return rows, unlocated
+
+
+def _carried(text: str, number: DraftedNumber, previous_text: str, old: DraftedNumber, kind: str,
+             previous: dict, match: Match) -> Outcome:
+    checks = []
+    drafted = "figure" if number.status == FIGURE else "non_figure"
+    if drafted != kind:
+        checks.append("last month's transcription says it is a figure, the draft reads it as "
+                      f"{number.reason or 'not a figure'}" if kind == "figure"
+                      else "last month it was listed as not a figure, the draft reads it as a figure")
+    if mask(text[slice(*_full_sentence(text, number.start))]) != \
+            mask(previous_text[slice(*_full_sentence(previous_text, old.start))]):
+        checks.append("wording changed: " + wording_change(previous_text, old.start, text, number.start))
+    if kind == "figure":
+        row, more = _carried_figure(text, number, previous_text, old, previous)
+        checks += more
+    else:
+        row = _non_figure_row(text, number, refresh(previous.get("reason", ""), previous_text, old.start,
+                                                    text, number.start))
+    # A non-figure's reason is documentation: only a disagreement on what it is needs a person.
+    weak = kind == "figure" and match.score < CARRY_SCORE
+    close = kind == "figure" and match.margin < MARGIN
+    if weak:
+        checks.insert(0, f"weak match ({match.score:.2f})")
+    elif close:
+        checks.insert(0, f"another place fits almost as well (margin {match.margin:.2f})")
+    uncertain = weak or close or drafted != kind
+    return Outcome(UNCERTAIN if uncertain else CARRIED, kind, row, number.start, previous=dict(previous),
+                   score=match.score, margin=match.margin, checks=checks)
+
+
+def _full_sentence(text: str, pos: int) -> tuple[int, int]:
+    return sentence_bounds(text, pos, [i for i, ch in enumerate(text) if ch in FULL_STOPS])
+
+
+def _carried_figure(text: str, number: DraftedNumber, previous_text: str, old: DraftedNumber,
+                    previous: dict) -> tuple[dict, list[str]]:
+    quantity = number.quantity
+    checks = []
+    unit = previous.get("unit", "")
+    if not unit_follows(text[number.start + len(quantity.value):], unit, quantity.qualifier, quantity.value):
+        if quantity.unit != unit:
+            checks.append(f"unit {unit} -> {quantity.unit}")
+        unit = quantity.unit
+    if quantity.qualifier != previous.get("qualifier", ""):
+        checks.append(f"qualifier {previous.get('qualifier') or '(none)'} -> {quantity.qualifier or '(none)'}")
+    as_of, note = number.as_of, previous.get("note", "")
+    old_as_of = previous.get("as_of", "")
+    if number.as_of_source and not old_as_of:
+        as_of = ""  # last month the analyst did not take an as-of from another sentence either
+    elif not number.as_of and old_as_of:
+        if re.search(r"\d", old_as_of):
+            checks.append(f"as-of: last month {old_as_of}, none found this month (the period end)")
+        else:
+            as_of = old_as_of  # 今年, 目前: a reading of the text that still holds
+    if as_of != old_as_of and re.sub(_NUMBER_PATTERN, "#", as_of) != re.sub(_NUMBER_PATTERN, "#", old_as_of):
+        checks.append(f"as-of {old_as_of or '(period end)'} -> {as_of or '(period end)'}")
+    # A quote holding ；-joined clauses was the analyst's choice of the whole sentence.
+    old_quote = previous.get("quote", "")
+    whole = any(mark in old_quote for mark in ";；")
+    quote_start, quote_end = _full_sentence(text, number.start) if whole else (number.quote_start, number.quote_end)
+    lead = old_quote[:len(old_quote) - len(old_quote.lstrip(SPACES))]  # "    五、…": the line's indent too
+    if lead and text[max(0, quote_start - len(lead)):quote_start] == lead:
+        quote_start -= len(lead)
+    row = _figure_row(text, number, quote_start, quote_end, unit=unit, as_of=as_of,
+                      note=refresh(note, previous_text, old.start, text, number.start))
+    row.update({name: previous.get(name, "") for name in KEPT_FIELDS if name != "note"})
+    return row, checks
+
+
+def _figure_row(text: str, number: DraftedNumber, quote_start: int, quote_end: int, **values) -> dict:
+    quote = text[quote_start:quote_end]
+    value = number.quantity.value
+    occurrence = next((k for k in range(1, 100) if locate_value(quote, value, k) == number.start - quote_start), 1)
+    row = dict.fromkeys(("figure_id", "campaign", "metric", "label", "kind", "note"), "")
+    row.update(section=number.section, value=value, unit=number.quantity.unit, qualifier=number.quantity.qualifier,
+               as_of=number.as_of, quote=quote, occurrence="" if occurrence == 1 else str(occurrence))
+    row.update(values)
+    return row
+
+
+def _non_figure_row(text: str, number: DraftedNumber, reason: str) -> dict:
+    return {"start": str(number.start), "text": number.token.text, "reason": reason,
+            "context": context_of(text, number.start, len(number.token.text))}
+
+
+def context_of(text: str, start: int, length: int) -> str:
+    """The non_figures.csv context: 8 characters either side, line ends as spaces."""
+    return re.sub(r"\s", " ", text[max(0, start - 8):start + length + 8])
+
+
+def _new(text: str, number: DraftedNumber) -> Outcome:
+    if number.status != FIGURE:
+        reason = number.reason if not number.note or number.note == number.reason else f"{number.reason} ({number.note})"
+        return Outcome(NEW, "non_figure", _non_figure_row(text, number, reason), number.start)
+    row = _figure_row(text, number, number.quote_start, number.quote_end, label=number.label, kind=number.kind,
+                      note=number.as_of_source)
+    hints = [hint for hint in number.note.split("; ") if hint]
+    return Outcome(NEW, "figure", row, number.start, hints=hints)
+
+
+def _propose(outcomes: list[Outcome], by_start: dict[int, DraftedNumber],
+             campaigns: dict[str, str] | None) -> None:
+    """Give each new figure a campaign, a kind and an id that builds: the campaign of the carried
+    figures in its section (else the campaign its heading names, else the parent section's),
+    the kind of a carried figure in its sentence when the draft has none, and `<campaign>.new_<unit>`."""
+    if campaigns is None:
+        campaigns = load_campaigns()
+    carried = [o for o in outcomes if o.kind == "figure" and o.status in (CARRIED, UNCERTAIN)]
+    in_section: dict[str, Counter] = {}
+    for outcome in carried:
+        in_section.setdefault(outcome.row["section"], Counter())[outcome.row["campaign"]] += 1
+    used = {o.row["figure_id"] for o in carried}
+    for outcome in outcomes:
+        if outcome.status != NEW or outcome.kind != "figure":
+            continue
+        number = by_start[outcome.start]
+        section = number.section
+        parent = section.split("(")[0]
+        if section in in_section:
+            campaign, source = in_section[section].most_common(1)[0][0], "the carried figures of its section"
+        elif guess_campaign(number.heading, campaigns):
+            campaign, source = guess_campaign(number.heading, campaigns), "its section's heading"
+        elif parent in in_section:
+            campaign, source = in_section[parent].most_common(1)[0][0], f"the carried figures of section {parent}"
+            outcome.hints.append(f"its heading “{_short(number.heading)}” names no known campaign")
+        else:
+            campaign, source = f"new_{_digits(section) or 'section'}", "nothing (a new campaign?)"
+            outcome.hints.append(f"its heading “{_short(number.heading)}” names no known campaign")
+        outcome.hints.insert(0, f"campaign from {source}")
+        kind = outcome.row["kind"]
+        if not kind:
+            neighbour = _sentence_neighbour(outcome, carried)
+            kind = neighbour.row["kind"] if neighbour else ("rate" if number.base_unit == "percent" else "stock")
+            outcome.hints.append(f"kind {kind} " + (f"as {neighbour.row['figure_id']} in its sentence" if neighbour
+                                                    else "by default"))
+        metric = f"new_{number.base_unit or 'figure'}"
+        figure_id, n = f"{campaign}.{metric}", 1
+        while figure_id in used:
+            n += 1
+            figure_id = f"{campaign}.{metric}_{n}"
+        used.add(figure_id)
+        outcome.row.update(figure_id=figure_id, campaign=campaign, metric=figure_id.split(".", 1)[1], kind=kind)
+        if campaigns and campaign not in campaigns:
+            outcome.hints.append(f"campaign {campaign} is not in data/reference/campaigns.csv")
+
+
+def _sentence_neighbour(outcome: Outcome, carried: list[Outcome]) -> Outcome | None:
+    """The carried figure nearest to a new one in the same quote, if any."""
+    same = [o for o in carried if o.row["quote"] == outcome.row["quote"] and o.start is not None]
+    return min(same, key=lambda o: abs(o.start - outcome.start)) if same else None
+
+
+def _digits(section: str) -> str:
+    """五(三) -> 5_3, for a proposed campaign id."""
+    parts = []
+    for part in re.findall(f"[{CHINESE_DIGITS}0-9]+", section):
+        try:
+            parts.append(str(int(parse_printed_number(part))))
+        except ValueError:
+            return ""
+    return "_".join(parts)
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = text.strip()
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------
+# Words quoted from last month's text, read again in this month's
+# --------------------------------------------------------------------------------------
+
+def refresh(words: str, old_text: str, old_start: int, new_text: str, new_start: int, window: int = 200) -> str:
+    """`words` (a reason or a note) with each piece it quotes from last month's text near the
+    number replaced by the same piece of this month's text, numbers read afresh.
+
+    The pieces are the runs between spaces, brackets and colons that hold a number and occur in
+    last month's text near the number: "as-of date (截至10月25日)", "list ordinal (三是)",
+    "printed 141.5万余吨: …", and a list of names printed right before the number ("listed:
+    武冈市、邵阳县…"). A piece not found near the number in both texts is left as it was.
+    """
+    chunks = re.split(r"([\s:：()（）]+)", words)  # separators kept, at odd positions
+    for index in range(0, len(chunks), 2):
+        piece = chunks[index]
+        if "、" in piece and old_text[:old_start].rstrip("等").endswith(piece):
+            # "listed: 武冈市、…、城步县" quotes the list printed right before the count: take this
+            # month's list, which may have grown or shrunk.
+            listed = re.search(r"[^\s,，。;；:：()（）]*、[^\s,，。;；:：()（）]*$", new_text[:new_start].rstrip("等"))
+            if listed:
+                chunks[index] = listed.group()
+            continue
+        # A piece holds a number with words around it (截至10月25日, 三是, 141.5万余吨); a bare 万
+        # or 七 says nothing about where it stands.
+        if not NUMBER_TOKEN.search(piece) or re.fullmatch(f"[{CHINESE_DIGITS}]+", piece):
+            continue
+        old_at = _nearest(piece, old_text, old_start, window)
+        if old_at is None:
+            continue
+        pattern = re.compile("".join(_NUMBER_PATTERN if isinstance(part, int) else re.escape(part)
+                                     for part in _split(piece)))
+        offset = old_at - old_start
+        best = None
+        for match in pattern.finditer(new_text, max(0, new_start - window), new_start + window + len(piece)):
+            distance = abs((match.start() - new_start) - offset)
+            if best is None or distance < best[0]:
+                best = (distance, match.group())
+        if best is not None:
+            chunks[index] = best[1]
+    return "".join(chunks)
+
+
+def _nearest(piece: str, text: str, pos: int, window: int) -> int | None:
+    found = None
+    start = text.find(piece, max(0, pos - window))
+    while 0 <= start <= pos + window:
+        if found is None or abs(start - pos) < abs(found - pos):
+            found = start
+        start = text.find(piece, start + 1)
+    return found
+
+
+def _split(text: str) -> list:
+    """Text pieces and 0 for each number: '截至10月25日' -> ['截至', 0, '月', 0, '日']."""
+    pieces, last = [], 0
+    for token in NUMBER_TOKEN.finditer(text):
+        pieces += [text[last:token.start()], 0]
+        last = token.end()
+    return [p for p in pieces + [text[last:]] if p != ""]
+
+
+def wording_change(old_text: str, old_pos: int, new_text: str, new_pos: int, pieces: int = 4, width: int = 12) -> str:
+    """What changed in a number's sentence besides its numbers, briefly: '−物业保安等 +各类'."""
+    old = mask(old_text[slice(*_full_sentence(old_text, old_pos))])
+    new = mask(new_text[slice(*_full_sentence(new_text, new_pos))])
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            parts.append("−" + _short(old[i1:i2], width))
+        if tag in ("insert", "replace"):
+            parts.append("+" + _short(new[j1:j2], width))
+    return " ".join(parts[:pieces]) + (" …" if len(parts) > pieces else "")
