@@ -1,5 +1,5 @@
 """Tests for helpers.publish.charts: Chinese labels without missing glyphs, reproducible PNG bytes, alt text,
-and the month-by-month charts (on synthetic months made from the real text, tests/history_months.py).
+and the month-by-month charts (on tests/months.py's realistic months, made from the real text).
 
 The charts are drawn on the real 2021-10 data (cleaned and checked in-process), the way the
 progress notebook draws them: `use_chinese_font()` first, then each chart. Each test runs in
@@ -20,7 +20,6 @@ import pandas as pd
 import pytest
 from matplotlib import font_manager
 
-import history_months
 from conftest import temp_layout
 from helpers.publish import charts
 from helpers.audit import history as audit_history
@@ -223,45 +222,56 @@ def english_words(history: pd.DataFrame) -> charts.MonthWords:
         short_date=lambda iso: f"{dt.date.fromisoformat(iso):%d %b}".lstrip("0"))
 
 
-def months_history(tmp_path_factory, last: str, renames: dict | None = None,
-                   renamed_in: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The history of October to `last`, each month cleaned from a synthetic raw folder.
+@pytest.fixture(scope="module")
+def month_layout(tmp_path_factory):
+    """October, and tests/months.py's realistic November and December, in a temporary layout
+    (its campaigns.csv gains November's new campaign, water supply); each month cleaned."""
+    import months
 
-    The periods in `renamed_in` print the new ids of `renames` themselves; targets.csv is read
-    with the new ids, as it would be after the rename was recorded.
-    """
-    renames = renames or {}
     layout = temp_layout(tmp_path_factory.mktemp("months"))
-    by_period = {}
-    for period in history_months.make_months(layout.raw, last):
+    for month in (months.november(), months.december()):
+        month.write(layout.raw, layout.reference)
+    cleaned = {}
+    for period in ("2021-10", "2021-11", "2021-12"):
         raw = layout.raw / period
-        figures, _ = clean.clean_period(raw, rawdata.load_source(raw))
-        if period in renamed_in:
-            figures["figure_id"] = figures["figure_id"].replace(renames)
-        by_period[period] = figures
+        cleaned[period], _ = clean.clean_period(raw, rawdata.load_source(raw))
+    return layout, cleaned
+
+
+def history_up_to(month_layout, last: str, renames: dict | None = None,
+                  renamed_in: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The history of October to `last`. The periods in `renamed_in` print the new ids of `renames`
+    themselves; targets.csv is read with the new ids, as it would be after the rename was recorded."""
+    layout, cleaned = month_layout
+    renames = renames or {}
+    by_period = {}
+    for period, figures in cleaned.items():
+        if period <= last:
+            by_period[period] = figures.assign(figure_id=figures["figure_id"].replace(renames)) \
+                if period in renamed_in else figures
     targets = [{key: renames.get(value, value) for key, value in spec.items()}
-               for spec in audit_progress.load_targets(REFERENCE)]
+               for spec in audit_progress.load_targets(layout.reference)]
     return audit_history.history_table(by_period, targets, renames)
 
 
 @pytest.fixture(scope="module")
-def one_month(tmp_path_factory):
-    return months_history(tmp_path_factory, "2021-10")
+def one_month(month_layout):
+    return history_up_to(month_layout, "2021-10")
 
 
 @pytest.fixture(scope="module")
-def two_months(tmp_path_factory):
-    return months_history(tmp_path_factory, "2021-11")
+def two_months(month_layout):
+    return history_up_to(month_layout, "2021-11")
 
 
 @pytest.fixture(scope="module")
-def three_months(tmp_path_factory):
-    return months_history(tmp_path_factory, "2021-12")
+def three_months(month_layout):
+    return history_up_to(month_layout, "2021-12")
 
 
 @pytest.fixture(scope="module")
-def chinese():
-    campaigns = read_csv(REFERENCE / "campaigns.csv")
+def chinese(month_layout):
+    campaigns = read_csv(month_layout[0].reference / "campaigns.csv")
     return lambda history: charts.chinese_month_words(campaigns, history)
 
 
@@ -319,17 +329,19 @@ def test_with_two_periods_each_campaign_with_cumulative_figures_has_a_chart(two_
     made = charts.month_charts(two_months, chinese(two_months), tmp_path)
     assert [chart.name for chart in made] == ["months_employment.zh", "months_toilets.zh",
                                               "months_village_planning.zh", "months_hollow_houses.zh",
-                                              "months_village_cleaning.zh"]
+                                              "months_village_cleaning.zh"]  # water supply: November only
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"{chart.name}.{ext}" for chart in made for ext in ("png", "json"))
     toilets = drawn["months_toilets.zh"]["panels"]
+    # The implied target moves with the rounded rate (9,802.93 then 9,802.81万元): the title names the
+    # latest, the dotted line steps.
     assert [panel["title"] for panel in toilets] == ["已完成农村改厕(目标63,950户)",
-                                                     "农村改厕累计完成投资额(推算目标9,802.93万元)"]
+                                                     "农村改厕累计完成投资额(推算目标9,802.81万元)"]
     assert toilets[0]["points"] == [("2021-10-25", 61107.0), ("2021-11-25", 62307.0)]
     assert toilets[0]["ticks"] == ["2021-10-25", "2021-11-25"]  # the figures' own as-of dates, not month ends
     assert toilets[0]["tick_labels"] == ["10月25日", "11月25日"]
     assert toilets[0]["references"] == [("--", [63950.0], True)]  # the target, across the whole panel
-    assert toilets[1]["references"] == [(":", [98029319.2], True)]  # implied: dotted
+    assert toilets[1]["references"] == [(":", [98028106.27, 98029319.2], True)]  # implied: dotted
     assert toilets[0]["labels"] == ["61,107户", "62,307户"]
     cleaning = drawn["months_village_cleaning.zh"]["panels"]
     assert len(cleaning) == 4 and all(panel["references"] == [] for panel in cleaning)  # no target, no line
@@ -341,16 +353,16 @@ def test_with_three_periods_every_panel_has_three_points_at_its_as_of_dates(thre
     drawn = drawn_panels(monkeypatch)
     chart = charts.month_chart(three_months, "hollow_houses", chinese(three_months), tmp_path)
     households, area = drawn["months_hollow_houses.zh"]["panels"]
-    assert households["points"] == [("2021-10-15", 9055.0), ("2021-11-15", 9310.0), ("2021-12-15", 9570.0)]
+    assert households["points"] == [("2021-10-15", 9055.0), ("2021-11-15", 9217.0), ("2021-12-15", 9355.0)]
     assert area["ticks"] == ["2021-10-15", "2021-11-15", "2021-12-15"]
     assert area["tick_labels"] == ["10月15日", "11月15日", "12月15日"]
     assert area["title"] == "已实际拆除空心房面积(目标56.4万平方米以上)"  # printed as the source prints it
     assert area["references"] == [("--", [564000.0], True)]
     assert "数据截止日期" in drawn["months_hollow_houses.zh"]["texts"]
     assert chart.alt == ("折线图:农村“空心房”整治的累计完成数,按各期报告中数字本身的截止日期排列。"
-                         "已实际拆除空心房户数(目标5,640户):截至2021年10月15日为9,055户、截至2021年11月15日为9,310户、"
-                         "截至2021年12月15日为9,570户;已实际拆除空心房面积(目标56.4万平方米以上):截至2021年10月15日为"
-                         "107.993万平方米、截至2021年11月15日为110.512万平方米、截至2021年12月15日为113.004万平方米。")
+                         "已实际拆除空心房户数(目标5,640户):截至2021年10月15日为9,055户、截至2021年11月15日为9,217户、"
+                         "截至2021年12月15日为9,355户;已实际拆除空心房面积(目标56.4万平方米以上):截至2021年10月15日为"
+                         "107.993万平方米、截至2021年11月15日为109.856万平方米、截至2021年12月15日为111.204万平方米。")
     saved = json.loads((tmp_path / "months_hollow_houses.zh.json").read_text(encoding="utf-8"))
     assert saved == {"alt": chart.alt, "caption": chart.caption}
     assert "截止日期" in chart.caption and "虚线" in chart.caption
@@ -373,9 +385,9 @@ def test_a_target_that_changed_is_a_step_and_its_first_and_latest_values_are_nam
     assert "已完成农村改厕(目标63,950户、目标64,950户)" in chart.alt
 
 
-def test_a_renamed_figure_is_one_panel(tmp_path_factory, chinese, tmp_path, isolated_rc, monkeypatch):
+def test_a_renamed_figure_is_one_panel(month_layout, chinese, tmp_path, isolated_rc, monkeypatch):
     renames = {"toilets.completed": "toilets.households_completed"}
-    history = months_history(tmp_path_factory, "2021-12", renames=renames, renamed_in=("2021-11", "2021-12"))
+    history = history_up_to(month_layout, "2021-12", renames=renames, renamed_in=("2021-11", "2021-12"))
     # The later months print the new id themselves; October's is renamed by figure_renames.csv.
     assert set(history.loc[history["figure_id"] == "toilets.households_completed", "period"]) == \
         {"2021-10", "2021-11", "2021-12"}
@@ -384,14 +396,14 @@ def test_a_renamed_figure_is_one_panel(tmp_path_factory, chinese, tmp_path, isol
     charts.month_chart(history, "toilets", chinese(history), tmp_path)
     panels = drawn["months_toilets.zh"]["panels"]
     assert len(panels) == 2
-    assert panels[0]["points"] == [("2021-10-25", 61107.0), ("2021-11-25", 62307.0), ("2021-12-25", 63102.0)]
+    assert panels[0]["points"] == [("2021-10-25", 61107.0), ("2021-11-25", 62307.0), ("2021-12-25", 63188.0)]
 
 
 def test_month_charts_are_the_same_bytes_on_every_draw(three_months, chinese, tmp_path, isolated_rc):
     charts.use_chinese_font()
     first = charts.month_charts(three_months, chinese(three_months), tmp_path / "first")
     second = charts.month_charts(three_months, chinese(three_months), tmp_path / "second")
-    assert len(first) == 5
+    assert len(first) == 6
     for a, b in zip(first, second):
         data = a.path.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and data == b.path.read_bytes()
@@ -423,13 +435,65 @@ def test_the_english_words_draw_an_english_chart_beside_the_chinese(three_months
     panels = drawn["months_toilets.en"]["panels"]
     assert panels[0]["title"] == "completed\n(target 63,950 households)"
     assert panels[0]["tick_labels"] == ["25 Oct", "25 Nov", "25 Dec"]
-    assert panels[0]["labels"] == ["61,107 households", "62,307 households", "63,102 households"]
+    assert panels[0]["labels"] == ["61,107 households", "62,307 households", "63,188 households"]
     assert chart.alt.startswith("Line chart: Toilets, cumulative figures by their own as-of dates. completed "
                                 "(target 63,950 households): 61,107 households on 25 October 2021, ")
     assert chart.caption == ENGLISH_TEXT["caption"]
     cjk = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
     assert [text for text in drawn["months_toilets.en"]["texts"] if cjk.search(text)] == []
     assert not cjk.search(chart.alt)
+
+
+def project_english_words(history: pd.DataFrame, campaigns: list[str]) -> charts.MonthWords:
+    """English words as the lead will wire them: names from glossary.csv, numbers and dates from printing/en."""
+    from helpers.publish import printing
+    from helpers.publish.glossary import load_glossary
+
+    glossary, en = load_glossary(REFERENCE), printing.for_language("en")
+    figure_ids = set(history.loc[history["campaign"].isin(campaigns), "figure_id"])
+    return charts.MonthWords(
+        language="en", text=ENGLISH_TEXT, campaigns={c: glossary.name("campaign", c, "en") for c in campaigns},
+        figures={figure_id: glossary.name("figure", figure_id, "en") for figure_id in figure_ids},
+        value=en.format_figure, value_like=en.like, date=en.format_date,
+        short_date=lambda iso: en.format_date(iso).rsplit(" ", 1)[0])
+
+
+def test_the_project_s_glossary_and_english_printing_plug_in(three_months, tmp_path, isolated_rc, monkeypatch):
+    """The English edition is a call away."""
+    charts.use_chinese_font()
+    drawn = drawn_panels(monkeypatch)
+    chart = charts.month_chart(three_months, "toilets", project_english_words(three_months, ["toilets"]), tmp_path)
+    completed, investment = drawn["months_toilets.en"]["panels"]
+    assert completed["title"] == "Rural toilet renovations completed\n(target 63,950 households)"
+    assert completed["tick_labels"] == ["25 October", "25 November", "25 December"]
+    assert investment["labels"] == ["RMB 118.36 million", "RMB 121.03 million", "RMB 123.54 million"]
+    assert "61,107 households on 25 October 2021" in chart.alt
+
+
+def test_long_english_words_keep_the_phone_width_and_labels_apart(three_months, tmp_path, isolated_rc,
+                                                                  monkeypatch):
+    """A long title wraps instead of widening the PNG; a label that would overlap another is left out
+    (the latest value's label always stays; the alt text keeps every value)."""
+    from PIL import Image
+
+    charts.use_chinese_font()
+    words = project_english_words(three_months, ["village_cleaning"])
+    real_save = charts.save_chart
+    boxes = []
+
+    def measure(fig, *args, **kwargs):
+        renderer = fig.canvas.get_renderer()
+        boxes.extend([text.get_window_extent(renderer) for text in ax.texts] for ax in fig.axes)
+        return real_save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "save_chart", measure)
+    chart = charts.month_chart(three_months, "village_cleaning", words, tmp_path)
+    assert 540 <= Image.open(chart.path).size[0] <= 600
+    for panel in boxes:
+        assert not any(a.overlaps(b) for i, a in enumerate(panel) for b in panel[i + 1:])
+    farm_waste = boxes[3]
+    assert len(farm_waste) == 2  # "more than 1,462,000 tonnes" twice side by side would overlap
+    assert "more than 1,462,000 tonnes on 29 November 2021" in chart.alt
 
 
 def test_dates_across_a_new_year_carry_the_year(two_months, chinese, tmp_path, isolated_rc, monkeypatch):

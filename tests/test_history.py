@@ -1,8 +1,9 @@
 """Tests for the history of every period up to this one (helpers.audit.history, history.csv), and
 for stage 2's cache key covering every earlier raw folder.
 
-Later months are made from the real October text (tests/history_months.py) in temporary
-layouts, never in data/raw/.
+Later months are tests/months.py's realistic November and December, made from the real
+October text, written into temporary layouts, never into data/raw/. November drops a campaign
+(project funds) and adds one (water supply); December keeps both changes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import history_months
+import months
 import synthetic
 from conftest import PERIOD, ROOT, temp_layout
 from helpers.audit import clean, history, steps
@@ -47,11 +48,23 @@ def row(table: pd.DataFrame, period: str, figure_id: str) -> pd.Series:
     return found.iloc[0]
 
 
+@pytest.fixture(scope="module")
+def later_months():
+    """November and December (built once: about a second)."""
+    return months.november(), months.december()
+
+
 @pytest.fixture
-def three_months(tmp_path):
+def three_months(tmp_path, later_months):
     layout = temp_layout(tmp_path / "root")
-    history_months.make_months(layout.raw, "2021-12")
+    for month in later_months:
+        month.write(layout.raw, layout.reference)
     return layout
+
+
+def raw_ids(layout, period: str) -> list[str]:
+    text = (layout.raw / period / "figures.csv").read_text(encoding="utf-8")
+    return [entry["figure_id"] for entry in csv.DictReader(io.StringIO(text))]
 
 
 # ---- One period --------------------------------------------------------------------------------------
@@ -91,14 +104,18 @@ def test_the_history_columns_are_the_data_dictionary_s(layout, tmp_path):
 def test_with_three_periods_the_history_holds_every_period_oldest_first(three_months, tmp_path):
     table = history_of(three_months, "2021-12", tmp_path)
     assert list(dict.fromkeys(table["period"])) == ["2021-10", "2021-11", "2021-12"]
-    assert table.groupby("period").size().to_dict() == {"2021-10": 63, "2021-11": 63, "2021-12": 63}
+    for period in ("2021-10", "2021-11", "2021-12"):  # every figure of every period, in figures.csv order
+        assert list(table.loc[table["period"] == period, "figure_id"]) == raw_ids(three_months, period)
     completed = table[table["figure_id"] == "toilets.completed"]
-    assert list(completed["value"]) == [61107, 62307, 63102]
+    assert list(completed["value"]) == [61107, 62307, 63188]
     assert list(completed["as_of"]) == ["2021-10-25", "2021-11-25", "2021-12-25"]  # not month ends
     area = table[table["figure_id"] == "hollow_houses.demolished_area"]
-    assert list(area["value"]) == [1079930, 1105120, 1130040]
-    assert list(area["value_printed"]) == ["107.993", "110.512", "113.004"]
+    assert list(area["value"]) == [1079930, 1098560, 1112040]
+    assert list(area["value_printed"]) == ["107.993", "109.856", "111.204"]
     assert set(area["target_figure_id"]) == {"hollow_houses.target_area"}
+    # A campaign dropped in November and one added then: each is in the periods that print it.
+    assert set(table.loc[table["campaign"] == "project_funds", "period"]) == {"2021-10"}
+    assert set(table.loc[table["campaign"] == "water_supply", "period"]) == {"2021-11", "2021-12"}
 
 
 def test_a_period_s_history_stops_at_that_period(three_months, tmp_path):
@@ -111,7 +128,7 @@ def test_the_previous_period_is_still_the_one_compared_month_over_month(three_mo
     assert inputs.previous_period == "2021-11"
     assert sorted(inputs.earlier) == ["2021-10", "2021-11"]
     assert inputs.previous is inputs.earlier["2021-11"]
-    assert "62307户" in inputs.previous_text
+    assert "62307户" in inputs.previous_text and "63188户" not in inputs.previous_text
 
 
 # ---- Renames -----------------------------------------------------------------------------------------
@@ -145,7 +162,7 @@ def test_a_renamed_figure_is_one_line_across_periods(three_months, tmp_path):
     assert "toilets.completed" not in set(table["figure_id"])
     line = table[table["figure_id"] == "toilets.households_completed"]
     assert list(line["period"]) == ["2021-10", "2021-11", "2021-12"]
-    assert list(line["value"]) == [61107, 62307, 63102]
+    assert list(line["value"]) == [61107, 62307, 63188]
     assert list(line["source_figure_id"]) == ["toilets.completed", "toilets.households_completed",
                                               "toilets.households_completed"]
     assert list(line["target"]) == [63950, 63950, 63950]  # targets.csv speaks the newest id
@@ -240,10 +257,10 @@ def test_stage_two_reads_every_earlier_period(three_months):
     assert earlier_component(three_months, "2021-10") == "none"
 
 
-def test_a_later_period_does_not_change_an_earlier_one_s_key(layout):
+def test_a_later_period_does_not_change_an_earlier_one_s_key(layout, later_months):
     before = earlier_component(layout, "2021-11")
-    history_months.make_month(layout.raw, "2021-11", "2021-10")
-    history_months.make_month(layout.raw, "2021-12", "2021-11")
+    for month in later_months:
+        month.write(layout.raw, layout.reference)
     assert earlier_component(layout, "2021-11") == before  # 2021-11's own folder and later ones do not count
 
 
@@ -264,7 +281,8 @@ def test_stage_two_reruns_when_a_period_two_months_back_changes(three_months, mo
     assert list(dict.fromkeys(saved["period"])) == ["2021-10", "2021-11", "2021-12"]
     figures = sorted(p.name for p in (layout.outputs / "2021-12" / "figures").glob("months_*.png"))
     assert figures == ["months_employment.zh.png", "months_hollow_houses.zh.png", "months_toilets.zh.png",
-                       "months_village_cleaning.zh.png", "months_village_planning.zh.png"]
+                       "months_village_cleaning.zh.png", "months_village_planning.zh.png",
+                       "months_water_supply.zh.png"]  # added in November: two periods by December
 
     change_a_note(layout.raw / "2021-10")
     executed = []

@@ -345,10 +345,12 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
             handles.append(Line2D([], [], color=COLOURS["target"], linestyle=TARGET_STYLES[source], linewidth=1.2,
                                   label=words.text[key]))
     name = words.campaign(campaign)
-    fig.suptitle(words.text["title"].format(campaign=name), fontsize=11, x=0.01, ha="left")
+    # Long titles wrap (at spaces) inside the figure instead of widening it.
+    fig.suptitle(words.text["title"].format(campaign=name), fontsize=11, x=0.01, ha="left", wrap=True)
     fig.legend(handles=handles, loc="lower left", ncol=len(handles), frameon=False, fontsize=9,
                bbox_to_anchor=(0.0, 0.0))
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    _drop_overlapping_labels(fig)
     alt = words.text["alt"].format(campaign=name, figures=words.text["figure_list"].join(alt_figures))
     return save_chart(fig, directory, month_chart_name(campaign, words.language), alt, words.text["caption"])
 
@@ -375,7 +377,7 @@ def _month_panel(ax, series: pd.DataFrame, history: pd.DataFrame, words: MonthWo
     targets = _target_values(series, history, words)
     shown, listed = _target_words(targets, words) if targets else ("", "")
     ax.set_title(words.text["panel_with_targets"].format(figure=figure, targets=shown) if targets else figure,
-                 fontsize=10, loc="left")
+                 fontsize=10, loc="left", wrap=True)
     # From zero: the distance to the target and the size of a month's change stay true to scale
     # (the values are printed above the points, so no value axis is needed).
     top = max([*series["value"], *series["target"].dropna()])
@@ -409,8 +411,9 @@ def _latest_first_order(rows: pd.DataFrame, column: str) -> list[str]:
 
 
 def _target_values(series: pd.DataFrame, history: pd.DataFrame, words: MonthWords) -> list[tuple[str, str]]:
-    """Each distinct target of a figure's periods, in time order, as (source, value): printed as the
-    target figure is printed when the report prints it, in the figure's style when it is implied."""
+    """A figure's targets in time order, as (source, value), each one that differs from the one before:
+    printed as the target figure is printed when the report prints it, in the figure's style when
+    it is implied."""
     values: list[tuple[str, str]] = []
     for _, row in series[series["target_source"] != ""].iterrows():
         if row["target_source"] == "reported":
@@ -418,33 +421,49 @@ def _target_values(series: pd.DataFrame, history: pd.DataFrame, words: MonthWord
             value = words.value(printed.iloc[0])
         else:
             value = words.value_like(row["target"], row)
-        if (row["target_source"], value) not in values:
+        if not values or values[-1] != (row["target_source"], value):
             values.append((row["target_source"], value))
     return values
 
 
 def _target_words(values: list[tuple[str, str]], words: MonthWords) -> tuple[str, str]:
-    """The targets as a panel's title shows them (the first and the latest; 目标63,950户→64,950户 when
-    both are printed) and as the alt text lists them (every one)."""
+    """The targets as a panel's title shows them, and as the alt text lists them (every one).
+
+    A printed target that changed shows its first and latest value (目标3,441户→3,541户). An
+    implied target shows its latest value only: worked back from a rounded rate, it moves a
+    little every month without changing (changes.csv flags it when its ranges stop overlapping).
+    """
     template = {"reported": words.text["target"], "implied": words.text["implied_target"]}
     every = [template[source].format(value=value) for source, value in values]
-    if len(values) == 1:
-        return every[0], every[0]
     (first_source, first), (last_source, last) = values[0], values[-1]
-    if first_source == last_source:
-        shown = template[first_source].format(value=words.text["target_change"].format(first=first, last=last))
+    if last_source == "reported" and first_source == "reported" and first != last:
+        shown = template["reported"].format(value=words.text["target_change"].format(first=first, last=last))
     else:
-        shown = words.text["target_change"].format(first=every[0], last=every[-1])
+        shown = every[-1]
     return shown, words.text["list"].join(every)
 
 
 def _label_points(ax, series: pd.DataFrame, words: MonthWords) -> None:
-    """Each point's value above it, as printed; with many points, the first and the last only
-    (the alt text lists every one), so that labels never overlap on a phone."""
+    """Each point's value above it, as printed: the first label runs right from its point and the
+    last runs left, so that labels stay inside the panel (and the PNG keeps its width)."""
     labelled = series.drop_duplicates(["as_of", "value"])
-    if len(labelled) > 4:
-        labelled = labelled.iloc[[0, -1]]
-    for _, row in labelled.iterrows():
+    last = len(labelled) - 1
+    for position, (_, row) in enumerate(labelled.iterrows()):
+        align = "center" if last == 0 else "left" if position == 0 else "right" if position == last else "center"
         ax.annotate(words.value(row), (row["date"], row["value"]), xytext=(0, 7), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=9, zorder=4,
+                    ha=align, va="bottom", fontsize=9, zorder=4,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+
+
+def _drop_overlapping_labels(fig) -> None:
+    """Once the layout is final: keep the latest value's label, then each earlier one that overlaps
+    no label kept, so that labels never overlap on a phone (the alt text lists every value)."""
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        kept = []
+        for text in reversed(list(ax.texts)):
+            box = text.get_window_extent(renderer)
+            if any(box.overlaps(other) for other in kept):
+                text.remove()
+            else:
+                kept.append(box)
