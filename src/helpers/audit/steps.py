@@ -7,19 +7,19 @@ in the modules they use, where it is unit-tested.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import changes as changes_module, diagnoses as diagnoses_module, progress as progress_module
-from . import relations as relations_module
+from . import history as history_module, relations as relations_module
 from ..io.dictionary import dictionary_table
 from ..io.readers import read_csv, read_utf8
 from ..io.writers import write_csv
 from ..io.paths import check_period, find_previous_raw_period
-from ..io.errors import InputError
-from ..io.rawdata import Source, load_source, open_period, verify_checksums
+from ..io.errors import InputError, InputWarning
+from ..io.rawdata import Source, load_source, open_period
 
 
 def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
@@ -50,30 +50,30 @@ class ProgressInputs:
     previous_period: str | None
     previous_text: str | None
     renames: dict
+    earlier: dict = field(default_factory=dict)  # every earlier period that validates -> its figures
 
 
 def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_dir: Path,
                          reference_dir: Path) -> ProgressInputs:
-    """This period's figures, the reference tables, and the previous period's figures and text if any.
+    """This period's figures, the reference tables, and every earlier period's figures (the previous
+    period's text too, for month over month).
 
-    The previous period's figures are cleaned afresh from its raw folder (a pure-Python step of
-    a fraction of a second), so that periods can be built in parallel and in any order.
+    Earlier periods are cleaned afresh from their raw folders (a pure-Python step of about 20 ms
+    each), so that periods can be built in parallel and in any order. One whose raw folder fails
+    validation is skipped, with a warning that names it.
     """
-    from .clean import clean_period
-
     reference_dir = Path(reference_dir)
+    earlier, failed = history_module.clean_earlier_periods(raw_root, period)
     previous_period = find_previous_raw_period(raw_root, period)
+    for skipped, exc in failed.items():
+        compared = " and is not compared month over month" if skipped == previous_period else ""
+        warnings.warn(InputWarning(Path(raw_root) / skipped, f"period {skipped} is left out of the history{compared}, "
+                                   f"because its raw folder fails validation: {exc}"), stacklevel=2)
     previous = previous_text = None
-    if previous_period:
-        previous_raw = Path(raw_root) / previous_period
-        try:
-            previous_source = load_source(previous_raw)
-            verify_checksums(previous_raw, previous_source)
-            previous, _ = clean_period(previous_raw, previous_source)
-            previous_text = read_utf8(previous_raw / "report.txt")
-        except InputError as exc:
-            warnings.warn(f"previous period {previous_period} is not comparable: {exc}", stacklevel=2)
-            previous_period = previous = None
+    if previous_period in earlier:
+        previous, previous_text = earlier[previous_period].figures, earlier[previous_period].report_text
+    else:
+        previous_period = None
     figures = read_csv(Path(processed_dir) / "figures.csv")
     campaigns = read_csv(reference_dir / "campaigns.csv")
     unknown = sorted(set(figures["campaign"]) - set(campaigns["campaign"]))
@@ -91,6 +91,7 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
         campaigns=campaigns,
         previous=previous, previous_period=previous_period, previous_text=previous_text,
         renames=changes_module.load_renames(reference_dir),
+        earlier={name: cleaned.figures for name, cleaned in earlier.items()},
     )
 
 
@@ -120,6 +121,21 @@ def compare_with_previous(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.Da
     return changes_module.compare_periods(inputs.figures, inputs.previous, inputs.previous_period, inputs.renames,
                                           period_end=inputs.period_end, checks=checks,
                                           previous_checks=previous_checks)
+
+
+def build_history(inputs: ProgressInputs, period: str, reference_dir: Path) -> pd.DataFrame:
+    """history.csv: every earlier period's figures and this period's, renamed figures under their
+    newest id, each achieved figure with its target."""
+    figures_by_period = dict(inputs.earlier)
+    figures_by_period[period] = inputs.figures
+    return history_module.history_table(figures_by_period, inputs.targets, inputs.renames,
+                                        Path(reference_dir) / "figure_renames.csv")
+
+
+def save_history(processed_dir: Path, history: pd.DataFrame) -> pd.DataFrame:
+    """Write history.csv; return the rows written for each period."""
+    write_csv(history, Path(processed_dir) / "history.csv")
+    return history.groupby("period", sort=True).size().rename("rows").reset_index()
 
 
 def save_progress(processed_dir: Path, progress: pd.DataFrame, checks: pd.DataFrame,

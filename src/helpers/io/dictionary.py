@@ -124,6 +124,29 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
          "implied_target_changed (the implied ranges of the two periods do not overlap), as_of_earlier, "
          "stale_as_of (as_of_gap_days above 30)", "", ""),
     ],
+    "history.csv": [
+        ("period", "the period whose report printed the figure (every earlier raw folder that validates, "
+         "cleaned afresh, then this period)", "YYYY-MM", ""),
+        ("figure_id", "figure id, renamed to its newest id (data/reference/figure_renames.csv) so that a renamed "
+         "figure is one line across periods", "", ""),
+        ("source_figure_id", "the figure's id in that period's figures.csv (differs from figure_id when renamed)",
+         "", ""),
+        ("campaign", "campaign id", "", ""),
+        ("label", "short Chinese description of the figure, as transcribed that period", "", ""),
+        ("kind", "cumulative, stock, target, rate, plan or count", "", ""),
+        ("value", "the figure normalised to its base unit", "see unit", "as printed"),
+        ("unit", "base unit", "", ""),
+        ("qualifier", "qualifier as printed: 以上, 余/多, 约, 近 or empty", "", ""),
+        ("decimals", "decimal places of the number as printed", "", "0"),
+        ("value_printed", "the number exactly as printed, without 万/亿", "", ""),
+        ("unit_printed", "the unit exactly as printed, with 万/亿", "", ""),
+        ("as_of", "date the figure stands at (not the period's end)", "ISO date", ""),
+        ("target_id", "for an achieved figure: the target it is measured against that period "
+         "(data/reference/targets.csv); empty otherwise", "", ""),
+        ("target_figure_id", "the figure that prints that target (newest id); empty when the target is implied", "", ""),
+        ("target", "the target that period, as in progress.csv", "see unit", "2"),
+        ("target_source", "reported, or implied (achieved ÷ reported rate)", "", ""),
+    ],
     "facts.csv": [
         ("fact_id", "id of a number the public page prints: figure.<figure_id> (a transcribed figure), "
          "previous.<figure_id> (its value last period), date.<date>, source.<field> (the sidecar's dates), "

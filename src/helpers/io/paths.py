@@ -54,12 +54,15 @@ class Layout:
         return self.outputs / period
 
 
-def find_previous_raw_period(raw_root: Path, period: str) -> str | None:
-    """The latest period before `period` that has a raw folder with a sidecar, if any."""
+def earlier_raw_periods(raw_root: Path, period: str) -> list[str]:
+    """Every period before `period` that has a dated raw folder (YYYY-MM), oldest first."""
     root = Path(raw_root)
     if not root.is_dir():
-        return None
-    earlier = sorted(p.name for p in root.iterdir()
-                     if p.is_dir() and PERIOD_PATTERN.match(p.name) and p.name < period
-                     and (p / "source.yml").is_file())
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name) and p.name < period)
+
+
+def find_previous_raw_period(raw_root: Path, period: str) -> str | None:
+    """The latest period before `period` that has a raw folder with a sidecar, if any."""
+    earlier = [name for name in earlier_raw_periods(raw_root, period) if (Path(raw_root) / name / "source.yml").is_file()]
     return earlier[-1] if earlier else None

@@ -56,16 +56,23 @@ PARAMETERS = {p.name: p for p in (
 )}
 
 
+# What a stage may read besides earlier stages' files; freshness.stage_components hashes each.
+READ_TOKENS = {
+    "raw": "the period's raw folder",
+    "reference": "data/reference/*.csv",
+    "earlier": "the raw folder of every earlier period (the history and month over month clean them afresh)",
+}
+
+
 @dataclass(frozen=True)
 class Stage:
     """One notebook of the pipeline.
 
     `parameters` maps each parameter to its meaning in this stage, word for word the comment on
     its line in the notebook's parameters cell (what `papermill --help-notebook` prints).
-    `reads` names the inputs hashed into the stage's cache key: `raw` (the period's raw folder),
-    `reference` (data/reference/*.csv), `previous` (the previous period's raw folder), and the
-    files of earlier stages (paths relative to the staging folder). `writes` are the files it
-    leaves in the staging folder (`processed/…` becomes data/processed/<period>/, `out/…`
+    `reads` names the inputs hashed into the stage's cache key: the tokens of READ_TOKENS, and
+    the files of earlier stages (paths relative to the staging folder). `writes` are the files
+    it leaves in the staging folder (`processed/…` becomes data/processed/<period>/, `out/…`
     becomes outputs/<period>/), as glob patterns.
     """
 
@@ -78,6 +85,12 @@ class Stage:
     fixed: tuple[tuple[str, object], ...] = ()  # parameter values this stage always passes
     edition: str = ""  # the language of the public page this stage's notebook is exported as
     in_audit: bool = True  # whether the auditor's edition shows this stage's notebook
+
+    def __post_init__(self):
+        unknown = [read for read in self.reads if "/" not in read and read not in READ_TOKENS]
+        if unknown:  # a misspelt token would silently leave an input out of the cache key
+            raise ValueError(f"stage {self.name} reads unknown input(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(READ_TOKENS)}, or a staged file such as processed/figures.csv")
 
     def notebook(self, layout: Layout) -> Path:
         return layout.notebooks / f"{self.notebook_name or self.name}.ipynb"
@@ -98,10 +111,10 @@ class Stage:
 
 CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv")
 PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
-                     "out/figures/*")
+                     "processed/history.csv", "out/figures/*")
 PERIOD = ("period", "report period, YYYY-MM")
 NARRATIVE_PARAMETERS = (PERIOD, ("raw_dir", "the period's raw files, for the source sidecar (read only)"),
-                        ("reference_dir", "reviewed tables: campaign names"),
+                        ("reference_dir", "reviewed tables: campaigns, relations, glossary"),
                         ("processed_dir", "this period's cleaned tables and results"),
                         ("figures_dir", "charts saved by 02_campaign_progress"),
                         ("language", "the edition: zh (Chinese, the source language) or en (English)"))
@@ -111,13 +124,13 @@ STAGES = (
           parameters=(PERIOD, ("raw_dir", "the period's raw files (read only)"),
                       ("processed_dir", "where the cleaned tables are written")),
           reads=("raw",), writes=CLEAN_PRODUCTS),
-    Stage("02_campaign_progress", "targets, recomputed rates, consistency checks, month over month, charts",
+    Stage("02_campaign_progress", "targets, recomputed rates, consistency checks, month over month, history, charts",
           parameters=(PERIOD, ("raw_dir", "the period's raw files, for the report text (read only)"),
                       ("reference_dir", "reviewed tables: campaigns, relations, targets"),
                       ("processed_dir", "this period's cleaned tables (read) and results (written)"),
-                      ("raw_root", "all periods' raw folders, to compare with the previous period"),
+                      ("raw_root", "all periods' raw folders, for the history and month over month"),
                       ("figures_dir", "where the charts are saved")),
-          reads=("raw", "reference", "previous") + CLEAN_PRODUCTS, writes=PROGRESS_PRODUCTS),
+          reads=("raw", "reference", "earlier") + CLEAN_PRODUCTS, writes=PROGRESS_PRODUCTS),
     Stage("03_narrative", "the public page's sections, in Chinese (the source language)",
           parameters=NARRATIVE_PARAMETERS, reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS,
           writes=("processed/facts.csv",), fixed=(("language", "zh"),), edition="zh"),

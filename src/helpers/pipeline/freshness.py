@@ -14,7 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..io.paths import Layout, find_previous_raw_period
+from ..io.paths import Layout, earlier_raw_periods
 from ..io.rawdata import sha256_of
 from .contract import RunContext, Stage
 
@@ -69,11 +69,13 @@ def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: st
     if "reference" in stage.reads:
         reference = sorted(layout.reference.glob("*.csv"))
         components["reference tables"] = hash_files(reference, layout.reference) if reference else ""
-    if "previous" in stage.reads:
-        # Month-over-month compares with the previous period, so its raw files are an input too.
-        previous = find_previous_raw_period(layout.raw, context.period)
-        components["previous period"] = (
-            f"{previous}:{hash_files(sorted((layout.raw / previous).glob('*')), layout.raw)}" if previous else "none")
+    if "earlier" in stage.reads:
+        # The history and month over month clean every earlier period's raw folder afresh, so
+        # each of those folders is an input too: a change to any of them (not only to the
+        # previous period's) reruns the stage.
+        earlier = earlier_raw_periods(layout.raw, context.period)
+        files = [path for name in earlier for path in (layout.raw / name).glob("*") if path.is_file()]
+        components["earlier periods"] = f"{','.join(earlier)}:{hash_files(files, layout.raw)}" if earlier else "none"
     return components
 
 
