@@ -24,6 +24,9 @@ from .catalogue import Catalogue, load_catalogue
 from .glossary import Glossary, load_glossary
 
 SOURCE_LANGUAGE = "zh"  # the language of the reports, their transcriptions and the reference tables
+# The editions of the public page, the source language first (pipeline/contract.py runs one
+# narrative stage for each; a test keeps the two in step).
+LANGUAGES = ("zh", "en")
 
 
 @dataclass

@@ -29,7 +29,7 @@ from ..glossary import Glossary, load_glossary
 from .common import MISSING, group_digits, num, plain_number
 
 __all__ = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_printed", "format_figure",
-           "format_percent", "like", "number_range", "format_date", "format_period"]
+           "format_percent", "like", "number_range", "format_date", "format_short_date", "format_period"]
 
 LANGUAGE = "en"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -257,3 +257,9 @@ def format_period(period: str) -> str:
     """2021-09 -> September 2021: a period, named after the last month its report covers."""
     year, month = str(period).split("-")
     return f"{MONTHS[int(month) - 1]} {int(year)}"
+
+
+def format_short_date(iso: str) -> str:
+    """2021-10-25 -> 25 Oct: a date on a chart's axis, when every date shares one year."""
+    day = dt.date.fromisoformat(str(iso)[:10])
+    return f"{day.day} {MONTHS[day.month - 1][:3]}"
