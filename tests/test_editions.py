@@ -73,3 +73,63 @@ def test_a_month_with_names_the_glossary_lacks_builds_and_says_so(tmp_path):
     assert "农村供水保障 (no English name yet)" in english
     chinese = (layout.outputs / "2021-11" / "report.html").read_text(encoding="utf-8")
     assert "no English name yet" not in chinese
+
+
+THIRD_LANGUAGE_FILES = ["src/helpers/publish/catalogues/fr.yml", "data/reference/glossary.csv (columns fr, fr_one)"]
+
+
+def test_a_third_language_is_a_catalogue_and_glossary_columns_and_no_code(tmp_path, monkeypatch):
+    """French, made here from the English catalogue (a few words changed) and a glossary whose fr
+    column is the English one: every piece of the pipeline finds it, and the page is built in it."""
+    import csv
+    import io
+    import shutil
+
+    from helpers.audit import changes, clean, diagnoses, progress, relations
+    from helpers.io import rawdata, readers
+    from helpers.pipeline import contract
+    from helpers.publish import catalogue, edition, narrative, printing
+    from conftest import ROOT
+
+    catalogues = tmp_path / "catalogues"
+    shutil.copytree(catalogue.CATALOGUES, catalogues)
+    english = (catalogues / "en.yml").read_text(encoding="utf-8")
+    (catalogues / "fr.yml").write_text(
+        english.replace("lang: en", "lang: fr").replace('number.decimal: .', 'number.decimal: ","')
+        .replace('number.group: ","', 'number.group: " "').replace("section.summary: Summary", "section.summary: Résumé"),
+        encoding="utf-8")
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    rows = list(csv.DictReader(io.StringIO((reference / "glossary.csv").read_text(encoding="utf-8"))))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) + ["fr", "fr_one"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({**row, "fr": row["en"], "fr_one": row["en_one"]} for row in rows)
+    (reference / "glossary.csv").write_text(buffer.getvalue(), encoding="utf-8")
+
+    monkeypatch.setattr(catalogue, "CATALOGUES", catalogues)
+    catalogue.load_catalogue.cache_clear()
+    printing.for_language.cache_clear()
+    try:
+        assert edition.editions() == ("zh", "en", "fr")
+        assert [s.name for s in contract.narrative_stages(edition.editions())] == \
+            ["03_narrative", "03_narrative.en", "03_narrative.fr"]
+        french = edition.load_edition("fr", reference)
+        raw = ROOT / "data" / "raw" / PERIOD
+        figures, _ = clean.clean_period(raw, rawdata.load_source(raw))
+        text = readers.read_utf8(raw / "report.txt")
+        rels = relations.load_relations(reference)
+        checks = relations.run_checks(figures, rels, text)
+        report = narrative.Report(
+            period=PERIOD, source=rawdata.load_source(raw).raw, figures=figures,
+            progress=progress.progress_table(figures, progress.load_targets(reference)), checks=checks,
+            changes=changes.compare_periods(figures, None, None, period_end="2021-10-31", checks=checks),
+            campaigns=readers.read_csv(reference / "campaigns.csv"),
+            diagnoses=diagnoses.diagnose(checks, rels, figures, text), report_text=text,
+            descriptions={r["relation_id"]: r["description"] for r in rels}, language="fr")
+        page = str(narrative.page(report, narrative.build_facts(report, reference, french)))
+        assert ">Résumé</h2>" in page and "390 589 persons" in page and "RMB 118,3606 million" in page
+    finally:
+        catalogue.load_catalogue.cache_clear()
+        printing.for_language.cache_clear()
+        monkeypatch.undo()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..io.paths import Layout
+from ..publish.edition import editions
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -119,6 +120,21 @@ NARRATIVE_PARAMETERS = (PERIOD, ("raw_dir", "the period's raw files, for the sou
                         ("figures_dir", "charts saved by 02_campaign_progress"),
                         ("language", "the edition: zh (Chinese, the source language) or en (English)"))
 
+
+def narrative_stages(languages: tuple[str, ...]) -> tuple[Stage, ...]:
+    """One run of the narrative notebook per edition, the source language's first: a catalogue
+    (publish/catalogues/<language>.yml) is all a further language needs to get its own page."""
+    reads = ("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS
+    first, *others = languages
+    return (Stage("03_narrative", "the public page's sections, in Chinese (the source language)",
+                  parameters=NARRATIVE_PARAMETERS, reads=reads, writes=("processed/facts.csv",),
+                  fixed=(("language", first),), edition=first),) + tuple(
+        Stage(f"03_narrative.{language}", f"the same page in another language: the same notebook, language = {language}",
+              parameters=NARRATIVE_PARAMETERS, reads=reads, writes=(f"processed/facts.{language}.csv",),
+              notebook_name="03_narrative", fixed=(("language", language),), edition=language, in_audit=False)
+        for language in others)
+
+
 STAGES = (
     Stage("01_clean", "the hand transcription checked against the text and normalised",
           parameters=(PERIOD, ("raw_dir", "the period's raw files (read only)"),
@@ -131,14 +147,8 @@ STAGES = (
                       ("raw_root", "all periods' raw folders, for the history and month over month"),
                       ("figures_dir", "where the charts are saved")),
           reads=("raw", "reference", "earlier") + CLEAN_PRODUCTS, writes=PROGRESS_PRODUCTS),
-    Stage("03_narrative", "the public page's sections, in Chinese (the source language)",
-          parameters=NARRATIVE_PARAMETERS, reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS,
-          writes=("processed/facts.csv",), fixed=(("language", "zh"),), edition="zh"),
-    Stage("03_narrative.en", "the same page in English: the same notebook with language = en",
-          parameters=NARRATIVE_PARAMETERS, reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS,
-          writes=("processed/facts.en.csv",), notebook_name="03_narrative", fixed=(("language", "en"),), edition="en",
-          in_audit=False),
-)
+
+) + narrative_stages(editions())
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 EDITIONS = tuple(stage.edition for stage in STAGES if stage.edition)
 

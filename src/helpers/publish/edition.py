@@ -20,13 +20,20 @@ from pathlib import Path
 from types import ModuleType
 
 from . import printing
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue, languages, load_catalogue
 from .glossary import Glossary, load_glossary
 
 SOURCE_LANGUAGE = "zh"  # the language of the reports, their transcriptions and the reference tables
-# The editions of the public page, the source language first (pipeline/contract.py runs one
-# narrative stage for each; a test keeps the two in step).
-LANGUAGES = ("zh", "en")
+
+
+def editions() -> tuple[str, ...]:
+    """The editions of the public page: one per catalogue (catalogues/<language>.yml), the source
+    language first. pipeline/contract.py runs one narrative stage for each."""
+    found = languages()
+    return (SOURCE_LANGUAGE,) + tuple(language for language in found if language != SOURCE_LANGUAGE)
+
+
+LANGUAGES = editions()
 
 
 @dataclass
