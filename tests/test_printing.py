@@ -89,7 +89,8 @@ def test_zh_and_every_other_language_expose_the_same_public_names():
 
 
 def test_both_languages_are_listed_and_share_the_language_neutral_helpers():
-    assert languages.for_language("zh") is zh and languages.for_language("en") is en
+    assert languages.for_language("zh") is zh and isinstance(languages.for_language("en"), generic.Printer)
+    assert languages.for_language("en").language == "en"
     assert en.MISSING == zh.MISSING == "—"
     assert en.plain_number(1234.5) == zh.plain_number(1234.5) == "1,234.5"
     assert zh.format_date("2021-10-31") == zh.date_zh("2021-10-31") == "2021年10月31日"
