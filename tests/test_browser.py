@@ -166,28 +166,48 @@ def visit(browser):
         context.close()
 
 
-def chart_count(built) -> int:
-    return len(list((built.outputs / PERIOD / "figures").glob("*.png")))
+# Each edition: its page, its <html lang>, and the suffix of its charts' files (completion.png, completion.en.png).
+EDITIONS = {"zh": ("report.html", "zh-CN", ""), "en": ("report.en.html", "en", ".en")}
 
 
+def chart_count(built, language: str = "zh") -> int:
+    suffix = EDITIONS[language][2]
+    return len([p for p in (built.outputs / PERIOD / "figures").glob("*.png")
+                if p.name.endswith(f"{suffix}.png") and (suffix or p.name.count(".") == 1)])
+
+
+@pytest.mark.parametrize("language", sorted(EDITIONS))
 @pytest.mark.parametrize("width", [375, 1280])
-def test_public_report_offline_and_fits(built, visit, width):
-    seen = visit(built.outputs / PERIOD / "report.html", width)
+def test_public_report_offline_and_fits(built, visit, width, language):
+    page, lang, _ = EDITIONS[language]
+    seen = visit(built.outputs / PERIOD / page, width)
     seen.assert_clean()
-    seen.assert_images_loaded(chart_count(built))
+    seen.assert_images_loaded(chart_count(built, language))
     seen.assert_no_horizontal_scroll()
     seen.assert_charts_fully_visible()
-    lang = seen.evaluate("() => document.documentElement.lang")
-    assert lang == "zh-CN"
+    assert seen.evaluate("() => document.documentElement.lang") == lang
     sizes = seen.evaluate("""() => ({
         text: parseFloat(getComputedStyle(document.querySelector('main section li')).fontSize),
         table: Math.min(...[...document.querySelectorAll('main td')].map(e => parseFloat(getComputedStyle(e).fontSize)))})""")
     assert sizes["text"] >= 15 and sizes["table"] >= 13, f"text too small to read on a phone: {sizes} (px)"
-    seen.screenshot(f"report-{width}.png")
+    seen.screenshot(f"{page.removesuffix('.html')}-{width}.png")
 
 
-def test_public_report_contents_links_scroll_to_their_section(built, visit):
-    seen = visit(built.outputs / PERIOD / "report.html", 375)
+@pytest.mark.parametrize("language", sorted(EDITIONS))
+def test_each_edition_links_to_the_other(built, visit, language):
+    page, _, _ = EDITIONS[language]
+    other = EDITIONS["en" if language == "zh" else "zh"]
+    seen = visit(built.outputs / PERIOD / page, 375)
+    link = seen.evaluate("() => { const a = document.querySelector('p.edition-switch a');"
+                         " return {href: a.href, lang: a.lang, visible: a.getBoundingClientRect().height > 0}; }")
+    assert link["visible"] and link["href"].endswith(f"{PERIOD}/{other[0]}") and link["lang"] == other[1]
+    # The visit blocks every other address, so the other edition is opened on its own.
+    assert visit(built.outputs / PERIOD / other[0], 375).evaluate("() => document.documentElement.lang") == other[1]
+
+
+@pytest.mark.parametrize("language", sorted(EDITIONS))
+def test_public_report_contents_links_scroll_to_their_section(built, visit, language):
+    seen = visit(built.outputs / PERIOD / EDITIONS[language][0], 375)
     links = seen.evaluate("() => [...document.querySelectorAll('nav.toc a')].map(a => a.getAttribute('href'))")
     assert links, "no table of contents"
     seen.page.click(f"nav.toc a[href='{links[-1]}']")
@@ -199,9 +219,10 @@ def test_public_report_contents_links_scroll_to_their_section(built, visit):
     seen.assert_clean()
 
 
-def test_public_report_prints_within_the_page(built, visit):
+@pytest.mark.parametrize("language", sorted(EDITIONS))
+def test_public_report_prints_within_the_page(built, visit, language):
     """In print media at A4 width (about 718 px of content) nothing is cut off at the right edge."""
-    seen = visit(built.outputs / PERIOD / "report.html", 718, media="print")
+    seen = visit(built.outputs / PERIOD / EDITIONS[language][0], 718, media="print")
     seen.assert_clean()
     seen.assert_no_horizontal_scroll()
     overflowing = seen.evaluate("""() => [...document.querySelectorAll('main table, main img, main figure')]
@@ -226,6 +247,7 @@ def test_index_offline(built, visit):
     seen.assert_no_horizontal_scroll()
     hrefs = seen.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)")
     assert any(h.endswith(f"{PERIOD}/report.html") for h in hrefs)
+    assert any(h.endswith(f"{PERIOD}/report.en.html") for h in hrefs)
     assert any(h.endswith(f"{PERIOD}/audit.html") for h in hrefs)
 
 
@@ -249,7 +271,8 @@ def axe_violations(seen: Visit) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("page", [f"{PERIOD}/report.html", f"{PERIOD}/audit.html", "index.html"])
+@pytest.mark.parametrize("page", [f"{PERIOD}/report.html", f"{PERIOD}/report.en.html", f"{PERIOD}/audit.html",
+                                  "index.html"])
 def test_every_published_page_passes_axe_wcag_21_aa(built, visit, page, width):
     seen = visit(built.outputs / page, width)
     violations = axe_violations(seen)
@@ -274,9 +297,10 @@ def _in_view(seen: Visit, element_id: str) -> bool:
         return r.top >= -1 && r.bottom <= window.innerHeight + 1; }""", element_id)
 
 
+@pytest.mark.parametrize("language", sorted(EDITIONS))
 @pytest.mark.parametrize("width", [375, 1280])
-def test_a_number_leads_to_its_sentence_and_back_in_one_click(built, visit, width):
-    seen = visit(built.outputs / PERIOD / "report.html", width)
+def test_a_number_leads_to_its_sentence_and_back_in_one_click(built, visit, width, language):
+    seen = visit(built.outputs / PERIOD / EDITIONS[language][0], width)
     seen.page.click("section#campaign-toilets a.fact[href='#src-toilets.completed']")
     seen.page.wait_for_function("() => location.hash === '#src-toilets.completed'")
     assert _in_view(seen, "src-toilets.completed"), "the mark in the source text is scrolled into view"

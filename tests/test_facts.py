@@ -76,28 +76,51 @@ def fact_of(href: str) -> str:
     return {"src": f"figure.{name}", "calc": name, "fact": name}[kind]
 
 
+EDITIONS = {"zh": ("report.html", "facts.csv"), "en": ("report.en.html", "facts.en.csv")}
+
+
+@pytest.fixture(scope="module", params=sorted(EDITIONS))
+def language(request) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def page(built):
+def page(built, language):
     parsed = Page()
-    parsed.feed((built.outputs / PERIOD / "report.html").read_text(encoding="utf-8"))
+    parsed.feed((built.outputs / PERIOD / EDITIONS[language][0]).read_text(encoding="utf-8"))
     return parsed
 
 
-@pytest.fixture(scope="module")
-def table(built) -> dict[str, dict]:
-    text = (built.processed / PERIOD / "facts.csv").read_text(encoding="utf-8")
+def read_facts(built, language) -> dict[str, dict]:
+    text = (built.processed / PERIOD / EDITIONS[language][1]).read_text(encoding="utf-8")
     return {row["fact_id"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
 @pytest.fixture(scope="module")
+def table(built, language) -> dict[str, dict]:
+    return read_facts(built, language)
+
+
+@pytest.fixture(scope="module")
 def names(built) -> list[str]:
-    """Names from the transcription and the reviewed tables, longest first."""
+    """Names from the transcription and the reviewed tables (the glossary, in every language), longest first."""
     def column(path: Path, name: str) -> list[str]:
         return [row[name] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))]
 
+    glossary = built.reference / "glossary.csv"
     found = column(built.processed / PERIOD / "figures.csv", "label") + \
-        column(built.processed / PERIOD / "progress.csv", "label") + column(built.reference / "campaigns.csv", "name_zh")
+        column(built.processed / PERIOD / "progress.csv", "label") + column(built.reference / "campaigns.csv", "name_zh") \
+        + [row["en"] for row in csv.DictReader(io.StringIO(glossary.read_text(encoding="utf-8")))
+           if row["kind"] in ("figure", "target", "campaign")]
     return sorted(set(found), key=len, reverse=True)
+
+
+def test_both_editions_print_the_same_facts(built):
+    """The same ids, values, units, formulas and inputs; only the printed form and the label differ."""
+    zh, en = read_facts(built, "zh"), read_facts(built, "en")
+    assert list(zh) == list(en)
+    same = ("value", "unit", "formula", "inputs", "as_of", "section")
+    assert [i for i in zh if any(zh[i][k] != en[i][k] for k in same)] == []
 
 
 def test_every_fact_link_prints_its_fact_exactly(page, table):
@@ -149,11 +172,12 @@ def test_facts_csv_is_documented_and_each_fact_anchored_once(table, page):
     assert len(anchored) == len(set(anchored)) and set(anchored) == set(table)
 
 
-def test_the_narrative_notebook_answers_each_question_in_one_cell(built):
+def test_the_narrative_notebook_answers_each_question_in_one_cell(built, language):
     """LA Times style: a ### question, then one cell whose output is the published number(s)."""
     import nbformat
 
-    nb = nbformat.read(built.outputs / PERIOD / "notebooks" / "03_narrative.ipynb", as_version=4)
+    stage = "03_narrative" if language == "zh" else f"03_narrative.{language}"
+    nb = nbformat.read(built.outputs / PERIOD / "notebooks" / f"{stage}.ipynb", as_version=4)
     questions = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown" and cell.source.startswith("### ")]
     assert len(questions) >= 8
     for index in questions:
@@ -161,6 +185,6 @@ def test_the_narrative_notebook_answers_each_question_in_one_cell(built):
         assert answer.cell_type == "code" and "notebook-only" in answer.metadata.get("tags", [])
         assert any("text/html" in output.get("data", {}) for output in answer.outputs), nb.cells[index].source
     audit = (built.outputs / PERIOD / "audit.html").read_text(encoding="utf-8")
-    public = (built.outputs / PERIOD / "report.html").read_text(encoding="utf-8")
+    public = (built.outputs / PERIOD / EDITIONS[language][0]).read_text(encoding="utf-8")
     question = nb.cells[questions[0]].source[4:]
     assert question in audit and question not in public

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.audit import changes, clean, diagnoses, relations
+from helpers.audit import changes, clean, diagnoses, progress, relations
 from helpers.io.errors import InputError
 from helpers.io.readers import read_csv
-from helpers.publish import glossary as glossary_module, narrative
+from helpers.publish import glossary as glossary_module
 from helpers.publish.glossary import Glossary, MissingName, load_glossary
 from helpers.publish.printing import zh
 from helpers.text import numbers
@@ -50,10 +50,10 @@ def required() -> dict[str, list[str]]:
         "status": list(relations.STATUSES),
         "relation_kind": list(relations.KINDS),
         "bound_by": list(relations.BOUNDS),
-        # These three code lists live only in the narrative's (and printing's) dicts today.
-        "position": list(narrative.POSITION_ZH),
-        "bound": [b for b in zh.BOUND_WORDS if b],
-        "missing_quantity": list(narrative.MISSING_ZH),
+        "position": list(progress.POSITIONS),
+        "bound": list(progress.RATE_BOUNDS),
+        "missing_quantity": list(progress.MISSING_QUANTITIES),
+        "relation": [row["relation_id"] for row in read_csv(REFERENCE / "relations.csv").to_dict("records")],
         "flag": list(changes.FLAGS),
         "diagnosis": list(diagnoses.KINDS),
         "typo": list(diagnoses.TYPOS),
@@ -110,15 +110,11 @@ def test_a_new_base_unit_or_flag_in_the_code_would_be_caught(glossary):
                                          "flag value_doubled zh", "flag value_doubled en"]
 
 
-# ---- The Chinese is today's, word for word -------------------------------------------------------
+# ---- The Chinese words of codes are the glossary's, and agree with the printing module ------------
 
-@pytest.mark.parametrize("kind, words", [
-    ("status", narrative.STATUS_ZH), ("position", narrative.POSITION_ZH), ("flag", narrative.FLAG_ZH),
-    ("diagnosis", narrative.DIAGNOSIS_ZH), ("typo", narrative.TYPO_ZH), ("missing_quantity", narrative.MISSING_ZH),
-    ("bound", {code: word for code, word in zh.BOUND_WORDS.items() if code}),
-])
-def test_the_chinese_of_each_code_is_what_the_pages_print_today(glossary, kind, words):
-    assert glossary.words(kind, "zh") == words
+def test_the_chinese_bound_words_of_printing_are_the_glossarys(glossary):
+    """printing/zh.py prints 至多 before a bounded rate; the narrative names bounds from the glossary."""
+    assert glossary.words("bound", "zh") == {code: word for code, word in zh.BOUND_WORDS.items() if code}
 
 
 def test_the_chinese_of_data_ids_is_the_reviewed_name_or_the_transcribed_label(glossary):
@@ -126,6 +122,8 @@ def test_the_chinese_of_data_ids_is_the_reviewed_name_or_the_transcribed_label(g
     targets = read_csv(REFERENCE / "targets.csv")
     assert glossary.differences("campaign", dict(zip(campaigns["campaign"], campaigns["name_zh"]))) == {}
     assert glossary.differences("target", dict(zip(targets["target_id"], targets["label_zh"]))) == {}
+    relation_rows = read_csv(REFERENCE / "relations.csv")
+    assert glossary.differences("relation", dict(zip(relation_rows["relation_id"], relation_rows["description"]))) == {}
     # A label the transcription changes is a change to review in English too: this fails until then.
     assert glossary.differences("figure", raw_labels()) == {}
 
@@ -240,3 +238,10 @@ def test_the_singular_is_used_after_exactly_one(glossary):
     assert glossary.name_for_count("unit", "households", "en", 2) == "households"
     assert glossary.name_for_count("unit", "square_metres", "en", 1) == "m²"  # no en_one: the same word
 
+
+
+def test_english_names_are_english(glossary):
+    """The English page keeps Chinese only in quotations marked lang="zh-CN"; a name is not one."""
+    chinese = [f"{kind} {id}" for (kind, id), entry in glossary.entries.items()
+               if re.search(r"[\u3400-\u9fff]", entry.names["en"])]
+    assert chinese == []

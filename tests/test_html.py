@@ -257,9 +257,14 @@ def manifest(out) -> dict:
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
-def chart_files(out: Path) -> dict[str, Path]:
-    """The run's charts by sha256 of their bytes."""
-    return {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in sorted((out / "figures").glob("*.png"))}
+def chart_files(out: Path, language: str = "zh") -> dict[str, Path]:
+    """The run's charts of one edition (completion.png in Chinese, completion.en.png in English) by sha256."""
+    def edition(path: Path) -> str:
+        parts = path.name.split(".")
+        return parts[1] if len(parts) == 3 else "zh"
+
+    return {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in sorted((out / "figures").glob("*.png"))
+            if edition(p) == language}
 
 
 def embedded_images(doc: Document) -> list[tuple[Element, str]]:
@@ -522,7 +527,7 @@ def test_text_from_data_is_escaped(built):
     parts = [narrative.title_block, narrative.headline, narrative.progress_overview,
              narrative.campaign_sections, narrative.audit_section, narrative.changes_note, narrative.about,
              narrative.calculations, narrative.source_view]
-    page = str(narrative.table_of_contents(data)) + "".join(str(part(data, book)) for part in parts)
+    page = str(narrative.table_of_contents(data, book)) + "".join(str(part(data, book)) for part in parts)
     doc = Document(f"<main>{page}</main>")
     assert not doc.find_all("script"), "a <script> from the data became markup"
     injected = [e for e in doc.root.iter() if any(name.startswith("on") for name in e.attrs)]
@@ -762,3 +767,15 @@ def test_the_audit_edition_has_no_exponents_and_no_empty_headers(built):
     text = re.sub(r"data:image/[^\"']+", "", audit)
     assert not re.search(r"\d\.\d+e[+-]\d\d", text), "a number printed in exponent form"
     assert "<th></th>" not in text
+
+
+@pytest.mark.slow
+def test_the_english_page_embeds_the_english_charts_with_english_alt_text(out):
+    english = Document((out / "report.en.html").read_text(encoding="utf-8"))
+    files = chart_files(out, "en")
+    images = embedded_images(english)
+    assert files and {digest for _, digest in images} == set(files)
+    for img, digest in images:
+        meta = json.loads(files[digest].with_suffix(".json").read_text(encoding="utf-8"))
+        assert img.attrs.get("alt", "").strip() == meta["alt"].strip()
+        assert not re.search(r"[\u3400-\u9fff]", meta["alt"] + meta["caption"]), files[digest].name

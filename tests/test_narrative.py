@@ -101,17 +101,13 @@ def build_report(inputs: dict, figures: pd.DataFrame | None = None,
         checks=check_table,
         changes=changes.compare_periods(figures, None, None, period_end="2021-10-31", checks=check_table),
         campaigns=inputs["campaigns"] if campaigns is None else campaigns,
-        diagnoses=diagnoses.diagnose(check_table, inputs["relations"], figures, inputs["text"]))
+        diagnoses=diagnoses.diagnose(check_table, inputs["relations"], figures, inputs["text"]),
+        report_text=inputs["text"], descriptions={r["relation_id"]: r["description"] for r in inputs["relations"]})
 
 
 def whole_page(report: narrative.Report) -> str:
     """Every section, in order, sharing one book of facts, as the notebook assembles them."""
-    book = narrative.build_facts(report)
-    parts = [narrative.title_block(report, book), narrative.table_of_contents(report), narrative.headline(report, book),
-             narrative.progress_overview(report, book), narrative.campaign_sections(report, book),
-             narrative.audit_section(report, book), narrative.changes_note(report, book), narrative.about(report, book),
-             narrative.calculations(report, book)]
-    return "".join(parts)
+    return str(narrative.page(report, narrative.build_facts(report)))
 
 
 def visible(html: str) -> str:
@@ -199,7 +195,7 @@ def test_audit_section_shows_both_mismatches_as_one_explained_finding(real_input
     assert html.count('class="check check-mismatch"') == 2 and html.count('class="check check-derived"') == 5
     finding = html.split('<div class="finding">')[1]
     assert finding.count('class="check check-mismatch"') == 2  # the checks keep their verdict, inside the finding
-    assert "<blockquote>今年邵阳市计划完成760个村庄规划编制任务。</blockquote>" in finding
+    assert '<blockquote lang="zh-CN">今年邵阳市计划完成760个村庄规划编制任务。</blockquote>' in finding
     audit = visible(html)
     assert audit.count("准备工作占比 = 完成准备工作的村庄 ÷ 计划村庄数") == 1
     assert "计划完成村庄规划编制:原文为760个;若为742至744个,以下2项核对均与原文一致。" in audit
@@ -246,7 +242,7 @@ def test_absent_campaign_is_left_out_with_a_note(real_inputs):
     absent = re.search(r'<section id="absent">(.*?)</section>', html).group(1)
     assert "本期未报告" in absent
     assert "农村危房改造:本期报告未给出数据,故略去相应章节。" in absent
-    assert ("absent", "本期未报告的工作") in narrative.sections(report)
+    assert ("absent", "本期未报告的工作") in narrative.sections(report, narrative.build_facts(report))
     assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)
 
 
@@ -289,10 +285,19 @@ SMALL_TARGETS = [{"target_id": "toilets", "campaign": "toilets", "label_zh": "�
 
 def small_report(figures: pd.DataFrame, rels: list[dict] = SMALL_RELATIONS) -> narrative.Report:
     source = rawdata.load_source(RAW).raw
+    text = "\n".join(dict.fromkeys(figures["quote"]))  # a report made of the quotes, so each figure has its place
+    figures = figures.copy()
+    seen: dict[str, int] = {}
+    for index, row in figures.iterrows():
+        start = text.find(row["quote"])
+        offset = text.find(row["value_printed"], start + seen.get(row["quote"], 0))
+        seen[row["quote"]] = offset - start + len(row["value_printed"])
+        figures.at[index, "value_start"] = offset
     return narrative.Report(period="2021-10", source=source, figures=figures,
                             progress=progress.progress_table(figures, SMALL_TARGETS),
                             checks=relations.run_checks(figures, rels, ""),
-                            changes=pd.DataFrame(), campaigns=SMALL_CAMPAIGNS)
+                            changes=pd.DataFrame(), campaigns=SMALL_CAMPAIGNS, report_text=text,
+                            descriptions={r["relation_id"]: r["description"] for r in rels})
 
 
 def test_small_report_has_one_mismatch_to_show():
@@ -314,7 +319,7 @@ def test_label_and_quote_with_script_are_escaped():
     assert ESCAPED_SCRIPT in sections  # the label, in the key facts and the table
     assert sections.count(ESCAPED_SCRIPT) >= 2
     assert ESCAPED_SCRIPT in audit  # the description and the quoted sentence
-    assert f"<blockquote>截至10月25日,{ESCAPED_SCRIPT}已完成农村改厕任务61107户。</blockquote>" in audit
+    assert f'<blockquote lang="zh-CN">截至10月25日,{ESCAPED_SCRIPT}已完成农村改厕任务61107户。</blockquote>' in audit
 
 
 def test_small_report_absent_campaign_and_no_nan():
@@ -328,18 +333,18 @@ def test_small_report_absent_campaign_and_no_nan():
     assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)
 
 
-def test_month_over_month_flags_read_in_chinese():
-    assert narrative.flag_zh("renamed|cumulative_fell") == "指标已更名,与上期原指标比较;累计数下降(不应出现)"
-    assert narrative.flag_zh("stale_as_of", "<a>50</a>") == "截止日期早于报告期末<a>50</a>天"
-    assert narrative.flag_zh("") == ""
+def test_every_code_the_audit_writes_has_words_in_every_edition_and_an_unknown_one_fails_loudly():
+    from helpers.publish.edition import load_edition
+    from helpers.publish.glossary import MissingName
 
-
-def test_every_flag_code_has_words_and_an_unknown_code_fails_loudly():
-    assert set(narrative.FLAG_ZH) == set(changes.FLAGS)
-    assert set(narrative.DIAGNOSIS_ZH) == set(diagnoses.KINDS) and set(narrative.TYPO_ZH) == set(diagnoses.TYPOS)
-    assert set(narrative.STATUS_ZH) == set(relations.STATUSES)
-    with pytest.raises(ValueError, match="unknown month-over-month flag code 'impossible: a cumulative figure fell'"):
-        narrative.flag_zh("impossible: a cumulative figure fell")
+    for language in ("zh", "en"):
+        edition = load_edition(language, REFERENCE)
+        for kind, codes in (("flag", changes.FLAGS), ("diagnosis", diagnoses.KINDS), ("typo", diagnoses.TYPOS),
+                            ("status", relations.STATUSES), ("position", progress.POSITIONS)):
+            assert all(edition.name(kind, code) for code in codes), (language, kind)
+        with pytest.raises(MissingName, match="no flag 'impossible: a cumulative figure fell'"):
+            edition.name("flag", "impossible: a cumulative figure fell")
+    assert load_edition("zh", REFERENCE).name("flag", "stale_as_of") == "截止日期早于报告期末{days}天"
 
 
 def changes_report(real_inputs, previous: pd.DataFrame, current: pd.DataFrame) -> narrative.Report:

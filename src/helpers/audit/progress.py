@@ -15,6 +15,10 @@ PROGRESS_COLUMNS = ["target_id", "campaign", "label", "unit", "target", "target_
                     "rate_bound", "gap", "position", "figure_ids", "note"]
 
 # Which way a qualifier moves the true value from the printed one: 56.4万以上 is at least 56.4万.
+# Codes progress.csv writes; each edition names them from data/reference/glossary.csv.
+POSITIONS = ("ahead", "behind", "met")  # position: against the target
+RATE_BOUNDS = ("at_most", "at_least", "approximate")  # rate_bound: which way a computed rate is bounded
+MISSING_QUANTITIES = ("target", "achieved")  # what an implied row lacks (target_source / achieved_source)
 _DIRECTION = {"以上": +1, "余": +1, "多": +1, "近": -1}
 
 

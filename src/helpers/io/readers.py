@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +51,7 @@ def check_header(path: Path, header: list[str], schema: TableSchema | list[str])
         return
     known = set(schema.columns)
     for name in header:
-        if name not in known:
+        if name not in known and not (schema.optional_pattern and re.fullmatch(schema.optional_pattern, name)):
             close = difflib.get_close_matches(name, schema.columns, n=1)
             warnings.warn(InputWarning(
                 path, f"unknown column {name!r} is ignored", row=1, field=name,

@@ -19,6 +19,7 @@ class TableSchema:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     meaning: str = ""
+    optional_pattern: str = ""  # further columns it may have, by name (a glossary's language columns)
 
     @property
     def columns(self) -> list[str]:
@@ -49,10 +50,11 @@ RAW_TABLES = {schema.name: schema for schema in (FIGURES, NON_FIGURES)}
 # data/reference/glossary.csv: every name the editions print, per language, as reviewed data. One
 # column per language (GLOSSARY_LANGUAGES) and, optionally, its form after the number 1 (`en_one`:
 # "household" where `en` is "households"); `reference` says where the English term comes from.
-GLOSSARY_LANGUAGES = ("zh", "en")
+GLOSSARY_LANGUAGES = ("zh", "en")  # the columns every glossary has; a further language adds its own
 GLOSSARY = TableSchema(
     "glossary.csv",
     required=("kind", "id") + GLOSSARY_LANGUAGES + ("reference", "note"),
     optional=tuple(f"{language}_one" for language in GLOSSARY_LANGUAGES),
+    optional_pattern=r"[a-z]{2,3}(_one)?",
     meaning="the names of campaigns, figures, targets, units and codes in each language, with references",
 )

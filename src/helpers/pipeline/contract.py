@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..io.paths import Layout
+from ..publish.edition import editions
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -52,6 +53,7 @@ PARAMETERS = {p.name: p for p in (
     Parameter("reference_dir", "str", lambda c: c.relative(c.layout.reference)),
     Parameter("processed_dir", "str", lambda c: "processed"),
     Parameter("figures_dir", "str", lambda c: "out/figures"),
+    Parameter("language", "str", lambda c: "zh"),
 )}
 
 
@@ -80,6 +82,10 @@ class Stage:
     parameters: tuple[tuple[str, str], ...]
     reads: tuple[str, ...]
     writes: tuple[str, ...] = field(default=())
+    notebook_name: str = ""  # the notebook it runs, when several stages run one notebook (editions)
+    fixed: tuple[tuple[str, object], ...] = ()  # parameter values this stage always passes
+    edition: str = ""  # the language of the public page this stage's notebook is exported as
+    in_audit: bool = True  # whether the auditor's edition shows this stage's notebook
 
     def __post_init__(self):
         unknown = [read for read in self.reads if "/" not in read and read not in READ_TOKENS]
@@ -88,21 +94,46 @@ class Stage:
                              f"known: {', '.join(READ_TOKENS)}, or a staged file such as processed/figures.csv")
 
     def notebook(self, layout: Layout) -> Path:
-        return layout.notebooks / f"{self.name}.ipynb"
+        return layout.notebooks / f"{self.notebook_name or self.name}.ipynb"
+
+    @property
+    def notebook_stem(self) -> str:
+        return self.notebook_name or self.name
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.parameters)
 
     def parameter_values(self, context: RunContext) -> dict:
-        return {name: PARAMETERS[name].value(context) for name in self.parameter_names}
+        values = {name: PARAMETERS[name].value(context) for name in self.parameter_names}
+        values.update(self.fixed)
+        return values
 
 
 CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv")
 PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
                      "processed/history.csv", "out/figures/*")
-NARRATIVE_PRODUCTS = ("processed/facts.csv",)
 PERIOD = ("period", "report period, YYYY-MM")
+NARRATIVE_PARAMETERS = (PERIOD, ("raw_dir", "the period's raw files, for the source sidecar (read only)"),
+                        ("reference_dir", "reviewed tables: campaigns, relations, glossary"),
+                        ("processed_dir", "this period's cleaned tables and results"),
+                        ("figures_dir", "charts saved by 02_campaign_progress"),
+                        ("language", "the edition: zh (Chinese, the source language) or en (English)"))
+
+
+def narrative_stages(languages: tuple[str, ...]) -> tuple[Stage, ...]:
+    """One run of the narrative notebook per edition, the source language's first: a catalogue
+    (publish/catalogues/<language>.yml) is all a further language needs to get its own page."""
+    reads = ("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS
+    first, *others = languages
+    return (Stage("03_narrative", "the public page's sections, in Chinese (the source language)",
+                  parameters=NARRATIVE_PARAMETERS, reads=reads, writes=("processed/facts.csv",),
+                  fixed=(("language", first),), edition=first),) + tuple(
+        Stage(f"03_narrative.{language}", f"the same page in another language: the same notebook, language = {language}",
+              parameters=NARRATIVE_PARAMETERS, reads=reads, writes=(f"processed/facts.{language}.csv",),
+              notebook_name="03_narrative", fixed=(("language", language),), edition=language, in_audit=False)
+        for language in others)
+
 
 STAGES = (
     Stage("01_clean", "the hand transcription checked against the text and normalised",
@@ -116,14 +147,10 @@ STAGES = (
                       ("raw_root", "all periods' raw folders, for the history and month over month"),
                       ("figures_dir", "where the charts are saved")),
           reads=("raw", "reference", "earlier") + CLEAN_PRODUCTS, writes=PROGRESS_PRODUCTS),
-    Stage("03_narrative", "the public page's sections, in Chinese",
-          parameters=(PERIOD, ("raw_dir", "the period's raw files, for the source sidecar (read only)"),
-                      ("reference_dir", "reviewed tables: campaign names"),
-                      ("processed_dir", "this period's cleaned tables and results"),
-                      ("figures_dir", "charts saved by 02_campaign_progress")),
-          reads=("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS, writes=NARRATIVE_PRODUCTS),
-)
+
+) + narrative_stages(editions())
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
+EDITIONS = tuple(stage.edition for stage in STAGES if stage.edition)
 
 
 def stage(name: str) -> Stage:

@@ -71,11 +71,11 @@ class SharedKernel:
 
 def execute(notebook: Path, executed: Path, staging: Path, parameters: dict, console: Console, progress: bool,
             kernel: SharedKernel) -> Path:
-    """Run one notebook in the shared kernel, writing the executed copy to `executed`."""
+    """Run one notebook in the shared kernel, writing the executed copy to `executed` (named after the stage)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    stage = notebook.stem
+    stage = executed.stem
     executed.parent.mkdir(parents=True, exist_ok=True)
     kernel.prepare()
     try:

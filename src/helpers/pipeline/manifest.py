@@ -21,7 +21,7 @@ from pathlib import Path
 from ..io.paths import Layout, check_period
 from ..io.rawdata import load_source, sha256_of
 from ..io.writers import write_json, write_text
-from .contract import STAGES, RunContext
+from .contract import EDITIONS, STAGES, RunContext
 
 # The paths whose last commit is the code commit a run records.
 CODE_PATHS = ["src", "notebooks", "data/reference", "pyproject.toml", "requirements.lock"]
@@ -89,17 +89,21 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
 
     period, layout, staging = context.period, context.layout, context.staging
     out = staging / "out"
-    notebooks = [(stage.name, nbformat.read(out / "notebooks" / f"{stage.name}.ipynb", as_version=4))
-                 for stage in STAGES]
+    notebooks = {stage.name: nbformat.read(out / "notebooks" / f"{stage.name}.ipynb", as_version=4)
+                 for stage in STAGES}
     source = load_source(layout.raw_period(period))
     inputs = {f"data/raw/{period}/{name}": sha for name, sha in raw_sums.items()}
     for path in sorted(layout.reference.glob("*.csv")):
         inputs[f"data/reference/{path.name}"] = sha256_of(path)
     versions = pages.package_versions()
     parameters = {f"{stage.name}.{k}": v for stage in STAGES for k, v in stage.parameter_values(context).items()}
-    write_text(out / "report.html", pages.export_public(notebooks[-1][1], source.title))
+    for stage in STAGES:
+        if stage.edition:
+            write_text(out / page_name(stage.edition), pages.export_public(notebooks[stage.name], source.title,
+                                                                           stage.edition))
     write_text(out / "audit.html", pages.export_audit(
-        notebooks, source.title, pages.provenance_html(inputs, versions, commit, parameters)))
+        [(stage.name, notebooks[stage.name]) for stage in STAGES if stage.in_audit], source.title,
+        pages.provenance_html(inputs, versions, commit, parameters)))
     outputs = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         outputs[f"outputs/{period}/{path.relative_to(out).as_posix()}"] = sha256_of(path)
@@ -109,6 +113,11 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
         "period": period, "inputs": inputs, "outputs": outputs, "parameters": parameters,
         "packages": versions, "git_commit": commit, "stages": stages_record,
     })
+
+
+def page_name(language: str) -> str:
+    """The public page of an edition: report.html (Chinese, the source language), report.<language>.html."""
+    return "report.html" if language == "zh" else f"report.{language}.html"
 
 
 def write_index(layout: Layout) -> None:
@@ -125,5 +134,7 @@ def write_index(layout: Layout) -> None:
             title = ""
             with contextlib.suppress(Exception):
                 title = load_source(layout.raw_period(folder.name)).title
-            entries.append({"period": folder.name, "title": title})
+            entries.append({"period": folder.name, "title": title,
+                            "editions": [(language, page_name(language)) for language in EDITIONS
+                                         if (folder / page_name(language)).is_file()]})
     write_text(layout.outputs / "index.html", pages.index_html(entries))

@@ -30,7 +30,7 @@ from ..io.errors import InputError, InputWarning
 from ..io.paths import Layout, check_period
 from ..io.rawdata import open_period
 from . import freshness, kernel as kernels, swap
-from .contract import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, STAGES, Console, RunContext, RunFailed
+from .contract import EDITIONS, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, STAGES, Console, RunContext, RunFailed
 from .manifest import ManifestProblem, code_commit, export, read_manifest, write_index
 
 
@@ -52,7 +52,32 @@ def _checked_inputs(period: str, layout: Layout, console: Console) -> dict | Non
     for warning in caught:
         if isinstance(warning.message, InputWarning):
             console.warn(str(warning.message))
+    for line in untranslated(period, layout):
+        console.warn(line)
     return raw_sums
+
+
+def untranslated(period: str, layout: Layout) -> list[str]:
+    """What the editions other than Chinese cannot name yet (a figure or campaign new this month):
+    the page shows its Chinese name with a note, and the run says so here, naming the file to edit."""
+    from ..io.readers import read_csv_strict
+    from ..io.schemas import FIGURES
+    from ..publish.glossary import load_glossary
+
+    try:
+        glossary = load_glossary(layout.reference)
+        _, rows, _ = read_csv_strict(layout.raw_period(period) / "figures.csv", FIGURES)
+    except InputError as exc:
+        return [str(exc)]
+    lines = []
+    for language in (e for e in EDITIONS if e != "zh"):
+        for kind, ids in (("figure", [r["figure_id"] for r in rows]), ("campaign", [r["campaign"] for r in rows])):
+            missing = glossary.missing(kind, ids, language)
+            if missing:
+                lines.append(f"{glossary.path}: {len(missing)} {kind}(s) have no {language} name yet "
+                             f"({', '.join(missing[:8])}{' …' if len(missing) > 8 else ''}); the {language} page "
+                             f"shows their Chinese names with a note. Add a row for each (kind {kind}).")
+    return lines
 
 
 def run_period(period: str, layout: Layout | None = None, force: bool = False, console: Console | None = None,
@@ -152,7 +177,8 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 executed = kernels.execute(stage.notebook(context.layout),
                                            context.staging / "executed" / f"{stage.name}.ipynb", context.staging,
                                            stage.parameter_values(context), console, progress, kernel)
-                _keep_normalised(executed, context.staging / "out" / "notebooks" / f"{stage.name}.ipynb", stage.name)
+                _keep_normalised(executed, context.staging / "out" / "notebooks" / f"{stage.name}.ipynb",
+                                 stage.notebook_stem)
                 executed_any = True
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: done in {time.perf_counter() - tick:.1f} s")
             products = [str(p.relative_to(context.staging)) for p in freshness.expand(context.staging, stage.writes)]

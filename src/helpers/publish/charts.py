@@ -88,100 +88,123 @@ def load_chart(directory: Path, name: str) -> Chart | None:
     return Chart(name, path, info["alt"], info["caption"])
 
 
-def _date_zh(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{int(year)}年{int(month)}月{int(day)}日"
+def use_fonts(language: str) -> None:
+    """The font order of an edition's charts: CJK first for Chinese; a Latin font first for other
+    languages, so that their quotes and letters are not drawn from the CJK font's full-width set
+    (Chinese names in them still fall back to Noto Sans CJK)."""
+    latin = "DejaVu Sans"
+    plt.rcParams["font.sans-serif"] = [FONT_FAMILY, latin] if language == "zh" else [latin, FONT_FAMILY]
 
 
-def completion_chart(progress: pd.DataFrame, campaigns: dict[str, str], directory: Path,
-                     name: str = "completion", title: str = "完成率(完成数 ÷ 目标)") -> Chart | None:
-    """Completion against target for each target, with the 100% line and each as-of date."""
+def chart_file(name: str, language: str) -> str:
+    """A chart's file stem in an edition: completion (Chinese, the source language), completion.en."""
+    return name if language == "zh" else f"{name}.{language}"
+
+
+def _campaign_name(edition, campaigns: pd.DataFrame, campaign: str) -> str:
+    rows = campaigns[campaigns["campaign"] == campaign]
+    return edition.data_name("campaign", campaign, rows.iloc[0]["name_zh"] if len(rows) else campaign)
+
+
+def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, directory: Path,
+                     name: str = "completion", title: str | None = None) -> Chart | None:
+    """Completion against target for each target, with the 100% line and each as-of date, in the
+    edition's words (catalogue keys chart.completion.*; names from the glossary)."""
     if progress.empty:
         return None
+    use_fonts(edition.language)
+    t, date = edition.t, edition.printer.format_date
+    labels = [edition.data_name("target", row.target_id, row.label) for row in progress.itertuples()]
     # Readable on a 375 px phone: each label sits above its bar (no tick-label column eating the
     # width), one short line, with the bar's as-of date; the figure is narrow so text stays large.
     count = len(progress)
     fig, ax = plt.subplots(figsize=(5.2, 0.85 * count + 0.9))
     rates = [float(r) for r in progress["computed_rate"]]
     right = max(rates + [100]) * 1.32
-    for index, row in enumerate(progress.itertuples()):
+    for index, (row, label) in enumerate(zip(progress.itertuples(), labels)):
         y = count - 1 - index
         rate = float(row.computed_rate)
         ax.barh(y, rate, height=0.42, color=COLOURS.get(row.position, COLOURS["done"]))
-        day = row.as_of.split("-")
-        ax.text(0, y + 0.27, f"{row.label}(截至{int(day[0])}年{int(day[1])}月{int(day[2])}日)", fontsize=10,
+        ax.text(0, y + 0.27, t.plain("chart.completion.bar", label=label, date=date(row.as_of)), fontsize=10,
                 va="bottom", zorder=3, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         implied = "*" if "implied" in (row.target_source, row.achieved_source) else ""
         ax.text(rate + right * 0.01, y, f"{rate:.1f}%{implied}", va="center", fontsize=10)
     ax.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1, zorder=1)
-    ax.text(100, -0.55, "目标100%", color=COLOURS["target"], fontsize=9, va="top", ha="center")
+    ax.text(100, -0.55, t.plain("chart.completion.target_line"), color=COLOURS["target"], fontsize=9, va="top",
+            ha="center")
     ax.set_yticks([])
     ax.set_xlim(0, right)
     ax.set_ylim(-0.9, count - 0.2)
     ax.tick_params(axis="x", labelsize=9)
-    ax.set_title(title, fontsize=11, loc="left")
+    ax.set_title(title or t.plain("chart.completion.title"), fontsize=11, loc="left", wrap=True)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    alt = "条形图:" + ";".join(
-        f"{campaigns.get(r.campaign, r.campaign)}{r.label}完成率{float(r.computed_rate):.1f}%(截至{_date_zh(r.as_of)})"
-        for r in progress.itertuples())
-    caption = ("虚线为目标线(完成数等于目标),括号内为数据截止日期。标*者报告未列出目标数或完成数,"
-               "由原文完成率推算。")
-    return save_chart(fig, directory, name, alt, caption)
+    items = [t.plain("chart.completion.alt_item", campaign=_campaign_name(edition, campaigns, r.campaign), label=label,
+                     rate=f"{float(r.computed_rate):.1f}%", date=date(r.as_of))
+             for r, label in zip(progress.itertuples(), labels)]
+    alt = t.plain("chart.completion.alt", items=t.text("list.semicolon").join(items))
+    return save_chart(fig, directory, chart_file(name, edition.language), alt, t.plain("chart.completion.caption"))
 
 
-def monitoring_chart(figures: pd.DataFrame, directory: Path, name: str = "monitoring") -> Chart | None:
-    """Monitored households and persons by category: resolved against remaining risk."""
+MONITORING_CATEGORIES = ("unstable", "marginal", "sudden")
+
+
+def monitoring_chart(figures: pd.DataFrame, edition, directory: Path, name: str = "monitoring") -> Chart | None:
+    """Monitored households and persons by category: resolved against remaining risk, in the edition's words."""
+    use_fonts(edition.language)
+    t, date = edition.t, edition.printer.format_date
     values = dict(zip(figures["figure_id"], pd.to_numeric(figures["value"])))
     as_of = dict(zip(figures["figure_id"], figures["as_of"]))
-    categories = [("unstable", "脱贫不稳定户"), ("marginal", "边缘易致贫户"), ("sudden", "突发严重困难户")]
     panels = []
-    for measure, unit_zh in (("households", "户"), ("persons", "人")):
+    for measure in ("households", "persons"):
         resolved, remaining, names = [], [], []
-        for key, label in categories:
+        for key in MONITORING_CATEGORIES:
             r_id = f"monitoring.{key}_resolved_{measure}"
             left_id = f"monitoring.{key}_remaining_{measure}"
             total_id = f"monitoring.{key}_{measure}"
             if r_id not in values:
                 continue
             left = values.get(left_id, values.get(total_id, float("nan")) - values[r_id])
-            names.append(label)
+            names.append(t.plain(f"chart.monitoring.category.{key}"))
             resolved.append(values[r_id])
             remaining.append(left)
         if names:
-            panels.append((measure, unit_zh, names, resolved, remaining))
+            panels.append((edition.name("unit", measure), names, resolved, remaining))
     if not panels:
         return None
     # Panels stacked, not side by side, so that the chart stays legible on a phone.
     fig, axes = plt.subplots(len(panels), 1, figsize=(5.2, 2.3 * len(panels) + 0.5), squeeze=False)
-    for ax, (measure, unit_zh, names, resolved, remaining) in zip(axes[:, 0], panels):
-        ax.barh(names, resolved, color=COLOURS["done"], label="已消除风险")
-        ax.barh(names, remaining, left=resolved, color=COLOURS["remaining"], label="暂未消除风险")
+    for ax, (unit, names, resolved, remaining) in zip(axes[:, 0], panels):
+        ax.barh(names, resolved, color=COLOURS["done"], label=t.plain("chart.monitoring.resolved"))
+        ax.barh(names, remaining, left=resolved, color=COLOURS["remaining"], label=t.plain("chart.monitoring.remaining"))
         for y, (a, b) in enumerate(zip(resolved, remaining)):
             ax.text(a + b, y, f" {int(a + b):,}", va="center", fontsize=9)
-        ax.set_title(f"监测对象({unit_zh})", fontsize=10)
+        ax.set_title(t.plain("chart.monitoring.title", unit=unit), fontsize=10)
         ax.invert_yaxis()
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=9)
         ax.set_xlim(0, max(a + b for a, b in zip(resolved, remaining)) * 1.25)
-    axes[0][0].legend(fontsize=9, loc="lower right", frameon=False)
-    dates = sorted({as_of[f] for f in as_of if f.startswith("monitoring.")})
-    fig.suptitle("截至" + "、".join(_date_zh(d) for d in dates), fontsize=9, y=0.01, va="bottom")
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    alt = "分组条形图(截至" + "、".join(_date_zh(d) for d in dates) + "):" + ";".join(
-        f"{label}{unit_zh}数已消除风险{int(a):,}、暂未消除{int(b):,}"
-        for measure, unit_zh, names, resolved, remaining in panels
-        for label, a, b in zip(names, resolved, remaining))
-    caption = "蓝色为已消除风险,橙色为暂未消除风险;条形末端为该类监测对象总数。"
-    return save_chart(fig, directory, name, alt, caption)
+    # The legend above the panels, in two columns: inside a panel it would cover the shorter bars.
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=9, loc="upper center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 1.0))
+    dates = t.text("list.separator").join(date(d) for d in sorted({as_of[f] for f in as_of
+                                                                    if f.startswith("monitoring.")}))
+    fig.suptitle(t.plain("chart.monitoring.as_of", dates=dates), fontsize=9, y=0.01, va="bottom")
+    fig.tight_layout(rect=(0, 0.05, 1, 0.965))
+    items = [t.plain("chart.monitoring.alt_item", category=category, unit=unit, resolved=f"{int(a):,}",
+                     remaining=f"{int(b):,}")
+             for unit, names, resolved, remaining in panels for category, a, b in zip(names, resolved, remaining)]
+    alt = t.plain("chart.monitoring.alt", dates=dates, items=t.text("list.semicolon").join(items))
+    return save_chart(fig, directory, chart_file(name, edition.language), alt, t.plain("chart.monitoring.caption"))
 
 
-def campaign_chart(progress: pd.DataFrame, campaign: str, campaign_name: str, directory: Path) -> Chart | None:
+def campaign_chart(progress: pd.DataFrame, campaign: str, campaigns: pd.DataFrame, edition,
+                   directory: Path) -> Chart | None:
     """Achieved against target for one campaign's targets (None if it has no target)."""
     rows = progress[progress["campaign"] == campaign]
     if rows.empty:
         return None
-    return completion_chart(rows, {campaign: campaign_name}, directory, name=f"campaign_{campaign}",
-                            title=f"{campaign_name}:完成率")
+    title = edition.t.plain("chart.campaign.title", campaign=_campaign_name(edition, campaigns, campaign))
+    return completion_chart(rows, campaigns, edition, directory, name=f"campaign_{campaign}", title=title)
 
 
 def show(chart: Chart | None, absent: str = "no chart this period"):
@@ -215,30 +238,6 @@ MONTH_TEXT_KEYS = {
     "figure_list": "the separator of figures in the alt text (; or ; )",
     "caption": "the caption under the chart",
 }
-
-# The Chinese words, as the Chinese edition prints them; the names of campaigns and figures come
-# from the data (campaigns.csv, the transcription's labels).
-MONTH_TEXT_ZH = {
-    "title": "{campaign}:累计完成数逐月变化",
-    "date_axis": "数据截止日期",
-    "legend_achieved": "累计完成数",
-    "legend_target": "目标",
-    "legend_implied_target": "推算目标",
-    "target": "目标{value}",
-    "implied_target": "推算目标{value}",
-    "target_change": "{first}→{last}",
-    "panel_with_targets": "{figure}({targets})",
-    "alt": "折线图:{campaign}的累计完成数,按各期报告中数字本身的截止日期排列。{figures}。",
-    "alt_figure": "{figure}:{points}",
-    "alt_figure_with_targets": "{figure}({targets}):{points}",
-    "alt_point": "截至{date}为{value}",
-    "list": "、",
-    "figure_list": ";",
-    "caption": "每个点是一期报告中的数字,横轴为该数字本身的截止日期(不一定是月末);"
-               "虚线为原文的目标,点线为由原文完成率推算的目标。",
-    "short_date": "{month}月{day}日",
-}
-
 
 @dataclass(frozen=True)
 class MonthWords:
@@ -277,22 +276,18 @@ class MonthWords:
         return names[key]
 
 
-def chinese_month_words(campaigns: pd.DataFrame, history: pd.DataFrame) -> MonthWords:
-    """The Chinese words: campaign names from campaigns.csv (name_zh), each figure's label as last
-    transcribed, numbers as the source prints them, dates as 2021年10月25日."""
-    from . import printing
-
-    zh = printing.for_language("zh")
+def month_words(edition, campaigns: pd.DataFrame, history: pd.DataFrame) -> MonthWords:
+    """An edition's words for the month-by-month charts: templates from its catalogue (chart.months.*),
+    campaign and figure names as the edition names them (the Chinese edition: campaigns.csv and each
+    figure's label as last transcribed; others: the glossary), numbers and dates from its printing module."""
     latest = history.sort_values("period", kind="stable").drop_duplicates("figure_id", keep="last")
-
-    def short_date(iso: str) -> str:
-        day = dt.date.fromisoformat(str(iso)[:10])
-        return MONTH_TEXT_ZH["short_date"].format(year=day.year, month=day.month, day=day.day)
-
-    return MonthWords(language="zh", text=MONTH_TEXT_ZH,
-                      campaigns=dict(zip(campaigns["campaign"], campaigns["name_zh"])),
-                      figures=dict(zip(latest["figure_id"], latest["label"])),
-                      value=zh.format_figure, value_like=zh.like, date=zh.date_zh, short_date=short_date)
+    return MonthWords(language=edition.language,
+                      text={key: edition.t.text(f"chart.months.{key}") for key in MONTH_TEXT_KEYS},
+                      campaigns={c: _campaign_name(edition, campaigns, c) for c in campaigns["campaign"]},
+                      figures={row.figure_id: edition.data_name("figure", row.figure_id, row.label)
+                               for row in latest.itertuples()},
+                      value=edition.printer.format_figure, value_like=edition.printer.like,
+                      date=edition.printer.format_date, short_date=edition.printer.format_short_date)
 
 
 def month_charts(history: pd.DataFrame, words: MonthWords, directory: Path) -> list[Chart] | None:
@@ -311,8 +306,8 @@ def month_charts(history: pd.DataFrame, words: MonthWords, directory: Path) -> l
 
 
 def month_chart_name(campaign: str, language: str) -> str:
-    """months_<campaign>.<language>: one file per campaign and language (months_toilets.zh.png)."""
-    return f"months_{campaign}.{language}"
+    """months_<campaign> (Chinese) or months_<campaign>.<language>: one file per campaign and edition."""
+    return chart_file(f"months_{campaign}", language)
 
 
 def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directory: Path) -> Chart | None:
@@ -324,6 +319,7 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
     rows = history[(history["campaign"] == campaign) & (history["kind"] == "cumulative")]
     if rows["period"].nunique() < 2:
         return None
+    use_fonts(words.language)
     figure_ids = _latest_first_order(rows, "figure_id")
     dates = pd.to_datetime(rows["as_of"])
     pad = max((dates.max() - dates.min()) * 0.12, pd.Timedelta(days=6))

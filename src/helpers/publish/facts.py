@@ -12,64 +12,29 @@ and makes one `Fact` per number the page may print:
 - a date (as-of dates, the report's own dates), and the one constant the page uses (100%).
 
 The page takes every number from the book (`FactBook.link`), so the page and
-`data/processed/<period>/facts.csv` cannot disagree, and a test finds every number of the page
-among the facts. A fact is language-neutral but for `printed`, `label` and the words of its
-explanation: the book is built with one printing module (printing/zh.py today).
+`data/processed/<period>/facts.csv` (facts.<language>.csv for other editions) cannot disagree,
+and a test finds every number of the page among the facts. A fact's id, value, unit, formula and
+inputs are the same in every edition; its `printed` form and `label` are the edition's own.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from ..audit.figures import split_ids
 from ..io.rawdata import UNKNOWN
 from ..io.writers import write_csv
-from .printing import zh as zh_printing
+from .edition import Edition
+from .printing import zh as source_printing
+from .printing.common import num, plain_number
 from .sourceview import source_anchor
-from .words import STATUS_ZH, words
 
 FACT_COLUMNS = ["fact_id", "label", "value", "unit", "printed", "formula", "inputs", "as_of", "section"]
-
-# How the page explains a derived fact under 计算说明: words with {placeholders} for its inputs,
-# which the page fills with links to those inputs. (The English edition gets its own set.)
-EXPLAIN_ZH = {
-    "date_as_of": "数据截止日期,见{figures}",
-    "source_date": "原文信息(source.yml:{field})",
-    "constant_full": "完成率达到目标,即完成数等于目标",
-    "count_figures": "原文中转录的数据个数(figures.csv的行数)",
-    "count_campaigns": "有数据的工作项数",
-    "count_targets": "可与目标对比的指标数(progress.csv的行数)",
-    "count_position": "{position}的指标数",
-    "count_checked": "给出“一致”或“不一致”结论的核对项数",
-    "count_mismatched": "与原文不一致的核对项数",
-    "count_explained": "可由某一个数字的出入解释的不一致核对项数",
-    "count_diagnosed": "能解释不一致的数字个数(diagnoses.csv的行数)",
-    "count_checks": "核对总项数(checks.csv的行数)",
-    "count_status": "结论为“{status}”的核对项数",
-    "count_flagged": "与上期相比需要注意的数据项数",
-    "count_resolved": "该数字若取此值即一致的核对项数",
-    "implied_target": "{achieved} ÷ {rate}",
-    "implied_achieved": "{target} × {rate}",
-    "completion_rate": "{achieved} ÷ {target} × {full}",
-    "gap": "{target}与{achieved}之差",
-    "recomputed": "按原文数据复算:{working}",
-    "difference": "{reported}与复算值{recomputed}之差",
-    "tolerance": "原文数字的舍入误差所能解释的最大差距",
-    "range_lower": "按原文数字的舍入误差,推算值的下限",
-    "range_upper": "按原文数字的舍入误差,推算值的上限",
-    "proposed": "使以下核对均一致的{figure}取值:{checks}",
-    "stale_days": "报告期末({end})与截止日期({as_of})相隔的天数",
-    "previous_figure": "上期({period})报告原文",
-    "previous_range": "上期({period})按原文数字推算的范围",
-    "current_range": "本期按原文数字推算的范围",
-    "previous_period": "上一期报告所覆盖的最后一个月",
-}
 
 
 @dataclass
@@ -84,7 +49,7 @@ class Fact:
     as_of: str = ""
     section: str = ""
     href: str = ""
-    explain: tuple = ()  # (EXPLAIN code, {placeholder: fact id or text})
+    explain: tuple = ()  # (catalogue key under explain., {placeholder: fact id, "inputs", "resolves" or text})
 
     @property
     def derived(self) -> bool:
@@ -93,11 +58,15 @@ class Fact:
 
 @dataclass
 class FactBook:
-    """The facts of one page, and which of them the page has shown, in the order it shows them."""
+    """The facts of one edition's page, and which of them the page has shown, in the order it shows them."""
 
-    printer: ModuleType = zh_printing
+    edition: Edition
     facts: dict = field(default_factory=dict)
     shown: list = field(default_factory=list)
+
+    @property
+    def printer(self):
+        return self.edition.printer
 
     def add(self, fact_id: str, label: str, value, unit: str, printed: str, formula: str = "",
             inputs=(), as_of: str = "", section: str = "", href: str = "", explain: tuple = ()) -> Fact:
@@ -121,23 +90,19 @@ class FactBook:
     def __contains__(self, fact_id: str) -> bool:
         return fact_id in self.facts
 
-    def printed(self, fact_id: str) -> str:
-        return self[fact_id].printed
-
-    def link(self, fact_id: str) -> str:
+    def link(self, fact_id: str) -> Markup:
         """The fact as the page prints it, linked to its source mark or its calculation. The first
         time the page shows a fact, the link carries the id its calculation links back to."""
         fact = self[fact_id]
         anchor = ""
         if fact_id not in self.shown:
             self.shown.append(fact_id)
-            anchor = f' id="{escape(fact_anchor(fact_id), quote=True)}"'
-        return f'<a class="fact"{anchor} href="{escape(fact.href, quote=True)}">{escape(fact.printed)}</a>'
+            anchor = Markup(' id="{}"').format(fact_anchor(fact_id))
+        return Markup('<a class="fact"{} href="{}">{}</a>').format(anchor, fact.href, fact.printed)
 
-    def backlink(self, fact_id: str) -> str:
+    def backlink(self, fact_id: str) -> Markup:
         """The fact, linked back to the place the page first shows it (for its calculation's entry)."""
-        fact = self[fact_id]
-        return f'<a class="fact" href="#{escape(fact_anchor(fact_id), quote=True)}">{escape(fact.printed)}</a>'
+        return Markup('<a class="fact" href="#{}">{}</a>').format(fact_anchor(fact_id), self[fact_id].printed)
 
     def table(self, fact_ids=None) -> pd.DataFrame:
         """The facts (all, or the ids given) as facts.csv's rows."""
@@ -162,26 +127,24 @@ def calc_anchor(fact_id: str) -> str:
 
 def _cell(value) -> str:
     if isinstance(value, float):
-        return zh_printing.plain_number(value).replace(",", "")
+        return plain_number(value).replace(",", "")
     return "" if value is None else str(value)
 
 
+def facts_file(language: str) -> str:
+    """facts.csv for the Chinese edition (the source language), facts.<language>.csv for the others."""
+    return "facts.csv" if language == "zh" else f"facts.{language}.csv"
+
+
 def save(book: FactBook, processed_dir: Path) -> pd.DataFrame:
-    """Write facts.csv: every fact the page has shown, in the order it first shows them."""
+    """Write the edition's facts file: every fact its page has shown, in the order it first shows them."""
     table = book.table(book.shown)
-    write_csv(table, Path(processed_dir) / "facts.csv")
-    return pd.DataFrame({"file": ["facts.csv"], "rows": [len(table)]})
+    name = facts_file(book.edition.language)
+    write_csv(table, Path(processed_dir) / name)
+    return pd.DataFrame({"file": [name], "rows": [len(table)]})
 
 
 # ---- Reading the processed tables ----------------------------------------------------------------
-
-def num(value) -> float | None:
-    return zh_printing.num(value)
-
-
-def figure_rows(report) -> dict[str, pd.Series]:
-    return {row["figure_id"]: row for _, row in report.figures.iterrows()}
-
 
 def first_figure(report, ids: list[str], which: str) -> pd.Series | None:
     """A progress row's target or achieved figure (targets.csv lists target, achieved, rate ids)."""
@@ -230,19 +193,44 @@ def stale_days(report) -> dict[str, float]:
     return dict(zip(stale["figure_id"], stale["as_of_gap_days"]))
 
 
+def figure_name(book: FactBook, report, figure_id: str, chinese: str | None = None) -> str:
+    """A figure's label in the edition's language."""
+    row = report.figure(figure_id)
+    chinese = chinese if chinese is not None else (row["label"] if row is not None else figure_id)
+    return book.edition.data_name("figure", figure_id, chinese)
+
+
+def check_description(book: FactBook, report, check) -> str:
+    """A check's description as plain text in the edition's language (its figures as printed)."""
+    edition = book.edition
+    template = report.descriptions.get(check.check_id) if edition.is_source_language else (
+        None if edition.glossary.missing("relation", [check.check_id], edition.language)
+        else edition.name("relation", check.check_id))
+    if template is None:
+        if not edition.is_source_language:
+            edition.untranslated.append(f"relation {check.check_id}")
+            return f"{check.description}{edition.t.text('text.untranslated')}"
+        return str(check.description)
+    return PLACEHOLDER.sub(lambda m: book[f"figure.{m.group(1)}"].printed if f"figure.{m.group(1)}" in book
+                           else m.group(0), template)
+
+
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
 # ---- Building the facts of a period ------------------------------------------------------------
 
-def build(report, printer: ModuleType = zh_printing) -> FactBook:
+def build(report, edition: Edition) -> FactBook:
     """Every number the narrative may print, made once from the period's processed tables."""
-    book = FactBook(printer=printer)
+    book = FactBook(edition)
     for make in (_constants, _source_dates, _figures, _headline, _progress, _checks, _diagnoses, _changes):
         make(book, report)
     return book
 
 
 def _constants(book: FactBook, report) -> None:
-    book.add("constant.full", "完成目标", 100.0, "percent", "100%", "definition", section="progress",
-             explain=("constant_full", {}))
+    book.add("constant.full", book.edition.t.plain("fact.constant.full"), 100.0, "percent",
+             book.printer.format_percent(100.0, 0), "definition", section="progress", explain=("constant_full", {}))
 
 
 def date_fact(book: FactBook, iso: str, figure_ids=(), section: str = "") -> str:
@@ -252,81 +240,91 @@ def date_fact(book: FactBook, iso: str, figure_ids=(), section: str = "") -> str
         known = book[fact_id]
         known.inputs = tuple(dict.fromkeys(known.inputs + tuple(figure_ids)))
         return fact_id
-    book.add(fact_id, "数据截止日期", iso, "date", book.printer.format_date(iso), "as_of of the figures",
-             tuple(figure_ids), iso, section, explain=("date_as_of", {"figures": "inputs"}))
+    book.add(fact_id, book.edition.t.plain("fact.date"), iso, "date", book.printer.format_date(iso),
+             "as_of of the figures", tuple(figure_ids), iso, section, explain=("date_as_of", {"figures": "inputs"}))
     return fact_id
 
 
 def _source_dates(book: FactBook, report) -> None:
     source = report.source
     covered = source.get("period_covered", {})
-    for key, label, value in (("period_start", "报告期起", covered.get("start")), ("period_end", "报告期止", covered.get("end")),
-                              ("published", "原文发布日期", source.get("published")),
-                              ("dated", "原文落款日期", source.get("dated")),
-                              ("retrieved", "原文获取日期", source.get("retrieved"))):
+    for key, value in (("period_start", covered.get("start")), ("period_end", covered.get("end")),
+                       ("published", source.get("published")), ("dated", source.get("dated")),
+                       ("retrieved", source.get("retrieved"))):
         if value is None or str(value) == UNKNOWN:
-            continue  # not a number: the page says 未记录
+            continue  # not a number: the page says it is not recorded
         iso = str(value)[:10]
         field_name = {"period_start": "period_covered.start", "period_end": "period_covered.end"}.get(key, key)
-        book.add(f"source.{key}", label, iso, "date", book.printer.format_date(iso), f"source.yml: {field_name}",
-                 ("source.yml",), section="about", explain=("source_date", {"field": field_name}))
+        book.add(f"source.{key}", book.edition.t.plain(f"fact.source.{key}"), iso, "date",
+                 book.printer.format_date(iso), f"source.yml: {field_name}", ("source.yml",), section="about",
+                 explain=("source_date", {"field": field_name}))
 
 
 def _figures(book: FactBook, report) -> None:
+    t = book.edition.t
     for _, row in report.figures.iterrows():
-        book.add(f"figure.{row['figure_id']}", str(row["label"]), float(row["value"]), str(row["unit"]),
-                 book.printer.format_figure(row), "transcribed from report.txt", (row["figure_id"],),
-                 str(row["as_of"]), f"campaign-{row['campaign']}", href=f"#{source_anchor(row['figure_id'])}")
+        book.add(f"figure.{row['figure_id']}", figure_name(book, report, row["figure_id"], row["label"]),
+                 float(row["value"]), str(row["unit"]), book.printer.format_figure(row), "transcribed from report.txt",
+                 (row["figure_id"],), str(row["as_of"]), f"campaign-{row['campaign']}",
+                 href=f"#{source_anchor(row['figure_id'])}")
     for as_of, group in report.figures.groupby("as_of", sort=True):
         date_fact(book, str(as_of), tuple(group["figure_id"]))
     for figure_id, days in stale_days(report).items():
         row = report.figure(figure_id)
-        book.add(f"stale.{figure_id}", f"{row['label']}:截止日期早于报告期末的天数", float(days), "days",
-                 book.printer.plain_number(days), "period_covered.end − as_of", (figure_id, "source.period_end"),
+        book.add(f"stale.{figure_id}", t.plain("fact.stale", label=figure_name(book, report, figure_id)), float(days),
+                 "days", plain_number(days), "period_covered.end − as_of", (figure_id, "source.period_end"),
                  str(row["as_of"]), f"campaign-{row['campaign']}",
                  explain=("stale_days", {"end": "source.period_end", "as_of": f"date.{row['as_of']}"}))
 
 
 def _headline(book: FactBook, report) -> None:
+    t, edition = book.edition.t, book.edition
     progress, status = report.progress, report.checks["status"].value_counts()
     figures = list(report.figures["figure_id"])
     campaigns = list(dict.fromkeys(report.figures["campaign"]))
 
     def count(name: str, label: str, value: int, formula: str, inputs, explain) -> None:
-        book.add(f"headline.{name}", label, float(value), "count", book.printer.plain_number(value), formula,
+        book.add(f"headline.{name}", label, float(value), "count", plain_number(value), formula,
                  tuple(inputs), section="summary", explain=explain)
 
-    count("figures", "转录的数据个数", len(figures), "count(figures.csv)", figures, ("count_figures", {}))
-    count("campaigns", "有数据的工作项数", len(campaigns), "count(distinct campaign in figures.csv)", campaigns,
-          ("count_campaigns", {}))
-    count("targets", "可与目标对比的指标数", len(progress), "count(progress.csv)", progress["target_id"],
+    count("figures", t.plain("fact.headline.figures"), len(figures), "count(figures.csv)", figures,
+          ("count_figures", {}))
+    count("campaigns", t.plain("fact.headline.campaigns"), len(campaigns), "count(distinct campaign in figures.csv)",
+          campaigns, ("count_campaigns", {}))
+    count("targets", t.plain("fact.headline.targets"), len(progress), "count(progress.csv)", progress["target_id"],
           ("count_targets", {}))
-    for position, words in (("ahead", "超过目标"), ("met", "已完成目标"), ("behind", "尚未完成")):
+    for position in ("ahead", "met", "behind"):
         subset = progress[progress["position"] == position]
-        count(position, f"{words}的指标数", len(subset), f"count(progress.csv where position = {position})",
-              subset["target_id"], ("count_position", {"position": words}))
+        words = edition.name("position", position)
+        count(position, t.plain("fact.headline.position", position=words), len(subset),
+              f"count(progress.csv where position = {position})", subset["target_id"],
+              ("count_position", {"position": words}))
     judged = report.checks[report.checks["status"].isin(["pass", "mismatch"])]
     mismatched = report.checks[report.checks["status"] == "mismatch"]
-    count("checked", "复算核对项数", len(judged), "count(checks.csv where status in pass, mismatch)",
+    count("checked", t.plain("fact.headline.checked"), len(judged), "count(checks.csv where status in pass, mismatch)",
           judged["check_id"], ("count_checked", {}))
-    count("mismatched", "与原文不一致的核对项数", int(status.get("mismatch", 0)),
+    count("mismatched", t.plain("fact.headline.mismatched"), int(status.get("mismatch", 0)),
           "count(checks.csv where status = mismatch)", mismatched["check_id"], ("count_mismatched", {}))
     explained = [c for c in explained_checks(report) if c in set(mismatched["check_id"])]
-    count("explained", "可由一个数字的出入解释的不一致项数", len(explained),
+    count("explained", t.plain("fact.headline.explained"), len(explained),
           "count(mismatched checks in diagnoses.csv resolves)", explained, ("count_explained", {}))
     diagnosed = list(report.diagnoses["figure_id"]) if not report.diagnoses.empty else []
-    count("diagnosed", "能解释不一致的数字个数", len(diagnosed), "count(diagnoses.csv)", diagnosed,
+    count("diagnosed", t.plain("fact.headline.diagnosed"), len(diagnosed), "count(diagnoses.csv)", diagnosed,
           ("count_diagnosed", {}))
 
 
+def target_label(book: FactBook, row) -> str:
+    return book.edition.data_name("target", row.target_id, row.label)
+
+
 def _progress(book: FactBook, report) -> None:
-    p = book.printer
+    p, t = book.printer, book.edition.t
     for row in report.progress.itertuples():
         ids = split_ids(row.figure_ids)
+        label = target_label(book, row)
         target, achieved, rate = first_figure(report, ids, "target"), first_figure(report, ids, "achieved"), \
             rate_figure(report, ids)
         date_fact(book, str(row.as_of), ids)
-        section = "progress"
         for which, own, other in (("target", target, achieved), ("achieved", achieved, target)):
             if getattr(row, f"{which}_source") == "reported" and own is not None:
                 continue  # the page prints the figure itself
@@ -342,118 +340,144 @@ def _progress(book: FactBook, report) -> None:
                 formula = f"{target['figure_id']} × {rate['figure_id']} / 100"
                 inputs, explain = (target["figure_id"], rate["figure_id"]), ("implied_achieved", {
                     "target": f"figure.{target['figure_id']}", "rate": f"figure.{rate['figure_id']}"})
-            book.add(f"progress.{row.target_id}.{which}", f"{row.label}:{'目标' if which == 'target' else '完成数'}(推算)",
-                     value, str(row.unit), p.like(value, template, decimals=2), formula, inputs, str(row.as_of),
-                     section, explain=explain)
-        target_id = f"figure.{target['figure_id']}" if row.target_source == "reported" and target is not None \
-            else f"progress.{row.target_id}.target"
-        achieved_id = f"figure.{achieved['figure_id']}" if row.achieved_source == "reported" and achieved is not None \
-            else f"progress.{row.target_id}.achieved"
+            book.add(f"progress.{row.target_id}.{which}", t.plain(f"fact.progress.{which}", label=label), value,
+                     str(row.unit), p.like(value, template, decimals=2), formula, inputs, str(row.as_of), "progress",
+                     explain=explain)
+        target_id, achieved_id = progress_fact_ids(report, row)
         if not is_implied(row) and num(row.computed_rate) is not None:
-            book.add(f"progress.{row.target_id}.rate", f"{row.label}:复算完成率", num(row.computed_rate), "percent",
-                     p.format_percent(num(row.computed_rate), 2), f"{achieved_id.split('.', 1)[1]} ÷ "
-                     f"{target_id.split('.', 1)[1]} × 100", tuple(ids), str(row.as_of), section,
-                     explain=("completion_rate", {"achieved": achieved_id, "target": target_id,
-                                                  "full": "constant.full"}))
+            book.add(f"progress.{row.target_id}.rate", t.plain("fact.progress.rate", label=label),
+                     num(row.computed_rate), "percent", p.format_percent(num(row.computed_rate), 2),
+                     f"{achieved_id.split('.', 1)[1]} ÷ {target_id.split('.', 1)[1]} × 100", tuple(ids),
+                     str(row.as_of), "progress",
+                     explain=("completion_rate", {"achieved": achieved_id, "target": target_id, "full": "constant.full"}))
         template = target if target is not None else achieved
         gap = abs(float(row.gap))
         if template is not None and target_id in book and achieved_id in book:
-            book.add(f"progress.{row.target_id}.gap", f"{row.label}:与目标之差", gap, str(row.unit),
-                     p.like(gap, template, decimals=2), f"|{target_id} − {achieved_id}|",
-                     tuple(ids), str(row.as_of), section,
-                     explain=("gap", {"target": target_id, "achieved": achieved_id}))
+            book.add(f"progress.{row.target_id}.gap", t.plain("fact.progress.gap", label=label), gap, str(row.unit),
+                     p.like(gap, template, decimals=2), f"|{target_id} − {achieved_id}|", tuple(ids), str(row.as_of),
+                     "progress", explain=("gap", {"target": target_id, "achieved": achieved_id}))
 
 
-def in_source_units(report, book: FactBook, ids: list[str], value, difference: bool = False) -> str:
+def progress_fact_ids(report, row) -> tuple[str, str]:
+    """Fact ids of a progress row's target and achievement: the figures, or the implied facts."""
+    ids = split_ids(row.figure_ids)
+    target = first_figure(report, ids, "target")
+    achieved = first_figure(report, ids, "achieved")
+    target_id = (f"figure.{target['figure_id']}" if row.target_source == "reported" and target is not None
+                 else f"progress.{row.target_id}.target")
+    achieved_id = (f"figure.{achieved['figure_id']}" if row.achieved_source == "reported" and achieved is not None
+                   else f"progress.{row.target_id}.achieved")
+    return target_id, achieved_id
+
+
+def in_source_units(report, book: FactBook, ids: list[str], value, difference: bool = False,
+                    printer=None) -> str:
     """A computed number in the style of the figures it comes from: 9,802.93万元, 78.55%, 375,458人."""
+    printer = printer or book.printer
     number = num(value)
     if number is None:
-        return book.printer.MISSING
+        return printer.MISSING
     rows = report.figures[report.figures["figure_id"].isin(ids)]
     if len(rows) == 0:
-        return book.printer.plain_number(number)
+        return plain_number(number)
     first = rows.set_index("figure_id").loc[[i for i in ids if i in set(rows["figure_id"])][0]]
-    return book.printer.like(number, first, difference=difference)
+    return printer.like(number, first, difference=difference)
 
 
 def _checks(book: FactBook, report) -> None:
+    t, edition = book.edition.t, book.edition
     checks = report.checks
     status = checks["status"].value_counts()
-    book.add("audit.checks", "核对总项数", float(len(checks)), "count", book.printer.plain_number(len(checks)),
+    book.add("audit.checks", t.plain("fact.audit.checks"), float(len(checks)), "count", plain_number(len(checks)),
              "count(checks.csv)", tuple(checks["check_id"]), section="audit", explain=("count_checks", {}))
     for name in status.index:
         subset = checks[checks["status"] == name]
-        status_words = words(STATUS_ZH, name, "check status")
-        book.add(f"audit.status.{name}", f"结论为“{status_words}”的核对项数", float(status[name]), "count",
-                 book.printer.plain_number(int(status[name])), f"count(checks.csv where status = {name})",
-                 tuple(subset["check_id"]), section="audit", explain=("count_status", {"status": status_words}))
+        words = edition.name("status", name)
+        book.add(f"audit.status.{name}", t.plain("fact.audit.status", status=words), float(status[name]), "count",
+                 plain_number(int(status[name])), f"count(checks.csv where status = {name})",
+                 tuple(subset["check_id"]), section="audit", explain=("count_status", {"status": words}))
     for check in checks.itertuples():
+        if check.status not in ("mismatch", "derived"):
+            continue
         ids = split_ids(check.figure_ids)
         base = f"check.{check.check_id}"
+        description = check_description(book, report, check)
         show = lambda value, difference=False: in_source_units(report, book, ids, value, difference)  # noqa: E731
         if check.status == "mismatch":
-            book.add(f"{base}.recomputed", f"{check.description}:复算值", num(check.recomputed), str(check.unit),
-                     show(check.recomputed), str(check.formula), tuple(ids), section="audit",
-                     explain=("recomputed", {"working": f"{base}.working"}))
+            book.add(f"{base}.recomputed", t.plain("fact.check.recomputed", description=description),
+                     num(check.recomputed), str(check.unit), show(check.recomputed), str(check.formula), tuple(ids),
+                     section="audit", explain=("recomputed", {"working": f"{base}.working"}))
             reported = f"figure.{ids[0]}" if ids and f"figure.{ids[0]}" in book else ""
-            book.add(f"{base}.difference", f"{check.description}:相差", abs(num(check.difference) or 0.0),
-                     str(check.unit), show(abs(num(check.difference) or 0.0), True),
+            book.add(f"{base}.difference", t.plain("fact.check.difference", description=description),
+                     abs(num(check.difference) or 0.0), str(check.unit), show(abs(num(check.difference) or 0.0), True),
                      f"|{ids[0] if ids else 'reported'} − recomputed|", tuple(ids), section="audit",
                      explain=("difference", {"reported": reported, "recomputed": f"{base}.recomputed"}))
-            book.add(f"{base}.tolerance", f"{check.description}:舍入误差可解释的差距", num(check.tolerance),
-                     str(check.unit), show(check.tolerance, True), "rounding of the printed figures", tuple(ids),
-                     section="audit", explain=("tolerance", {}))
-        elif check.status == "derived":
-            book.add(f"{base}.recomputed", f"{check.description}:推算值", num(check.recomputed), str(check.unit),
-                     show(check.recomputed), str(check.formula), tuple(ids), section="audit",
-                     explain=("recomputed", {"working": f"{base}.working"}))
-            if str(check.bound_by or "") != "all_done" and show(check.lower) != show(check.upper):
-                for end, code in (("lower", "range_lower"), ("upper", "range_upper")):
-                    book.add(f"{base}.{end}", f"{check.description}:推算值{'下限' if end == 'lower' else '上限'}",
+            book.add(f"{base}.tolerance", t.plain("fact.check.tolerance", description=description),
+                     num(check.tolerance), str(check.unit), show(check.tolerance, True),
+                     "rounding of the printed figures", tuple(ids), section="audit", explain=("tolerance", {}))
+        else:
+            book.add(f"{base}.recomputed", t.plain("fact.check.derived", description=description),
+                     num(check.recomputed), str(check.unit), show(check.recomputed), str(check.formula), tuple(ids),
+                     section="audit", explain=("recomputed", {"working": f"{base}.working"}))
+            # Whether rounding leaves a range is decided at the source's precision, the same in every edition.
+            in_source = lambda value: in_source_units(report, book, ids, value, printer=source_printing)  # noqa: E731
+            if str(check.bound_by or "") != "all_done" and in_source(check.lower) != in_source(check.upper):
+                for end in ("lower", "upper"):
+                    book.add(f"{base}.{end}", t.plain(f"fact.check.{end}", description=description),
                              num(getattr(check, end)), str(check.unit), show(getattr(check, end)),
                              f"{check.formula} at the {end} end of the printed figures' rounding", tuple(ids),
-                             section="audit", explain=(code, {}))
+                             section="audit", explain=(f"range_{end}", {}))
 
 
 def _diagnoses(book: FactBook, report) -> None:
+    t = book.edition.t
     for diagnosis in report.diagnoses.itertuples() if not report.diagnoses.empty else []:
         figure = report.figure(diagnosis.figure_id)
+        label = figure_name(book, report, diagnosis.figure_id)
         resolves = split_ids(diagnosis.resolves)
         proposed = book.printer.number_range(diagnosis.lower, diagnosis.upper, figure, decimals=int(figure["decimals"]))
-        value = str(diagnosis.proposed)
-        book.add(f"diagnosis.{diagnosis.figure_id}.proposed", f"{figure['label']}:使核对一致的取值", value,
-                 str(figure["unit"]), proposed, f"values of {diagnosis.figure_id} for which {' and '.join(resolves)} pass",
+        book.add(f"diagnosis.{diagnosis.figure_id}.proposed", t.plain("fact.diagnosis.proposed", label=label),
+                 str(diagnosis.proposed), str(figure["unit"]), proposed,
+                 f"values of {diagnosis.figure_id} for which {' and '.join(resolves)} pass",
                  (diagnosis.figure_id, *resolves), str(figure["as_of"]), "audit",
                  explain=("proposed", {"figure": f"figure.{diagnosis.figure_id}", "checks": "resolves"}))
-        book.add(f"diagnosis.{diagnosis.figure_id}.resolves", f"{figure['label']}:可由此解释的核对项数",
-                 float(len(resolves)), "count", book.printer.plain_number(len(resolves)),
+        book.add(f"diagnosis.{diagnosis.figure_id}.resolves", t.plain("fact.diagnosis.resolves", label=label),
+                 float(len(resolves)), "count", plain_number(len(resolves)),
                  f"count({diagnosis.figure_id} resolves)", tuple(resolves), section="audit",
                  explain=("count_resolved", {}))
 
 
-def previous_fact(book: FactBook, report, figure_id: str, printed: str, value) -> str:
-    """Last period's value of a figure, linked to its mark on last period's page."""
+def page_name(language: str) -> str:
+    """The file name of an edition's public page."""
+    return "report.html" if language == "zh" else f"report.{language}.html"
+
+
+def previous_fact(book: FactBook, report, figure_id: str, printed: str, value, label: str) -> str:
+    """Last period's value of a figure, linked to its mark on last period's page of the same edition."""
     fact_id = f"previous.{figure_id}"
     period = previous_period(report)
     if fact_id not in book:
-        book.add(fact_id, f"上期:{figure_id}", num(value), "", book.printer.format_printed(printed),
-                 f"{period} figures.csv: {figure_id}", (f"{period}:{figure_id}",), section="changes",
-                 href=f"../{period}/report.html#{source_anchor(figure_id)}",
+        book.add(fact_id, book.edition.t.plain("fact.previous", label=figure_name(book, report, figure_id, label)),
+                 num(value), "", book.printer.format_printed(printed), f"{period} figures.csv: {figure_id}",
+                 (f"{period}:{figure_id}",), section="changes",
+                 href=f"../{period}/{page_name(book.edition.language)}#{source_anchor(figure_id)}",
                  explain=("previous_figure", {"period": "previous.period"}))
     return fact_id
 
 
 def _changes(book: FactBook, report) -> None:
+    t = book.edition.t
     changes = report.changes
     if changes.empty:
         return
     period = previous_period(report)
     if period:
-        book.add("previous.period", "上一期", period, "period", book.printer.format_period(period),
-                 "changes.csv previous_period", (period,), section="changes", explain=("previous_period", {}))
+        book.add("previous.period", t.plain("fact.previous_period"), period, "period",
+                 book.printer.format_period(period), "changes.csv previous_period", (period,), section="changes",
+                 explain=("previous_period", {}))
     flagged = changes[changes["flag"].map(lambda flag: isinstance(flag, str) and flag != "")]
-    book.add("changes.flagged", "需要注意的数据项数", float(len(flagged)), "count",
-             book.printer.plain_number(len(flagged)), "count(changes.csv where flag is not empty)",
+    book.add("changes.flagged", t.plain("fact.changes.flagged"), float(len(flagged)), "count",
+             plain_number(len(flagged)), "count(changes.csv where flag is not empty)",
              tuple(flagged["figure_id"]), section="changes", explain=("count_flagged", {}))
     for r in changes.itertuples():
         if r.kind == "derived":
@@ -461,62 +485,59 @@ def _changes(book: FactBook, report) -> None:
             template = report.figure(split_ids(rows.iloc[0]["figure_ids"])[0]) if len(rows) else None
             if template is None:
                 continue
-            for which, code in (("previous", "previous_range"), ("current", "current_range")):
+            label = check_description(book, report, next(rows.itertuples()))
+            for which in ("previous", "current"):
                 lower, upper = getattr(r, f"{which}_lower"), getattr(r, f"{which}_upper")
                 if num(lower) is None:
                     continue
-                book.add(f"change.{r.figure_id}.{which}", f"{r.label}:{'上期' if which == 'previous' else '本期'}推算范围",
+                book.add(f"change.{r.figure_id}.{which}", t.plain(f"fact.change.{which}", label=label),
                          f"{lower}–{upper}", str(r.unit), book.printer.number_range(lower, upper, template),
                          f"{r.figure_id} {which} range", (r.figure_id,), section="changes",
-                         explain=(code, {"period": "previous.period"}))
+                         explain=(f"{which}_range", {"period": "previous.period"}))
         elif period and str(r.previous_printed or "").strip():
-            previous_fact(book, report, r.figure_id, str(r.previous_printed), r.previous_value)
+            previous_fact(book, report, r.figure_id, str(r.previous_printed), r.previous_value, str(r.label))
 
 
 # ---- The words of a derived fact's calculation, with links to its inputs -----------------------
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def explanation_html(book: FactBook, fact: Fact, phrases: dict | None = None, working: str = "",
-                     describe=None) -> str:
-    """A derived fact's explanation in the page's words, each input a link to its own fact.
+def explanation_html(book: FactBook, fact: Fact, working: Markup = Markup(""), describe=None) -> Markup:
+    """A derived fact's explanation in the edition's words, each input a link to its own fact.
 
     `describe` turns a check id into its description (HTML); the page passes it."""
-    phrases = phrases or EXPLAIN_ZH
     if not fact.explain:
-        return ""
+        return Markup("")
     code, params = fact.explain
-    text = phrases[code]
-
-    def fill(name: str) -> str:
-        if name == "working":
-            return working
+    key = f"explain.{code}"
+    wanted = set(re.findall(r"\{(\w+)\}", book.edition.t.text(key)))
+    values = {}
+    for name in wanted:
         target = params.get(name, "")
-        if target == "inputs":
-            return "、".join(escape(book[f"figure.{i}"].label) + book.link(f"figure.{i}")
-                            for i in fact.inputs if f"figure.{i}" in book)
-        if target == "resolves":
-            return "、".join(describe(c) if describe else escape(str(c)) for c in fact.inputs[1:])
-        if target in book:
-            return book.link(target)
-        return escape(str(target))
-
-    parts = _PLACEHOLDER.split(text)
-    return "".join(fill(part) if index % 2 else escape(part) for index, part in enumerate(parts))
+        if name == "working":
+            values[name] = working
+        elif target == "inputs":
+            values[name] = book.edition.t.join(
+                Markup("{}{}").format(book[f"figure.{i}"].label, book.link(f"figure.{i}"))
+                for i in fact.inputs if f"figure.{i}" in book)
+        elif target == "resolves":
+            values[name] = book.edition.t.join(describe(c) if describe else escape(c) for c in fact.inputs[1:])
+        elif target in book:
+            values[name] = book.link(target)
+        else:
+            values[name] = str(target)
+    return book.edition.t(key, **values)
 
 
 _FIGURE_TOKEN = re.compile(r"^(previous:|Δ)?([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)$")
 
 
-def working_html(book: FactBook, report, check) -> str:
+def working_html(book: FactBook, report, check) -> Markup:
     """A check's working from its formula: each figure a link to its fact, the result a link to the
     recomputed fact. 597个 ÷ 760个 × 100% = 78.55%."""
     result = f"check.{check.check_id}.recomputed"
     if check.kind == "count_listed":
         names = str(check.working).split(": ", 1)[1] if ": " in str(check.working) else ""
-        return f"列出{book.link(result)}项:{escape(names)}"
-    pieces = []
+        return book.edition.t("audit.count_listed", count=book.link(result), names=names)
+    pieces: list = []
     formula = str(check.formula).replace("previous ", "previous:").replace("(", " ( ").replace(")", " ) ")
     for token in formula.split():
         match = _FIGURE_TOKEN.match(token)
@@ -528,17 +549,17 @@ def working_html(book: FactBook, report, check) -> str:
         elif match and match.group(1) == "Δ":
             figure_id = match.group(2)
             previous = f"previous.{figure_id}"
-            pieces.append(f"({book.link(f'figure.{figure_id}')} − "
-                          f"{book.link(previous) if previous in book else book.printer.MISSING})")
+            pieces.append(Markup("({} − {})").format(
+                book.link(f"figure.{figure_id}"), book.link(previous) if previous in book else book.printer.MISSING))
         elif match and match.group(1):
             previous = f"previous.{match.group(2)}"
             pieces.append(book.link(previous) if previous in book else book.printer.MISSING)
-        elif match:
-            pieces.append(book.link(f"figure.{match.group(2)}") if f"figure.{match.group(2)}" in book
-                          else escape(token))
+        elif match and f"figure.{match.group(2)}" in book:
+            pieces.append(book.link(f"figure.{match.group(2)}"))
         else:
             pieces.append(escape(token))
     for index in range(len(pieces) - 2, 0, -1):  # "( x )" around a single term: no brackets
         if pieces[index - 1] == "(" and pieces[index + 1] == ")":
             pieces[index - 1:index + 2] = [pieces[index]]
-    return " ".join(pieces).replace("( ", "(").replace(" )", ")") + f" = {book.link(result)}"
+    joined = Markup(" ").join(pieces).replace("( ", "(").replace(" )", ")")
+    return Markup("{} = {}").format(Markup(joined), book.link(result))

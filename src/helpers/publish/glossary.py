@@ -12,6 +12,7 @@ never a fallback to the id or to another language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ KINDS = {
     "figure_kind": "what a figure measures (audit/clean.py KINDS)",
     "status": "a check's verdict (audit/relations.py STATUSES)",
     "relation_kind": "a kind of check (audit/relations.py KINDS)",
+    "relation": "a relation_id of data/reference/relations.csv; zh is its description, with {figure_id} placeholders",
     "bound_by": "what in the text narrows a derived range (audit/relations.py BOUNDS)",
     "position": "a progress row against its target (progress.csv position)",
     "bound": "which way a computed rate is bounded (progress.csv rate_bound)",
@@ -60,9 +62,10 @@ class Entry:
 class Glossary:
     """The names of one glossary file, by (kind, id) and language."""
 
-    def __init__(self, path: Path, entries: dict[tuple[str, str], Entry]):
+    def __init__(self, path: Path, entries: dict[tuple[str, str], Entry], languages: tuple[str, ...] = GLOSSARY_LANGUAGES):
         self.path = Path(path)
         self.entries = entries
+        self.languages = languages
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -77,7 +80,7 @@ class Glossary:
         if entry is None:
             raise MissingName(self.path, f"no {kind} {id!r}, so it has no {language} name", field="id",
                               expected=f"a row with kind {kind!r} and id {id!r}",
-                              fix=f"Add it: {kind},{id},<{' name>,<'.join(GLOSSARY_LANGUAGES)} name>,<reference>,<note>")
+                              fix=f"Add it: {kind},{id},<{' name>,<'.join(self.languages)} name>,<reference>,<note>")
         name = entry.names[language]
         if not name:
             raise MissingName(self.path, f"{kind} {id!r} has no {language} name", row=entry.line,
@@ -134,8 +137,8 @@ class Glossary:
     def _check(self, kind: str, language: str) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown glossary kind {kind!r} (known: {', '.join(KINDS)})")
-        if language not in GLOSSARY_LANGUAGES:
-            raise ValueError(f"no {language!r} column in the glossary (languages: {', '.join(GLOSSARY_LANGUAGES)})")
+        if language not in self.languages:
+            raise ValueError(f"no {language!r} column in the glossary (languages: {', '.join(self.languages)})")
 
 
 def load_glossary(reference_dir: Path) -> Glossary:
@@ -144,7 +147,10 @@ def load_glossary(reference_dir: Path) -> Glossary:
     if not path.is_file():
         raise InputError(path, "the glossary is missing", expected="data/reference/glossary.csv",
                          fix="Restore it from git (git checkout -- data/reference/glossary.csv)")
-    _, rows, lines = read_csv_strict(path, GLOSSARY)
+    header, rows, lines = read_csv_strict(path, GLOSSARY)
+    # One column per language: the two every glossary has, then any other a new edition added (fr, …).
+    languages = GLOSSARY_LANGUAGES + tuple(c for c in header if re.fullmatch(r"[a-z]{2,3}", c)
+                                           and c not in GLOSSARY_LANGUAGES)
     entries: dict[tuple[str, str], Entry] = {}
     for row, line in zip(rows, lines):
         kind, id = row["kind"], row["id"]
@@ -159,7 +165,7 @@ def load_glossary(reference_dir: Path) -> Glossary:
                              row=line, field="id", expected="each (kind, id) once",
                              fix="Keep one row and delete the other")
         entries[(kind, id)] = Entry(
-            kind, id, names={language: row[language] for language in GLOSSARY_LANGUAGES},
-            ones={language: row.get(f"{language}_one", "") for language in GLOSSARY_LANGUAGES},
+            kind, id, names={language: row[language] for language in languages},
+            ones={language: row.get(f"{language}_one", "") for language in languages},
             reference=row["reference"], note=row["note"], line=line)
-    return Glossary(path, entries)
+    return Glossary(path, entries, languages)

@@ -87,9 +87,14 @@ def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def export_public(nb: nbformat.NotebookNode, title: str) -> str:
+def export_public(nb: nbformat.NotebookNode, title: str, language: str = "zh") -> str:
+    """One edition's public page, in its language (the <html lang> and the page title)."""
+    from .catalogue import load_catalogue
+
+    words = load_catalogue(language)
     body, _ = _exporter(public=True).from_notebook_node(
-        public_notebook(nb), resources={"page": {"title": title, "css": _css(), "edition": "public"}})
+        public_notebook(nb), resources={"page": {"title": f"{title} · {words.text('page.kicker')}", "css": _css(),
+                                                 "edition": "public", "lang": words.text("lang")}})
     return body
 
 
@@ -143,15 +148,29 @@ def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str,
 
 
 def index_html(entries: list[dict]) -> str:
-    """outputs/index.html: every published period, newest first, with links to both editions."""
+    """outputs/index.html: every published period, newest first, with links to every edition.
+
+    The page is Chinese (the bureau's website); the other editions' words are marked with their
+    language, and all words come from the catalogues."""
+    from .catalogue import load_catalogue
+
+    zh = load_catalogue("zh")
     entries = sorted(entries, key=lambda e: e["period"], reverse=True)
-    items = "".join(
-        f'<li><strong>{escape(e["period"])}</strong> {escape(e.get("title", ""))}<br>'
-        f'<a href="{escape(e["period"])}/report.html">公开版</a> · '
-        f'<a href="{escape(e["period"])}/audit.html">审计版</a></li>' for e in entries)
+    items = []
+    for e in entries:
+        links = []
+        for language, page in e.get("editions", [("zh", "report.html")]):
+            words = load_catalogue(language)
+            links.append(f'<a href="{escape(e["period"])}/{escape(page)}" lang="{escape(words.text("lang"))}" '
+                         f'hreflang="{escape(words.text("lang"))}">{escape(words.text("index.public"))}</a>')
+        links.append(f'<a href="{escape(e["period"])}/audit.html">{escape(zh.text("index.audit"))}</a>')
+        items.append(f'<li><strong>{escape(e["period"])}</strong> {escape(e.get("title", ""))}<br>'
+                     + " · ".join(links) + "</li>")
+    en = load_catalogue("en")
+    title = f'{escape(zh.text("index.title"))}'
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<title>邵阳市乡村振兴工作进展报告 · 各期</title>\n"
+            f"<title>{title}</title>\n"
             f"<style>\n{_css()}\n</style>\n</head>\n<body>\n<main class=\"report\">\n"
-            "<h1>邵阳市乡村振兴工作进展报告 · 各期</h1>\n"
-            f"<ol class=\"periods\">{items}</ol>\n</main>\n</body>\n</html>\n")
+            f"<h1>{title}</h1>\n<p lang=\"en\">{escape(en.text('index.title'))}</p>\n"
+            f"<ol class=\"periods\">{''.join(items)}</ol>\n</main>\n</body>\n</html>\n")

@@ -17,7 +17,7 @@ from .common import MISSING, group_digits, num, plain_number
 
 # The same public names in every language module (tests/test_printing.py holds them to it).
 __all__ = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_printed", "format_figure",
-           "format_percent", "like", "number_range", "format_date", "format_period", "date_zh"]
+           "format_percent", "like", "number_range", "format_date", "format_short_date", "format_period", "date_zh"]
 
 # What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound).
 BOUND_WORDS = {"": "", "at_most": "至多", "at_least": "至少", "approximate": "约"}
@@ -90,3 +90,9 @@ def format_period(period: str) -> str:
     """2021-09 -> 2021年9月: a period, named after the last month its report covers."""
     year, month = str(period).split("-")
     return f"{int(year)}年{int(month)}月"
+
+
+def format_short_date(iso: str) -> str:
+    """2021-10-25 -> 10月25日: a date on a chart's axis, when every date shares one year."""
+    day = dt.date.fromisoformat(str(iso)[:10])
+    return f"{day.month}月{day.day}日"
