@@ -7,6 +7,7 @@ only when a notebook runs.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -164,7 +165,10 @@ def command_run(args) -> int:
         codes = [_run_one(p, layout, args.force, f"[{p}] " if len(periods) > 1 else "", args.quiet)
                  for p in periods]
     else:
-        with ProcessPoolExecutor(max_workers=min(args.jobs, len(periods))) as pool:
+        # Spawned, not forked: a forked child inherits the parent's ZeroMQ and event-loop state (a test
+        # process that has run kernels, say) and can spin forever starting its own kernel.
+        with ProcessPoolExecutor(max_workers=min(args.jobs, len(periods)),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [pool.submit(_run_one, p, layout, args.force, f"[{p}] ", args.quiet) for p in periods]
             codes = [f.result() for f in futures]
     return max(codes)

@@ -171,13 +171,24 @@ def dictionary_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "column", "meaning", "unit", "decimals"])
 
 
+# A word on a file as a whole, printed above its columns.
+NOTES = {
+    "facts.csv": "The numbers of the Chinese page. Every other edition writes the same file for its own page, "
+                 "`facts.<language>.csv` (`facts.en.csv`): the same rows, ids, values, formulas and inputs, with "
+                 "`printed` and `label` as that edition prints them.",
+}
+
+
 def dictionary_markdown() -> str:
     """The text of data/processed/README.md."""
     lines = ["# data/processed/: data dictionary", "",
              "Written by the pipeline (`shaoyang-report run`), one folder per period. Do not edit by hand:",
              "rerun instead. This file is generated from `src/helpers/io/dictionary.py`; a test keeps them in step.", ""]
     for file, columns in DICTIONARY.items():
-        lines += [f"## {file}", "", "| column | meaning | unit | decimals |", "| --- | --- | --- | --- |"]
+        lines += [f"## {file}", ""]
+        if file in NOTES:
+            lines += [NOTES[file], ""]
+        lines += ["| column | meaning | unit | decimals |", "| --- | --- | --- | --- |"]
         lines += [f"| `{c}` | {m} | {u} | {d} |" for c, m, u, d in columns]
         lines.append("")
     return "\n".join(lines)
