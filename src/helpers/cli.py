@@ -165,10 +165,13 @@ def command_run(args) -> int:
         codes = [_run_one(p, layout, args.force, f"[{p}] " if len(periods) > 1 else "", args.quiet)
                  for p in periods]
     else:
-        # Spawned, not forked: a forked child inherits the parent's ZeroMQ and event-loop state (a test
-        # process that has run kernels, say) and can spin forever starting its own kernel.
-        with ProcessPoolExecutor(max_workers=min(args.jobs, len(periods)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+        # Forked from a fresh server process, never from this one: a child forked from a process
+        # that has run kernels (a test's, say) inherits its ZeroMQ and event-loop state and can spin
+        # forever starting its own kernel. The server imports the runner and papermill once, so
+        # each child starts with them loaded.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["helpers.pipeline.runner", "papermill", "nbformat"])
+        with ProcessPoolExecutor(max_workers=min(args.jobs, len(periods)), mp_context=context) as pool:
             futures = [pool.submit(_run_one, p, layout, args.force, f"[{p}] ", args.quiet) for p in periods]
             codes = [f.result() for f in futures]
     return max(codes)

@@ -54,12 +54,17 @@ class SharedKernel:
     def prepare(self) -> None:
         """Clear what the previous notebook left in the kernel."""
         if self.used:
-            import nbformat
-            import papermill
-
-            reset = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(self.RESET)])
-            reset.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-            papermill.execute_notebook(reset, None, kernel_name="python3", progress_bar=False, km=self.km)
+            # Straight to the kernel, not through papermill: a one-cell notebook cost a third of a
+            # second per stage, for a reset whose output nobody reads.
+            client = self.km.client()
+            client.start_channels()
+            try:
+                reply = self._run_sync(client.execute_interactive)(self.RESET, timeout=60, store_history=False,
+                                                                   output_hook=lambda message: None)
+            finally:
+                client.stop_channels()
+            if reply["content"].get("status") != "ok":
+                raise RuntimeError(f"the shared kernel could not be reset: {reply['content'].get('evalue', '')}")
         self.used = True
 
     def shutdown(self) -> None:
