@@ -213,3 +213,14 @@ def test_as_of_range_separators_and_ten_day_periods(printed, expected):
 def test_as_of_with_words_it_does_not_understand_is_refused(printed):
     with pytest.raises(ValueError, match="not understood"):
         resolve_as_of(printed, 2021, dt.date(2021, 10, 31))
+
+
+@pytest.mark.parametrize("value, grouped, expected", [
+    (16869.0, True, "16,869"), (16869.0, False, "16869"), (118360600.0, False, "118360600"),
+    (95.55434, True, "95.5543"), (104.03, False, "104.03"), ("", True, "—"), (float("nan"), False, "—"),
+    (None, True, "—"), ("7", True, "7"),
+])
+def test_plain_number_is_the_one_way_a_computed_number_is_written_plainly(value, grouped, expected):
+    from helpers.text.numbers import plain_number
+
+    assert plain_number(value, grouped=grouped) == expected

@@ -93,12 +93,3 @@ def figure_index(figures: pd.DataFrame | None, renames: dict[str, str] | None = 
 def split_ids(cell) -> list[str]:
     """A cell of ids joined by | as a list (empty parts dropped)."""
     return [part.strip() for part in str(cell).split("|") if part.strip()]
-
-
-def working_number(value: float | None) -> str:
-    """A number for a formula's working: whole numbers without decimals, others to 4 places."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")

@@ -19,7 +19,8 @@ import pandas as pd
 from ..io.errors import InputError
 from ..io.rawdata import load_reference_table
 from ..text import numbers
-from .figures import Figure, figure_index, split_ids, working_number as _fmt
+from ..text.numbers import plain_number as _fmt
+from .figures import Figure, figure_index, split_ids
 
 RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands", "description"]
 CHECK_COLUMNS = ["check_id", "kind", "description", "formula", "working", "reported", "recomputed", "difference",

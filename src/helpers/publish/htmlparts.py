@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..text.numbers import plain_number
+
 
 class Html(str):
     """A fragment of HTML that Jupyter displays as HTML (and nbconvert exports as is)."""
@@ -81,24 +83,14 @@ def mismatch_panel(mismatches, diagnoses=None) -> Html:
                 + "".join(findings))
 
 
-def plain_number(value) -> str:
-    """A number as people read it in a table: 16869, 95.5544, 118360600 — never 1.686900e+04."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
 def frame_html(frame) -> str:
     """A DataFrame as an accessible table: no index column (its <th> would be empty), numbers as
     people read them, and a wrapper that can scroll sideways and be reached from the keyboard."""
     import pandas as pd
 
     rows = pd.get_option("display.max_rows")
-    table = frame.to_html(index=False, border=0, na_rep="—", max_rows=rows, float_format=plain_number,
+    table = frame.to_html(index=False, border=0, na_rep="—", max_rows=rows,
+                          float_format=lambda value: plain_number(value, grouped=False),
                           classes="dataframe", escape=True)
     label = f"table: {len(frame):,} rows, {len(frame.columns)} columns"
     return f'<div class="table-wrap" tabindex="0" role="region" aria-label="{escape(label)}">{table}</div>'

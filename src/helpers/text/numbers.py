@@ -6,6 +6,8 @@ drafting tool, so that both read the report's numbers the same way.
 
 from __future__ import annotations
 
+import math
+
 import calendar
 import datetime as dt
 import re
@@ -270,3 +272,28 @@ def unit_follows(after: str, unit: str, qualifier: str, printed: str) -> bool:
         if unit[:1] in ("万", "亿"):
             candidates.add(unit[0] + qualifier + unit[1:])
     return any(after.startswith(candidate) for candidate in candidates)
+
+
+# ---- Numbers the pipeline computed, written plainly ------------------------------------------------
+
+MISSING = "—"
+
+
+def to_number(value) -> float | None:
+    """A table cell as a number, or None when it is empty or NaN."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def plain_number(value, grouped: bool = True) -> str:
+    """A computed number written plainly: whole numbers without decimals, others to at most 4 places,
+    with thousands separators unless `grouped` is False (16,869 / 16869; 95.5544); — when missing.
+    The one formatter of the checks' workings, the auditor's tables and the editions' counts."""
+    number = to_number(value)
+    if number is None:
+        return MISSING
+    separator = "," if grouped else ""
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number):{separator}}"
+    return f"{number:{separator}.4f}".rstrip("0").rstrip(".")
