@@ -565,6 +565,15 @@ def test_command_rejects_a_file_that_is_not_utf8(tmp_path, capsys):
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_command_refuses_a_text_far_too_large(tmp_path, capsys):
+    report = tmp_path / "huge.txt"
+    report.write_bytes(("截至10月底,邵阳市共有监测对象16869户。" * 30000).encode("utf-8"))
+    assert draft_command(report, "2021-10", tmp_path / "out.csv", None) == 2
+    err = capsys.readouterr().err
+    assert "MB; a bureau report is a few KB" in err and "Traceback" not in err
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_command_reports_a_missing_file(tmp_path, capsys):
     missing = tmp_path / "nothing.txt"
     assert draft_command(missing, None, None, None) == 2

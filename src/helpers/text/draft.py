@@ -55,7 +55,7 @@ from .numbers import (
     plain_decimal,
     resolve_as_of,
 )
-from ..io.rawdata import TRANSCRIPTION_COLUMNS
+from ..io.rawdata import MAX_REPORT_BYTES, TRANSCRIPTION_COLUMNS
 
 # The hand-transcription format (figures.csv), then the review columns the draft adds.
 REVIEW_COLUMNS = [
@@ -971,6 +971,11 @@ def decode_report(data: bytes, path: Path) -> str:
     Raises DraftInputError naming the first byte that is not UTF-8, and whether the bytes
     read as GBK/GB18030 (the usual other encoding of Chinese web pages).
     """
+    if len(data) > MAX_REPORT_BYTES:
+        # The same bound as a run's: a bureau report is a few KB, and drafting 10 MB takes minutes.
+        raise DraftInputError(f"{path}: the file is {len(data) / 1_000_000:.1f} MB; a bureau report is a few KB "
+                              f"(at most {MAX_REPORT_BYTES / 1_000_000:.0f} MB of report text). Is this the right file? "
+                              "Save only the report's own text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
