@@ -124,7 +124,7 @@ def test_text_that_is_not_utf8_is_refused_with_what_to_do(layout, tmp_path, nove
 def test_a_text_far_too_large_is_refused_at_once(layout, tmp_path, november):
     """Issue 12: a report repeated 1,829 times (10 MB) once took minutes to draft; now a named error."""
     report = tmp_path / "huge.txt"
-    report.write_text(november.text * 200, encoding="utf-8")
+    report.write_text(november.text * 250, encoding="utf-8")
     with pytest.raises(InputError, match=r"the file is \d+\.\d MB; a bureau report is a few KB"):
         add_period(report, layout, today=TODAY, say=quiet)
     assert sorted(p.name for p in layout.raw.iterdir() if p.is_dir()) == ["2021-10"]
