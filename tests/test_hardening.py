@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
@@ -141,9 +142,13 @@ def test_an_unknown_column_is_named_in_a_warning(built, tmp_path, monkeypatch):
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([lines[0] + ",reviewer"] + [line + "," for line in lines[1:]]) + "\n", encoding="utf-8")
     synthetic.reseal(layout.raw / PERIOD, "figures.csv")
-    code, said = run(layout)
+    with warnings.catch_warnings(record=True) as leaked:
+        warnings.simplefilter("always")
+        code, said = run(layout)
     assert code == 0
     assert "warning: " in said and "field 'reviewer': unknown column 'reviewer' is ignored" in said
+    assert said.count("unknown column 'reviewer'") == 1, "named once, on the console"
+    assert not [w for w in leaked if "reviewer" in str(w.message)], "and not again as a Python warning"
 
 
 @pytest.mark.parametrize("content, words", [
