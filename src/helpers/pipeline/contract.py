@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..io.paths import Layout
-from ..publish.edition import editions
+from ..publish.edition import editions, facts_name
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -127,10 +127,10 @@ def narrative_stages(languages: tuple[str, ...]) -> tuple[Stage, ...]:
     reads = ("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS
     first, *others = languages
     return (Stage("03_narrative", "the public page's sections, in Chinese (the source language)",
-                  parameters=NARRATIVE_PARAMETERS, reads=reads, writes=("processed/facts.csv",),
+                  parameters=NARRATIVE_PARAMETERS, reads=reads, writes=(f"processed/{facts_name(first)}",),
                   fixed=(("language", first),), edition=first),) + tuple(
         Stage(f"03_narrative.{language}", f"the same page in another language: the same notebook, language = {language}",
-              parameters=NARRATIVE_PARAMETERS, reads=reads, writes=(f"processed/facts.{language}.csv",),
+              parameters=NARRATIVE_PARAMETERS, reads=reads, writes=(f"processed/{facts_name(language)}",),
               notebook_name="03_narrative", fixed=(("language", language),), edition=language, in_audit=False)
         for language in others)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..io.paths import Layout, check_period
 from ..io.rawdata import load_source, sha256_of
 from ..io.writers import write_json, write_text
+from ..publish.edition import page_name
 from .contract import EDITIONS, STAGES, RunContext
 
 # The paths whose last commit is the code commit a run records.
@@ -113,11 +114,6 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
         "period": period, "inputs": inputs, "outputs": outputs, "parameters": parameters,
         "packages": versions, "git_commit": commit, "stages": stages_record,
     })
-
-
-def page_name(language: str) -> str:
-    """The public page of an edition: report.html (Chinese, the source language), report.<language>.html."""
-    return "report.html" if language == "zh" else f"report.{language}.html"
 
 
 def write_index(layout: Layout) -> None:

@@ -32,6 +32,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from ..io.writers import write_bytes, write_text  # noqa: E402
+from .edition import edition_stem  # noqa: E402
 
 FONT_FAMILY = "Noto Sans CJK SC"
 DPI = 110
@@ -96,16 +97,6 @@ def use_fonts(language: str) -> None:
     plt.rcParams["font.sans-serif"] = [FONT_FAMILY, latin] if language == "zh" else [latin, FONT_FAMILY]
 
 
-def chart_file(name: str, language: str) -> str:
-    """A chart's file stem in an edition: completion (Chinese, the source language), completion.en."""
-    return name if language == "zh" else f"{name}.{language}"
-
-
-def _campaign_name(edition, campaigns: pd.DataFrame, campaign: str) -> str:
-    rows = campaigns[campaigns["campaign"] == campaign]
-    return edition.data_name("campaign", campaign, rows.iloc[0]["name_zh"] if len(rows) else campaign)
-
-
 def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, directory: Path,
                      name: str = "completion", title: str | None = None) -> Chart | None:
     """Completion against target for each target, with the 100% line and each as-of date, in the
@@ -138,11 +129,11 @@ def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, d
     ax.tick_params(axis="x", labelsize=9)
     ax.set_title(title or t.plain("chart.completion.title"), fontsize=11, loc="left", wrap=True)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    items = [t.plain("chart.completion.alt_item", campaign=_campaign_name(edition, campaigns, r.campaign), label=label,
+    items = [t.plain("chart.completion.alt_item", campaign=edition.campaign_name(campaigns, r.campaign), label=label,
                      rate=f"{float(r.computed_rate):.1f}%", date=date(r.as_of))
              for r, label in zip(progress.itertuples(), labels)]
     alt = t.plain("chart.completion.alt", items=t.text("list.semicolon").join(items))
-    return save_chart(fig, directory, chart_file(name, edition.language), alt, t.plain("chart.completion.caption"))
+    return save_chart(fig, directory, edition_stem(name, edition.language), alt, t.plain("chart.completion.caption"))
 
 
 MONITORING_CATEGORIES = ("unstable", "marginal", "sudden")
@@ -194,7 +185,7 @@ def monitoring_chart(figures: pd.DataFrame, edition, directory: Path, name: str 
                      remaining=f"{int(b):,}")
              for unit, names, resolved, remaining in panels for category, a, b in zip(names, resolved, remaining)]
     alt = t.plain("chart.monitoring.alt", dates=dates, items=t.text("list.semicolon").join(items))
-    return save_chart(fig, directory, chart_file(name, edition.language), alt, t.plain("chart.monitoring.caption"))
+    return save_chart(fig, directory, edition_stem(name, edition.language), alt, t.plain("chart.monitoring.caption"))
 
 
 def campaign_chart(progress: pd.DataFrame, campaign: str, campaigns: pd.DataFrame, edition,
@@ -203,7 +194,7 @@ def campaign_chart(progress: pd.DataFrame, campaign: str, campaigns: pd.DataFram
     rows = progress[progress["campaign"] == campaign]
     if rows.empty:
         return None
-    title = edition.t.plain("chart.campaign.title", campaign=_campaign_name(edition, campaigns, campaign))
+    title = edition.t.plain("chart.campaign.title", campaign=edition.campaign_name(campaigns, campaign))
     return completion_chart(rows, campaigns, edition, directory, name=f"campaign_{campaign}", title=title)
 
 
@@ -283,7 +274,7 @@ def month_words(edition, campaigns: pd.DataFrame, history: pd.DataFrame) -> Mont
     latest = history.sort_values("period", kind="stable").drop_duplicates("figure_id", keep="last")
     return MonthWords(language=edition.language,
                       text={key: edition.t.text(f"chart.months.{key}") for key in MONTH_TEXT_KEYS},
-                      campaigns={c: _campaign_name(edition, campaigns, c) for c in campaigns["campaign"]},
+                      campaigns={c: edition.campaign_name(campaigns, c) for c in campaigns["campaign"]},
                       figures={row.figure_id: edition.data_name("figure", row.figure_id, row.label)
                                for row in latest.itertuples()},
                       value=edition.printer.format_figure, value_like=edition.printer.like,
@@ -307,7 +298,7 @@ def month_charts(history: pd.DataFrame, words: MonthWords, directory: Path) -> l
 
 def month_chart_name(campaign: str, language: str) -> str:
     """months_<campaign> (Chinese) or months_<campaign>.<language>: one file per campaign and edition."""
-    return chart_file(f"months_{campaign}", language)
+    return edition_stem(f"months_{campaign}", language)
 
 
 def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directory: Path) -> Chart | None:

@@ -36,6 +36,22 @@ def editions() -> tuple[str, ...]:
 LANGUAGES = editions()
 
 
+def edition_stem(stem: str, language: str) -> str:
+    """A file stem in an edition: the source language's plain (report, facts, completion), any other
+    language's marked (report.en, facts.en, completion.en)."""
+    return stem if language == SOURCE_LANGUAGE else f"{stem}.{language}"
+
+
+def page_name(language: str) -> str:
+    """An edition's public page: report.html, report.en.html."""
+    return f"{edition_stem('report', language)}.html"
+
+
+def facts_name(language: str) -> str:
+    """An edition's facts in data/processed/<period>/: facts.csv, facts.en.csv."""
+    return f"{edition_stem('facts', language)}.csv"
+
+
 @dataclass
 class Edition:
     language: str
@@ -47,10 +63,6 @@ class Edition:
     @property
     def is_source_language(self) -> bool:
         return self.language == SOURCE_LANGUAGE
-
-    @property
-    def html_lang(self) -> str:
-        return self.t.text("lang")
 
     def name(self, kind: str, code: str) -> str:
         """A code's or an id's name in this language, from the glossary (an error if it has none)."""
@@ -65,6 +77,11 @@ class Edition:
             self.untranslated.append(f"{kind} {id}")
             return f"{chinese}{self.t.text('text.untranslated')}"
         return self.name(kind, id)
+
+    def campaign_name(self, campaigns, campaign: str) -> str:
+        """A campaign's name in this edition, from campaigns.csv's name_zh or the glossary."""
+        rows = campaigns[campaigns["campaign"] == campaign]
+        return self.data_name("campaign", campaign, rows.iloc[0]["name_zh"] if len(rows) else campaign)
 
     def join(self, items) -> str:
         return self.t.text("list.separator").join(str(item) for item in items)

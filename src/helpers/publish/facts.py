@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from ..audit.figures import split_ids
 from ..io.rawdata import UNKNOWN
 from ..io.writers import write_csv
-from .edition import Edition
+from .edition import Edition, facts_name, page_name
 from .printing import zh as source_printing
 from .printing.common import num, plain_number
 from .sourceview import source_anchor
@@ -131,15 +131,10 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def facts_file(language: str) -> str:
-    """facts.csv for the Chinese edition (the source language), facts.<language>.csv for the others."""
-    return "facts.csv" if language == "zh" else f"facts.{language}.csv"
-
-
 def save(book: FactBook, processed_dir: Path) -> pd.DataFrame:
     """Write the edition's facts file: every fact its page has shown, in the order it first shows them."""
     table = book.table(book.shown)
-    name = facts_file(book.edition.language)
+    name = facts_name(book.edition.language)
     write_csv(table, Path(processed_dir) / name)
     return pd.DataFrame({"file": [name], "rows": [len(table)]})
 
@@ -200,17 +195,24 @@ def figure_name(book: FactBook, report, figure_id: str, chinese: str | None = No
     return book.edition.data_name("figure", figure_id, chinese)
 
 
+def description_template(book: FactBook, report, check_id: str) -> str | None:
+    """A check's description with {figure_id} placeholders, in the edition's language: relations.csv's
+    own in the source language, else the glossary's; None (recorded as untranslated) where it has none."""
+    edition = book.edition
+    if edition.is_source_language:
+        return report.descriptions.get(check_id)
+    if edition.glossary.missing("relation", [check_id], edition.language):
+        edition.untranslated.append(f"relation {check_id}")
+        return None
+    return edition.name("relation", check_id)
+
+
 def check_description(book: FactBook, report, check) -> str:
     """A check's description as plain text in the edition's language (its figures as printed)."""
-    edition = book.edition
-    template = report.descriptions.get(check.check_id) if edition.is_source_language else (
-        None if edition.glossary.missing("relation", [check.check_id], edition.language)
-        else edition.name("relation", check.check_id))
+    template = description_template(book, report, check.check_id)
     if template is None:
-        if not edition.is_source_language:
-            edition.untranslated.append(f"relation {check.check_id}")
-            return f"{check.description}{edition.t.text('text.untranslated')}"
-        return str(check.description)
+        marked = "" if book.edition.is_source_language else book.edition.t.text("text.untranslated")
+        return f"{check.description}{marked}"
     return PLACEHOLDER.sub(lambda m: book[f"figure.{m.group(1)}"].printed if f"figure.{m.group(1)}" in book
                            else m.group(0), template)
 
@@ -445,11 +447,6 @@ def _diagnoses(book: FactBook, report) -> None:
                  float(len(resolves)), "count", plain_number(len(resolves)),
                  f"count({diagnosis.figure_id} resolves)", tuple(resolves), section="audit",
                  explain=("count_resolved", {}))
-
-
-def page_name(language: str) -> str:
-    """The file name of an edition's public page."""
-    return "report.html" if language == "zh" else f"report.{language}.html"
 
 
 def previous_fact(book: FactBook, report, figure_id: str, printed: str, value, label: str) -> str:

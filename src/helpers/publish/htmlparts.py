@@ -36,19 +36,6 @@ def link(url: str, text: str | None = None) -> str:
     return shown
 
 
-def table(headers: list[str], rows: list[list[str]], caption: str = "") -> str:
-    """A table whose cells are already-escaped HTML, wrapped so that it scrolls on a phone."""
-    head = "".join(f"<th scope=\"col\">{escape(h)}</th>" for h in headers)
-    # Each cell carries its column's name, so that on a phone a wide table can be shown as one
-    # card per row (see .cards in style.css) instead of scrolling sideways.
-    body = "".join("<tr>" + "".join(f'<td data-label="{escape(h, quote=True)}">{cell}</td>'
-                                    for h, cell in zip(headers, row)) + "</tr>" for row in rows)
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    style = ' class="cards"' if len(headers) > 4 else ""
-    return (f'<div class="table-wrap"><table{style}>{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
-
-
 def mismatch_panel(mismatches, diagnoses=None) -> Html:
     """Every mismatch in a red panel: the two numbers side by side, then the source quotes.
 

@@ -29,7 +29,7 @@ from ..io.rawdata import UNKNOWN
 from ..io.readers import read_csv, read_utf8
 from . import facts as facts_module
 from .charts import Chart, load_chart
-from .edition import Edition, load_edition
+from .edition import Edition, edition_stem, load_edition, page_name
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, stale_days
 from .htmlparts import Html, link
 from .sourceview import figure_anchor, source_view as _source_view
@@ -58,15 +58,6 @@ class Report:
         rows = self.figures[self.figures["figure_id"] == figure_id]
         return rows.iloc[0] if len(rows) else None
 
-    def campaign_name_zh(self, campaign: str) -> str:
-        rows = self.campaigns[self.campaigns["campaign"] == campaign]
-        return rows.iloc[0]["name_zh"] if len(rows) else campaign
-
-
-def chart_name(name: str, language: str) -> str:
-    """The file stem of a chart in an edition: completion (Chinese), completion.en (English)."""
-    return name if language == "zh" else f"{name}.{language}"
-
 
 def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: Path, figures_dir: Path,
                 language: str = "zh") -> Report:
@@ -88,7 +79,7 @@ def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: 
     )
     names = ["completion", "monitoring"] + [f"campaign_{c}" for c in report.campaigns["campaign"]] + \
         [f"months_{c}" for c in report.campaigns["campaign"]]
-    report.charts = {name: chart for name in names if (chart := load_chart(figures_dir, chart_name(name, language)))}
+    report.charts = {name: chart for name in names if (chart := load_chart(figures_dir, edition_stem(name, language)))}
     return report
 
 
@@ -118,7 +109,7 @@ def render(template: str, book: FactBook, **context) -> Html:
 
 
 def _campaign(book: FactBook, report: Report, campaign: str) -> str:
-    return book.edition.data_name("campaign", campaign, report.campaign_name_zh(campaign))
+    return book.edition.campaign_name(report.campaigns, campaign)
 
 
 def _figure_label(book: FactBook, report: Report, figure_id: str) -> str:
@@ -150,10 +141,7 @@ def _when(report: Report, book: FactBook, row) -> Markup:
 
 def _description(report: Report, book: FactBook, check) -> Markup:
     """A check's description with each figure it names a link to that figure's fact."""
-    edition = book.edition
-    template = report.descriptions.get(check.check_id) if edition.is_source_language else (
-        None if edition.glossary.missing("relation", [check.check_id], edition.language)
-        else edition.name("relation", check.check_id))
+    template = facts_module.description_template(book, report, check.check_id)
     if template is None:
         return Markup(escape(facts_module.check_description(book, report, check)))
     pieces = facts_module.PLACEHOLDER.split(template)
@@ -251,7 +239,7 @@ def title_block(report: Report, book: FactBook) -> Html:
                   start=_source_date(book, "period_start"), end=_source_date(book, "period_end"),
                   published=_source_date(book, "published"), dated=_source_date(book, "dated"),
                   address=Markup(escape(t.text("meta.address_unknown"))) if address == UNKNOWN else Markup(link(address)),
-                  other_page=facts_module.page_name(other))
+                  other_page=page_name(other))
 
 
 def _period_words(book: FactBook) -> Markup:
