@@ -8,30 +8,13 @@ from pathlib import Path
 import pytest
 
 from helpers.io.paths import Layout
-
-ROOT = Path(__file__).resolve().parents[1]
-PERIOD = "2021-10"
+from helpers.testing import PERIOD, ROOT
+from helpers.testing.layouts import temp_layout
 
 
 @pytest.fixture(scope="session")
 def repo_layout() -> Layout:
     return Layout.default(ROOT)
-
-
-def temp_layout(base: Path) -> Layout:
-    """A copy of the repository's inputs under `base`, laid out like the repository (so the relative
-    paths a run records are the same), with empty processed and outputs folders.
-
-    Its raw root holds only the base period, so a synthetic later month built in it can never
-    collide with a real month the analyst has added to data/raw/.
-    """
-    from helpers.pipeline.verify import mirror_layout
-
-    layout = mirror_layout(Layout.default(ROOT), PERIOD, base)
-    for folder in layout.raw.iterdir():
-        if folder.is_dir() and folder.name != PERIOD:
-            shutil.rmtree(folder)
-    return layout
 
 
 @pytest.fixture(scope="session")
