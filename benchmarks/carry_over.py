@@ -36,7 +36,7 @@ from helpers.testing import months  # noqa: E402
 from helpers.io.paths import Layout  # noqa: E402
 from helpers.io.rawdata import TRANSCRIPTION_COLUMNS  # noqa: E402
 from helpers.pipeline.verify import mirror_layout  # noqa: E402
-from helpers.text.carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over  # noqa: E402
+from helpers.intake.carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over  # noqa: E402
 
 HAND_BASELINE = 241  # field edits the trial made to 64 rows, with the draft alone
 PYTHON = sys.executable

@@ -192,14 +192,14 @@ def command_verify(args) -> int:
 
 
 def command_draft(args) -> int:
-    from .text.draft import draft_command
+    from .intake.draft import draft_command
 
     return draft_command(args.report, args.period, args.out, args.compare)
 
 
 def command_add_period(args) -> int:
     from .io.errors import InputError
-    from .pipeline.intake import add_period, command_error
+    from .intake.add_period import add_period, command_error
 
     try:
         add_period(args.report, Layout.default(args.root), period=args.period, address=args.address,
@@ -211,7 +211,7 @@ def command_add_period(args) -> int:
 
 def command_seal(args) -> int:
     from .io.errors import InputError
-    from .pipeline.intake import command_error, seal_period
+    from .intake.add_period import command_error, seal_period
 
     try:
         return 0 if seal_period(args.period, Layout.default(args.root), include_report=args.include_report) else 1

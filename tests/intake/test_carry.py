@@ -1,4 +1,4 @@
-"""Carrying last month's transcription over to a new month (helpers.text.carry).
+"""Carrying last month's transcription over to a new month (helpers.intake.carry).
 
 The months are built by helpers.testing.months from the real 2021-10 folder, each with the transcription
 a careful analyst would write for it; the carry-over is checked against that, number by number.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from helpers.testing import months
-from helpers.text.carry import (CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over, mask, refresh,
+from helpers.intake.carry import (CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over, mask, refresh,
                                 wording_change)
 
 
@@ -193,7 +193,7 @@ def test_mask_and_wording_change():
 
 
 def test_a_previous_row_that_cannot_be_located_is_reported_not_carried():
-    from helpers.text.review import review_sheet
+    from helpers.intake.review import review_sheet
 
     october = months.october()
     broken = [dict(row) for row in october.figures]

@@ -1,4 +1,4 @@
-"""Tests for helpers.text.draft: drafting a figure transcription from a report's text.
+"""Tests for helpers.intake.draft: drafting a figure transcription from a report's text.
 
 Each test feeds small, realistic sentences in the bureau's style and checks the exact
 values, units, qualifiers and as-of expressions drafted; the last tests check recall on
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.text.draft import (
+from helpers.intake.draft import (
     COLUMNS,
     COMPARE_COLUMNS,
     compare_with_transcription,

@@ -45,7 +45,7 @@ from pathlib import Path
 import yaml
 
 from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS
-from ..text.draft import FULL_STOPS, draft_numbers, sentence_bounds
+from ..intake.draft import FULL_STOPS, draft_numbers, sentence_bounds
 from ..text.numbers import find_number_tokens, locate_value
 from . import BASE_RAW
 

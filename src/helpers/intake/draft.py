@@ -43,7 +43,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .numbers import (
+from ..text.numbers import (
     BASE_UNITS,
     CHINESE_DIGITS,
     RANGE_SEPARATOR,

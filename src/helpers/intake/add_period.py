@@ -4,8 +4,8 @@
     shaoyang-report seal --period YYYY-MM
 
 `add_period` copies the text byte for byte into a new data/raw/<period>/, writes figures.csv and
-non_figures.csv by carrying the previous period's reviewed transcription over (helpers.text.carry),
-writes source.yml from the page's own facts (helpers.text.header) with every file's sha256, runs
+non_figures.csv by carrying the previous period's reviewed transcription over (helpers.intake.carry),
+writes source.yml from the page's own facts (helpers.intake.header) with every file's sha256, runs
 the cleaning stage's checks on the result, and writes and prints the review sheet. It never
 touches an existing folder: the new one appears whole or not at all.
 
@@ -31,7 +31,7 @@ from ..io.errors import InputError, InputErrors
 from ..io.paths import Layout, check_period, find_previous_raw_period
 from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS, UNKNOWN, load_reference_table, open_period
 from ..io.readers import read_csv_strict, read_utf8
-from ..io.sidecar import (REVIEW_SHEET, SIDECAR, checksums_of, folder_files, recorded_checksums, render_sidecar,
+from .sidecar import (REVIEW_SHEET, SIDECAR, checksums_of, folder_files, recorded_checksums, render_sidecar,
                           seal_text)
 from ..io.writers import write_bytes, write_text
 
@@ -49,10 +49,10 @@ def _say(message: str) -> None:
 def add_period(report: Path, layout: Layout, period: str | None = None, address: str | None = None,
                retrieved: str | None = None, today: dt.date | None = None, say: Say = _say) -> Path:
     """Create data/raw/<period>/ from a report text; return the folder. Raises InputError for bad input."""
-    from ..text.carry import carry_over
-    from ..text.draft import DraftInputError, decode_report
-    from ..text.header import read_header
-    from ..text.review import printed_part, review_sheet
+    from .carry import carry_over
+    from .draft import DraftInputError, decode_report
+    from .header import read_header
+    from .review import printed_part, review_sheet
 
     report = Path(report)
     try:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from .draft import (FIGURE, FULL_STOPS, SPACES, DraftedNumber, draft_numbers, guess_campaign, load_campaigns, normalise_figure,
                     sentence_bounds)
-from .numbers import CHINESE_DIGITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
+from ..text.numbers import CHINESE_DIGITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
 
 # Scores: at or above CARRY_SCORE (and MARGIN clear of the next best) a match is carried; from
 # UNCERTAIN_SCORE it is offered as uncertain; below, the numbers are new / not found.

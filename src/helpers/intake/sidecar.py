@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .rawdata import REQUIRED_RAW_FILES, sha256_of
+from ..io.rawdata import REQUIRED_RAW_FILES, sha256_of
 
 SIDECAR = "source.yml"
 REVIEW_SHEET = "review.md"
