@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.intake.command import draft_command
 from helpers.intake.draft import (
     COLUMNS,
     COMPARE_COLUMNS,
     compare_with_transcription,
-    draft_command,
     draft_figures,
 )
 from helpers.text.numbers import CHINESE_DIGITS, find_number_tokens, normalise

@@ -45,8 +45,9 @@ from pathlib import Path
 import yaml
 
 from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS
-from ..intake.draft import FULL_STOPS, draft_numbers, sentence_bounds
+from ..intake.draft import draft_numbers
 from ..text.numbers import find_number_tokens, locate_value
+from ..text.segments import FULL_STOPS, sentence_bounds
 from . import BASE_RAW
 
 OCTOBER = BASE_RAW
