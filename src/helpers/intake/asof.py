@@ -14,16 +14,12 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..io.paths import check_period
 from ..text.numbers import resolve_as_of
 from ..text.segments import FULL_STOPS, SectionMark, clause_start, sentence_bounds, sentence_ends
 from .classify import FIGURE
 from .vocabulary import CARRIED_AS_OF, CLAUSE_AS_OF, MONTH_END_AS_OF
-
-if TYPE_CHECKING:
-    from .draft import DraftedNumber
 
 
 @dataclass(frozen=True)
@@ -87,8 +83,9 @@ class ReportDates:
         return "" if date == unknown_end else date.isoformat()
 
 
-def assign_as_of(text: str, numbers: list["DraftedNumber"], marks: list[SectionMark]) -> None:
-    """Give every number the as-of expression that governs it (see the module's docstring).
+def assign_as_of(text: str, numbers: list, marks: list[SectionMark]) -> None:
+    """Give every number (a draft.DraftedNumber) the as-of expression that governs it (see the
+    module's docstring).
 
     Sentences here end at 。！？ or a line end: clauses joined by ； share the as-of that opens them.
 
