@@ -233,3 +233,13 @@ def test_the_rules_catch_the_intake_imported_from_below_and_a_circle(tmp_path):
     (package / "intake" / "carry.py").write_text("from .draft import draft_numbers\n")
     assert upward_imports(package) == ["helpers.pipeline.runner (pipeline) imports helpers.intake (intake)"]
     assert import_cycles(package) == [["helpers.intake.carry", "helpers.intake.draft"]]
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines():
+    """A module over 500 lines holds several jobs: split it along them (issue 18)."""
+    long = {path.relative_to(ROOT).as_posix(): n for path in sorted((ROOT / "src" / "helpers").rglob("*.py"))
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"modules over {MAX_MODULE_LINES} lines: {long}"
