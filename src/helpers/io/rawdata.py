@@ -1,7 +1,10 @@
 """Load inputs: a period's raw folder and the reviewed reference tables.
 
 Raw files are immutable. Each period's `source.yml` records the sha256 of every file in
-the folder, and nothing runs on a file whose bytes no longer match it.
+the folder, and nothing runs on a file whose bytes no longer match it. The folder's files, the
+sidecar's fields and their readers are declared here once: `read_report` for a report text (the
+run's checks and add-period's), `read_sidecar` for source.yml (the run, the narrative, add-period
+and seal), `load_reference_table` for data/reference/.
 """
 
 from __future__ import annotations

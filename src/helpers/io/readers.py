@@ -1,4 +1,8 @@
-"""Reading inputs as text: one reader for UTF-8 files and one for CSV, with errors that name the line."""
+"""Reading inputs as text: one reader for UTF-8 files and one for CSV, with errors that name the line.
+
+Every command and stage reads through these (the draft, add-period and seal too), so that a missing
+file, a folder, a byte that is not UTF-8 or a bad header is one InputError naming the file and line.
+"""
 
 from __future__ import annotations
 
