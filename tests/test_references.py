@@ -5,7 +5,9 @@ Three kinds of reference are checked, wherever a docstring or comment of src/hel
   one inside the package (publish/printing/zh.py, catalogues/en.yml), relative to the repository,
   to src/helpers or to the naming module's own package; a placeholder (<period>, <language>, *)
   stands for any name; under outputs/, what a run makes at run time (outputs/<period>/failed/,
-  outputs/.staging/) is checked up to its first placeholder or hidden folder;
+  outputs/.staging/) is checked up to its first placeholder or hidden folder; the test support
+  (helpers.testing) describes the temporary layouts it builds (data/raw/2021-11/, console/…), so
+  there only paths under src/, tests/, notebooks/ and benchmarks/ are checked;
 - a module path with a function (audit/figures.printed_expression);
 - a dotted module, optionally with a name it defines (helpers.intake.carry, io.rawdata.read_sidecar,
   helpers.testing.layouts.temp_layout).
@@ -124,11 +126,14 @@ def is_path(reference: str, folder: Path) -> bool:
 def references(path: Path) -> list[tuple[int, str, str]]:
     """(line, kind, reference) of every path and dotted module a module's comments and docstrings name."""
     found = []
+    scenario_layouts = path.is_relative_to(PACKAGE / "testing")
     for line, text in notes(path):
         for match in PATH.finditer(text):
             reference = match.group(1).rstrip(".,:;")
             context = text[max(0, match.start() - 10):match.end()]
             if "://" in context or "www." in context or not is_path(reference, path.parent):
+                continue
+            if scenario_layouts and not reference.startswith(("src/", "tests/", "notebooks/", "benchmarks/")):
                 continue
             found.append((line, "path", reference))
         for match in DOTTED.finditer(text):
