@@ -810,8 +810,25 @@ def test_an_implied_target_within_last_months_range_is_not_flagged():
 
 def test_renames_table_may_be_empty_and_is_read(tmp_path):
     path = tmp_path / "figure_renames.csv"
-    path.write_text("old_figure_id,new_figure_id,since_period,note\n", encoding="utf-8")
+    path.write_text("old_figure_id,new_figure_id,since,note\n", encoding="utf-8")
     assert changes.load_renames(tmp_path) == {}
-    path.write_text("old_figure_id,new_figure_id,since_period,note\na.b,a.c,2021-11,renamed by the bureau\n",
+    path.write_text("old_figure_id,new_figure_id,since,note\na.b,a.c,2021-11,renamed by the bureau\n",
                     encoding="utf-8")
     assert changes.load_renames(tmp_path) == {"a.b": "a.c"}
+
+
+def test_a_rename_applies_from_its_since_period_on(tmp_path):
+    """figure_renames.csv's since is honoured: a rename recorded for December leaves October's and
+    November's builds as they were (their ids, their history), and applies from December on."""
+    (tmp_path / "figure_renames.csv").write_text(
+        "old_figure_id,new_figure_id,since,note\na.b,a.c,2021-12,renamed by the bureau\n", encoding="utf-8")
+    assert changes.load_renames(tmp_path, "2021-10") == {}
+    assert changes.load_renames(tmp_path, "2021-11") == {}
+    assert changes.load_renames(tmp_path, "2021-12") == {"a.b": "a.c"}
+    assert changes.load_renames(tmp_path, "2022-03") == {"a.b": "a.c"}
+
+
+def test_a_rename_without_its_since_period_is_refused(tmp_path):
+    (tmp_path / "figure_renames.csv").write_text("old_figure_id,new_figure_id,note\na.b,a.c,x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column.*since"):
+        changes.load_renames(tmp_path, "2021-12")

@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.errors import InputError
-from ..io.rawdata import load_reference_table
+from ..io.reference import read_reference
 from .figures import figure_index
 from .relations import EPSILON
 
-RENAME_COLUMNS = ["old_figure_id", "new_figure_id", "since_period", "note"]
+RENAME_COLUMNS = ["old_figure_id", "new_figure_id", "since", "note"]
 CHANGE_COLUMNS = ["figure_id", "campaign", "label", "unit", "kind", "previous_period", "previous_printed",
                   "current_printed", "previous_value", "current_value", "change", "previous_lower", "previous_upper",
                   "current_lower", "current_upper", "as_of", "as_of_gap_days", "flag"]
@@ -38,14 +38,18 @@ STALE_AFTER_DAYS = 30
 IMPLIED_TARGET_KINDS = ("implied_ratio",)
 
 
-def load_renames(reference_dir: Path) -> dict[str, str]:
-    """Figure ids renamed from one month to the next (old id -> new id), from figure_renames.csv."""
+def load_renames(reference_dir: Path, period: str | None = None) -> dict[str, str]:
+    """Figure ids renamed from one month to the next (old id -> new id), from figure_renames.csv.
+
+    A rename applies from its `since` period on: a period before it keeps the old id (its history,
+    its month over month), so recording a rename for December changes nothing of October's. Without
+    a period, every rename."""
     path = Path(reference_dir) / "figure_renames.csv"
     if not path.is_file():
         return {}
-    rows = load_reference_table(path, RENAME_COLUMNS, allow_empty=True)
+    table = read_reference(path, RENAME_COLUMNS, period, allow_empty=True, key=() if period is None else None)
     renames: dict[str, str] = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(table.lines, table.rows):
         if row["old_figure_id"] in renames or row["new_figure_id"] in renames.values():
             raise InputError(path, "a figure id is renamed twice", row=line, field="old_figure_id",
                              expected="each old id and each new id once")

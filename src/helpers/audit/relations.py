@@ -17,7 +17,7 @@ import cn2an
 import pandas as pd
 
 from ..io.errors import InputError
-from ..io.rawdata import load_reference_table
+from ..io.reference import read_reference
 from ..text import numbers, segments
 from ..text.numbers import plain_number as _fmt
 from .figures import Figure, figure_index, split_ids
@@ -64,16 +64,18 @@ TYPED_NUMBER = re.compile(rf"\d|[{numbers.CHINESE_DIGITS}]+[{_MEASURE_WORDS}]")
 FORMULA_CONSTANTS = re.compile(r"(?<![\d.])100%")
 
 
-def load_relations(reference_dir: Path) -> list[dict]:
-    """The reviewed table of relations between figures, validated."""
+def load_relations(reference_dir: Path, period: str | None = None) -> list[dict]:
+    """The reviewed table of relations between figures, validated: the rows that apply to `period`
+    (since/until, helpers.io.reference), or each relation's latest row."""
     path = Path(reference_dir) / "relations.csv"
-    rows = load_reference_table(path, RELATION_COLUMNS)
-    if "items" in rows[0]:
+    table = read_reference(path, RELATION_COLUMNS, period)
+    rows = table.rows
+    if "items" in table.header:
         raise InputError(path, "the table has an items column", row=1, field="items",
                          expected="columns " + ", ".join(RELATION_COLUMNS),
                          fix="Delete the column: a listed count counts the items in its own sentence or section "
                              "of each month's text (data/reference/README.md)")
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(table.lines, rows):
         kind = row["kind"]
         if kind not in KINDS:
             raise InputError(path, f"unknown relation kind {kind!r}", row=line, field="kind",

@@ -20,6 +20,7 @@ from ..io.writers import write_csv
 from ..io.paths import check_period, find_previous_raw_period
 from ..io.errors import InputError, InputWarning
 from ..io.rawdata import Source, load_source, open_period
+from ..io.reference import campaigns_table
 
 
 def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
@@ -75,22 +76,24 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
     else:
         previous_period = None
     figures = read_csv(Path(processed_dir) / "figures.csv")
-    campaigns = read_csv(reference_dir / "campaigns.csv")
+    campaigns = campaigns_table(reference_dir, period)
     unknown = sorted(set(figures["campaign"]) - set(campaigns["campaign"]))
     if unknown:
         first = figures[figures["campaign"] == unknown[0]].iloc[0]["figure_id"]
-        raise InputError(reference_dir / "campaigns.csv", f"campaign {unknown[0]!r} (figure {first}) has no row here",
-                         field="campaign", expected="a row for every campaign in figures.csv",
-                         fix="Add it with its Chinese name (name_zh), which the public page uses as a heading")
+        raise InputError(reference_dir / "campaigns.csv", f"campaign {unknown[0]!r} (figure {first}) has no row "
+                         f"that applies to {period}", field="campaign",
+                         expected="a row for every campaign in figures.csv, its since (if any) at or before the period",
+                         fix="Add it with its Chinese name (name_zh), which the public page uses as a heading, and "
+                             f"since = the first period that reports it; or correct its since/until")
     return ProgressInputs(
         figures=figures,
         report_text=read_utf8(Path(raw_dir) / "report.txt"),
         period_end=load_source(Path(raw_dir)).period_end.isoformat(),
-        relations=relations_module.load_relations(reference_dir),
-        targets=progress_module.load_targets(reference_dir),
+        relations=relations_module.load_relations(reference_dir, period),
+        targets=progress_module.load_targets(reference_dir, period),
         campaigns=campaigns,
         previous=previous, previous_period=previous_period, previous_text=previous_text,
-        renames=changes_module.load_renames(reference_dir),
+        renames=changes_module.load_renames(reference_dir, period),
         earlier={name: cleaned.figures for name, cleaned in earlier.items()},
     )
 

@@ -105,14 +105,16 @@ def guess_kind(text: str, token: NumberToken, quantity: Quantity, base_unit: str
     return ""
 
 
-def load_campaigns(path: Path | None = None) -> dict[str, str]:
-    """Campaign id -> Chinese name from data/reference/campaigns.csv ({} if it cannot be read).
+def load_campaigns(path: Path | None = None, period: str | None = None) -> dict[str, str]:
+    """Campaign id -> Chinese name from data/reference/campaigns.csv ({} if it cannot be read): the
+    rows that apply to `period`, or every campaign's latest row.
 
     Without a path, the project's own reference table is used.
     """
     path = path or Layout.default().reference / "campaigns.csv"
     try:
-        return {row["campaign"]: row.get("name_zh", "") for row in load_reference_table(path, ["campaign"])}
+        return {row["campaign"]: row.get("name_zh", "") for row in load_reference_table(path, ["campaign"],
+                                                                                       period=period)}
     except (InputError, OSError):
         return {}
 

@@ -167,8 +167,12 @@ def present_campaigns(report: Report) -> list[str]:
 
 
 def absent_campaigns(report: Report) -> list[str]:
+    """Campaigns reported before and missing now (本期报告未给出数据), in the reference order: a
+    campaign that applies to the period (campaigns.csv since/until) and that an earlier period
+    reported. A campaign that did not exist yet is not absent."""
     present = set(report.figures["campaign"])
-    return [c for c in report.campaigns["campaign"] if c not in present]
+    before = report.reported_before
+    return [c for c in report.campaigns["campaign"] if c not in present and (before is None or c in before)]
 
 
 def title_block(report: Report, book: FactBook) -> Html:
