@@ -9,9 +9,10 @@ import pytest
 
 from helpers.audit import progress, relations
 from helpers.io.errors import InputError
-from helpers.io.reference import applies, campaigns_table, read_reference, reference_digest
+from helpers.io.reference import append_rows, applies, campaigns_table, read_reference, reference_digest
 from helpers.publish.glossary import load_glossary
 from helpers.testing import REFERENCE
+from helpers.testing.reference_rows import relabel
 
 CAMPAIGNS = "campaign,name_zh,order,since,until\n"
 
@@ -66,13 +67,9 @@ def test_bad_bounds_and_overlapping_rows_are_named_with_their_lines(tmp_path, ro
 
 
 def test_the_glossary_names_a_relabelled_figure_as_each_period_printed_it(tmp_path):
-    text = (REFERENCE / "glossary.csv").read_text(encoding="utf-8")
-    header, _, body = text.partition("\n")
-    old = next(line for line in body.splitlines() if line.startswith("figure,toilets.target,"))
-    new = old.replace("省定农村改厕任务目标", "省定农村户厕改造任务目标").replace(
-        "Provincial target", "Provincial target (household toilets)")
-    write(tmp_path, "glossary.csv", f"{header},since,until\n" + "".join(
-        (f"{line},,2021-11\n{new},2021-12,\n" if line == old else f"{line},,\n") for line in body.splitlines()))
+    shutil.copy(REFERENCE / "glossary.csv", tmp_path / "glossary.csv")
+    relabel(tmp_path / "glossary.csv", {"kind": "figure", "id": "toilets.target"}, {"zh": "省定农村户厕改造任务目标"},
+            "2021-12")
     assert load_glossary(tmp_path, "2021-10").name("figure", "toilets.target", "zh") == "省定农村改厕任务目标"
     assert load_glossary(tmp_path, "2021-12").name("figure", "toilets.target", "zh") == "省定农村户厕改造任务目标"
     assert load_glossary(tmp_path).name("figure", "toilets.target", "zh") == "省定农村户厕改造任务目标"
@@ -80,10 +77,9 @@ def test_the_glossary_names_a_relabelled_figure_as_each_period_printed_it(tmp_pa
 
 def test_relations_apply_from_their_period(tmp_path):
     shutil.copy(REFERENCE / "relations.csv", tmp_path / "relations.csv")
-    text = (tmp_path / "relations.csv").read_text(encoding="utf-8")
-    header, _, body = text.partition("\n")
-    write(tmp_path, "relations.csv", f"{header},since\n" + "".join(f"{line},\n" for line in body.splitlines())
-          + "relocation.households_total,sum,relocation.households,relocation.a|relocation.b,搬迁户数 = 各部分之和,2021-12\n")
+    append_rows(tmp_path / "relations.csv", [{
+        "relation_id": "relocation.households_total", "kind": "sum", "reported": "relocation.households",
+        "operands": "relocation.a|relocation.b", "description": "搬迁户数 = 各部分之和", "since": "2021-12"}])
     ids = lambda period: [r["relation_id"] for r in relations.load_relations(tmp_path, period)]  # noqa: E731
     assert "relocation.households_total" not in ids("2021-10")
     assert ids("2021-12")[-1] == "relocation.households_total"
@@ -96,22 +92,27 @@ def test_the_digest_of_a_period_ignores_rows_that_do_not_apply_to_it(tmp_path):
     reference = tmp_path / "reference"
     shutil.copytree(REFERENCE, reference)
     before = {period: reference_digest(reference, period) for period in ("2021-10", "2021-12")}
-    # Adding the columns alone changes nothing: every row still applies from the start.
-    campaigns = (reference / "campaigns.csv").read_text(encoding="utf-8").splitlines()
-    write(reference, "campaigns.csv", "\n".join([campaigns[0] + ",since"] + [f"{line}," for line in campaigns[1:]]) + "\n")
-    assert reference_digest(reference, "2021-10") == before["2021-10"]
-    with open(reference / "campaigns.csv", "a", encoding="utf-8") as stream:
-        stream.write("relocation,易地扶贫搬迁后续扶持,13,2021-12\n")
-    with open(reference / "glossary.csv", "a", encoding="utf-8") as stream:
-        stream.write("figure,relocation.households,搬迁户数,,,,to translate\n")
-    assert reference_digest(reference, "2021-10") != before["2021-10"]  # a row without since applies everywhere
-    glossary = (reference / "glossary.csv").read_text(encoding="utf-8").splitlines()
-    write(reference, "glossary.csv", "\n".join([glossary[0] + ",since"] + [f"{line}," for line in glossary[1:-1]]
-                                               + [glossary[-1] + ",2021-12"]) + "\n")
+    note = "to translate (added by add-period for 2021-12)"
+    append_rows(reference / "campaigns.csv",
+                [{"campaign": "relocation", "name_zh": "易地扶贫搬迁后续扶持", "order": "13", "since": "2021-12"}])
+    append_rows(reference / "glossary.csv", [{"kind": "figure", "id": "relocation.households", "zh": "搬迁户数",
+                                              "note": note, "since": "2021-12"}])
+    relabel(reference / "targets.csv", {"target_id": "toilets"}, {"label_zh": "农村户厕改造户数"}, "2021-12")
     assert reference_digest(reference, "2021-10") == before["2021-10"]
     assert reference_digest(reference, "2021-12") != before["2021-12"]
     assert list(campaigns_table(reference, "2021-10")["campaign"]) == list(campaigns_table(REFERENCE)["campaign"])
     assert list(campaigns_table(reference, "2021-12")["campaign"])[-1] == "relocation"
+    # A row without since applies everywhere: it enters October's key too.
+    append_rows(reference / "glossary.csv", [{"kind": "figure", "id": "relocation.persons", "zh": "搬迁人数"}])
+    assert reference_digest(reference, "2021-10") != before["2021-10"]
+
+
+def test_rows_are_added_by_column_name_and_a_column_the_table_lacks_is_refused(tmp_path):
+    path = write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,农村改厕,1,,\n")
+    append_rows(path, [{"campaign": "relocation", "name_zh": "易地扶贫搬迁后续扶持", "order": "2", "since": "2021-12"}])
+    assert path.read_text(encoding="utf-8").splitlines()[-1] == "relocation,易地扶贫搬迁后续扶持,2,2021-12,"
+    with pytest.raises(InputError, match="no column 'name_en'"):
+        append_rows(path, [{"campaign": "x", "name_en": "X"}])
 
 
 def test_a_table_that_cannot_be_read_is_hashed_as_its_bytes(tmp_path):

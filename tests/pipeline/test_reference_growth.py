@@ -3,8 +3,6 @@ from a period"): rows added for December leave October's build as it was, and re
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -14,44 +12,8 @@ from helpers.pipeline.contract import Console
 from helpers.pipeline.runner import run_period
 from helpers.testing import PERIOD
 from helpers.testing.layouts import copy_built, tree_hashes
+from helpers.testing.reference_rows import grow_for_december
 from helpers.testing.runs import fail_if_called
-
-DECEMBER = "2021-12"
-
-
-def with_bounds(path: Path, edit) -> None:
-    """Give a reference table since/until columns (every row empty), then let `edit` change its rows
-    (lists of cells, the last two since and until)."""
-    header, *rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        csv.writer(stream, lineterminator="\n").writerows([header + ["since", "until"]]
-                                                          + edit([row + ["", ""] for row in rows]))
-
-
-def relabelled(rows: list[list[str]], first: tuple[str, ...], old: str, new: str, english=("", "")) -> list[list[str]]:
-    """The row starting with `first` ends in November; a copy with its label changed starts in December."""
-    out = []
-    for row in rows:
-        if tuple(row[:len(first)]) == first:
-            changed = [cell.replace(old, new).replace(*english) for cell in row[:-2]]
-            out += [row[:-1] + ["2021-11"], changed + [DECEMBER, ""]]
-        else:
-            out.append(row)
-    return out
-
-
-def grow_for_december(reference: Path) -> None:
-    """What an analyst adds for a December that brings a new campaign and relabels a target: the
-    campaign's row and glossary rows (since 2021-12), and the target's label changed from 2021-12 on."""
-    with_bounds(reference / "campaigns.csv",
-                lambda rows: rows + [["relocation", "易地扶贫搬迁后续扶持", "13", DECEMBER, ""]])
-    with_bounds(reference / "targets.csv", lambda rows: relabelled(rows, ("toilets",), "农村改厕户数", "农村户厕改造户数"))
-    note = f"to translate (added by add-period for {DECEMBER})"
-    with_bounds(reference / "glossary.csv", lambda rows: relabelled(
-        rows, ("target", "toilets"), "农村改厕户数", "农村户厕改造户数", ("Rural toilet", "Household toilet")) + [
-        ["campaign", "relocation", "易地扶贫搬迁后续扶持", "", "", "", note, DECEMBER, ""],
-        ["figure", "relocation.households", "搬迁户数", "", "", "", note, DECEMBER, ""]])
-
 
 def without_reference_checksums(name: str, data: bytes) -> bytes:
     """The bytes with what records the reference tables' files blanked: their sha256 in the manifest's

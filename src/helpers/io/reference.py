@@ -162,3 +162,43 @@ def reference_digest(reference_dir: Path, period: str) -> str:
                                      ensure_ascii=False).encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+# ---- Writing: the intake adds, renames and prunes rows (add-period, rename-campaign, seal) ----------
+
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    """A reference table's header and every row as written (since/until included), for rewriting."""
+    import csv
+    import io
+
+    from .readers import read_utf8
+
+    reader = csv.DictReader(io.StringIO(read_utf8(path).lstrip("\ufeff")))
+    return [name.strip() for name in reader.fieldnames or []], [dict(row) for row in reader]
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict]) -> Path:
+    """Write a reference table (atomically), its columns in `header` order; a cell a row lacks is empty.
+    InputError when a row holds a column the table does not have."""
+    import csv
+    import io
+
+    from .writers import write_text
+
+    for row in rows:
+        unknown = [name for name in row if name not in header]
+        if unknown:
+            raise InputError(path, f"no column {unknown[0]!r} to write {row.get(header[0], '')!r} into", row=1,
+                             expected="columns " + ", ".join(header),
+                             fix=f"Add the column to {Path(path).name} (since and until may be left empty)")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n", restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return write_text(path, buffer.getvalue())
+
+
+def append_rows(path: Path, rows: list[dict]) -> Path:
+    """Add rows (dicts by column name) at the end of a reference table."""
+    header, existing = read_rows(path)
+    return write_rows(path, header, existing + list(rows))

@@ -387,7 +387,7 @@ MONITORING_NOVEMBER = ["16915", "42863", "7851", "18366", "4702", "12233", "5003
                        "4061", "9907", "1950", "5301", "5765", "11919", "3149", "6133", "505", "1180", "2111",
                        "4606"]
 
-WATER_SUPPLY = {"campaign": "water_supply", "name_zh": "农村供水保障", "order": "13"}
+WATER_SUPPLY = {"campaign": "water_supply", "name_zh": "农村供水保障", "order": "13", "since": "2021-11"}
 
 
 # Only numbers and dates change (and every one of them does).
