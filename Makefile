@@ -8,6 +8,9 @@ FORCE ?=
 # title does not say which months the report covers.
 REPORT ?=
 ADDRESS ?=
+# rename-campaign: OLD=<the id add-period proposed> NEW=<the id to give it>.
+OLD ?=
+NEW ?=
 # Whether PERIOD was given (on the command line or in the environment), not the default above.
 PERIOD_GIVEN := $(filter command line environment,$(origin PERIOD))
 PYTHON ?= python3
@@ -20,12 +23,12 @@ ENV_STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help env add-period seal report check test lab clean verify draft benchmark
+.PHONY: help env add-period seal rename-campaign report check test lab clean verify draft benchmark
 
 help: ## List the targets
 	@echo "Usage: make <target> [PERIOD=YYYY-MM]   (PERIOD defaults to $(PERIOD))"
 	@echo
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-11s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@echo "==> Creating the environment in $(VENV)/ (first run only; about a minute)"
@@ -44,6 +47,10 @@ add-period: $(ENV_STAMP) ## A new month: data/raw/<period>/ from REPORT=path/to/
 seal: $(ENV_STAMP) ## Record the sha256 of every file of data/raw/PERIOD/ in its source.yml after a review edit
 	@test -n "$(PERIOD_GIVEN)" || { echo "usage: make seal PERIOD=YYYY-MM (say which period: seal never picks one)"; exit 2; }
 	$(BIN)/shaoyang-report seal --period $(PERIOD)
+
+rename-campaign: $(ENV_STAMP) ## Give a campaign add-period proposed its final id everywhere: PERIOD=… OLD=… NEW=…
+	@test -n "$(PERIOD_GIVEN)" -a -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make rename-campaign PERIOD=YYYY-MM OLD=<proposed id> NEW=<id>"; exit 2; }
+	$(BIN)/shaoyang-report rename-campaign --period $(PERIOD) "$(OLD)" "$(NEW)"
 
 report: $(ENV_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) from data/raw/$(PERIOD)/ [FORCE=1]
 	$(BIN)/shaoyang-report run --period $(PERIOD) $(if $(FORCE),--force,)

@@ -29,7 +29,7 @@ from .carry import Month, carry_over
 from .draft import TRANSCRIPTION_KEYS
 from .guesses import load_campaigns
 from .header import read_header
-from .proposals import apply_rows, needed_rows, new_campaign_row
+from .proposals import apply_rows, first_printed, needed_rows, new_campaign_row
 from .review import printed_part, review_sheet
 from .seal import Say, folder_problems, say_out
 from .sidecar import checksums_of, folder_files, render_sidecar
@@ -62,7 +62,7 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
                      for row in carry.campaigns]
     for index, row in enumerate(new_campaigns):  # several new campaigns: one after the other
         row["order"] = str(int(row["order"]) + index)
-    rows = needed_rows(carry.figures, period, layout.reference, new_campaigns)
+    rows = needed_rows(carry.figures, period, layout.reference, new_campaigns, first_printed(layout.raw, period))
 
     layout.raw.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".add-{period}-", dir=layout.raw))

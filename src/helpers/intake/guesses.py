@@ -108,8 +108,8 @@ def guess_kind(text: str, token: NumberToken, quantity: Quantity, base_unit: str
         return "target"
     if re.search("规划|安排", clause):
         return "plan"
-    if re.search("的有|共有|现有|其中", clause):
-        return "stock"  # 已消除返贫风险的有4556户: how many stand so at the date
+    if re.search("的有|共有|现有|其中", clause) or REMAINDER_WORDS.search(clause):
+        return "stock"  # 已消除返贫风险的有4556户, 剩余88个: how many stand so at the date
     if re.search("累计|已|完成|清理|开发", clause):
         return "cumulative"
     if re.search("有", clause):

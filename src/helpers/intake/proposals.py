@@ -121,11 +121,13 @@ def new_campaign_row(campaign: str, name: str, period: str, reference_dir: Path)
     return {"campaign": campaign, "name_zh": name, "order": str(max(orders, default=0) + 1), "since": period}
 
 
-def needed_rows(figures: list[dict], period: str, reference_dir: Path, campaigns: list[dict] = ()) -> ReferenceRows:
+def needed_rows(figures: list[dict], period: str, reference_dir: Path, campaigns: list[dict] = (),
+                first_seen: dict | None = None) -> ReferenceRows:
     """The rows the period needs and data/reference/ lacks: `campaigns` (new campaigns.csv rows)
     whose id has no row that applies to the period, and a glossary row for each campaign and figure
     id of `figures` that has none (Chinese from the label or the campaign's name, English to
-    translate), each with since = the period."""
+    translate). Each row has since = the period, or the earlier period an id was first printed in
+    (`first_seen`: id -> period), so that the months that print it read it too."""
     reference_dir = Path(reference_dir)
     known = {row["campaign"]: row["name_zh"]
              for row in read_reference(reference_dir / CAMPAIGNS, ["campaign", "name_zh"], period).rows}
@@ -141,12 +143,32 @@ def needed_rows(figures: list[dict], period: str, reference_dir: Path, campaigns
         if campaign and ("campaign", campaign) not in named and campaign in known:
             named.add(("campaign", campaign))
             result.glossary.append({"kind": "campaign", "id": campaign, "zh": known[campaign], "note": note,
-                                    "since": period})
+                                    "since": min(period, (first_seen or {}).get(campaign, period))})
         if figure.get("figure_id") and ("figure", figure["figure_id"]) not in named:
             named.add(("figure", figure["figure_id"]))
             result.glossary.append({"kind": "figure", "id": figure["figure_id"], "zh": figure.get("label", ""),
-                                    "note": note, "since": period})
+                                    "note": note, "since": min(period, (first_seen or {}).get(figure["figure_id"],
+                                                                                            period))})
     return result
+
+
+def first_printed(raw_root: Path, before: str) -> dict[str, str]:
+    """Each figure id and campaign printed before period `before`, with the first period that prints it."""
+    from ..io.paths import earlier_raw_periods
+    from ..io.readers import read_csv_strict
+    from ..io.errors import InputError
+
+    seen: dict[str, str] = {}
+    for name in earlier_raw_periods(raw_root, before):
+        try:
+            _, rows, _ = read_csv_strict(Path(raw_root) / name / "figures.csv", ["figure_id", "campaign"],
+                                         allow_empty=True)
+        except InputError:
+            continue
+        for row in rows:
+            seen.setdefault(row["figure_id"], name)
+            seen.setdefault(row["campaign"], name)
+    return seen
 
 
 def unused_rows(period: str, reference_dir: Path, used_campaigns: set, used_figures: set) -> ReferenceRows:

@@ -24,7 +24,7 @@ from ..io.readers import read_csv_strict, read_utf8
 from ..io.reference import read_rows
 from ..io.writers import write_text
 from .guesses import load_campaigns
-from .proposals import apply_rows, needed_rows, unused_rows
+from .proposals import apply_rows, first_printed, needed_rows, unused_rows
 from .sidecar import checksums_of, folder_files, recorded_checksums, seal_text
 
 Say = Callable[[str], None]
@@ -81,7 +81,7 @@ def sync_reference(period: str, layout: Layout, say: Say = say_out) -> None:
             continue
         used_figures |= {row["figure_id"] for row in rows}
         used_campaigns |= {row["campaign"] for row in rows}
-    rows = needed_rows(figures, period, layout.reference)
+    rows = needed_rows(figures, period, layout.reference, first_seen=first_printed(layout.raw, period))
     rows.removed = unused_rows(period, layout.reference, used_campaigns, used_figures).removed
     if rows:
         apply_rows(layout.reference, rows)
