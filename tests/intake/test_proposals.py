@@ -94,7 +94,7 @@ def test_add_period_writes_the_campaign_and_glossary_rows_from_the_period_on(add
     # The earlier months read none of these rows.
     assert ("figure", "relocation_follow_up.resettled_households") not in load_glossary(layout.reference, "2021-11")
     sheet = (added / "review.md").read_text(encoding="utf-8")
-    assert "## Reference rows added for 2021-12 (13)" in sheet  # a campaign row, 12 glossary rows
+    assert "## Reference rows added for 2021-12 (14)" in sheet  # a campaign row, 13 glossary rows
     assert "rename-campaign --period 2021-12 relocation_follow_up <new id>" in sheet
 
 

@@ -114,9 +114,9 @@ def _section(title: str, count: int | None, body: list[str], empty: str = "none"
 
 
 def _reference_rows(reference: ReferenceRows, period: str) -> list[str]:
-    lines = ["Each applies from this period on (since = " + period + "), so no earlier month changes. The English "
-             "names are left to translate: until they are filled in, the English page shows the Chinese with a note, "
-             "and nothing fails.", ""]
+    lines = [f"Each applies from the first period that prints it (since = {period}, unless an earlier month printed "
+             "it unnamed), so no earlier month changes. The English names are left to translate: until they are "
+             "filled in, the English page shows the Chinese with a note, and nothing fails.", ""]
     for row in reference.campaigns:
         lines.append(f"- campaigns.csv: `{row['campaign']}`, {row['name_zh']}, order {row['order']}. A proposed id: "
                      f"to rename it everywhere (figures.csv, campaigns.csv, glossary.csv) run "
