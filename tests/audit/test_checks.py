@@ -515,7 +515,7 @@ def test_load_relations_rejects_an_unknown_kind():
 def real():
     figures, _ = clean.clean_period(RAW, rawdata.load_source(RAW))
     text = readers.read_utf8(RAW / "report.txt")
-    rels = relations.load_relations(REFERENCE)
+    rels = relations.load_relations(REFERENCE, "2021-10")
     result = relations.run_checks(figures, rels, text)
     return figures, result.set_index("check_id", drop=False), rels
 
@@ -608,7 +608,7 @@ def test_real_check_statuses_of_other_kinds(real):
 @pytest.fixture(scope="module")
 def real_progress(real):
     figures, _, _ = real
-    return progress.progress_table(figures, progress.load_targets(REFERENCE)).set_index("target_id", drop=False)
+    return progress.progress_table(figures, progress.load_targets(REFERENCE, "2021-10")).set_index("target_id", drop=False)
 
 
 def test_progress_real_rows(real_progress):

@@ -25,7 +25,7 @@ REFERENCE = ROOT / "data" / "reference"
 @pytest.fixture(scope="module")
 def october():
     figures, _ = clean.clean_period(RAW, rawdata.load_source(RAW))
-    return figures, readers.read_utf8(RAW / "report.txt"), relations.load_relations(REFERENCE)
+    return figures, readers.read_utf8(RAW / "report.txt"), relations.load_relations(REFERENCE, "2021-10")
 
 
 def diagnose(figures: pd.DataFrame, text: str, rels: list[dict], previous: pd.DataFrame | None = None):
@@ -119,7 +119,7 @@ def october_monitoring() -> pd.DataFrame:
 
 
 def household_relations() -> list[dict]:
-    return [r for r in relations.load_relations(REFERENCE)
+    return [r for r in relations.load_relations(REFERENCE, "2021-10")
             if r["relation_id"].startswith("monitoring.") and "persons" not in r["relation_id"]]
 
 

@@ -30,7 +30,7 @@ def audit_month(raw_root: Path):
     october, november = raw_root / "2021-10", raw_root / "2021-11"
     previous, _ = clean.clean_period(october, rawdata.load_source(october))
     figures, _ = clean.clean_period(november, rawdata.load_source(november))
-    rels = relations.load_relations(REFERENCE)
+    rels = relations.load_relations(REFERENCE, "2021-11")
     text, previous_text = readers.read_utf8(november / "report.txt"), readers.read_utf8(october / "report.txt")
     checks = relations.run_checks(figures, rels, text, previous)
     found = diagnoses.diagnose(checks, rels, figures, text, previous)

@@ -22,7 +22,8 @@ from helpers.publish.printing import zh as printing
 from helpers.io import rawdata, readers
 from helpers.audit import steps
 from helpers.io.readers import read_csv
-from helpers.testing import ROOT
+from helpers.io.reference import campaigns_table
+from helpers.testing import PERIOD, ROOT
 
 RAW = ROOT / "data" / "raw" / "2021-10"
 REFERENCE = ROOT / "data" / "reference"
@@ -87,8 +88,8 @@ def real_inputs():
     source = rawdata.load_source(RAW)
     figures, coverage = clean.clean_period(RAW, source)
     return {"source": source, "figures": figures, "coverage": coverage,
-            "text": readers.read_utf8(RAW / "report.txt"), "relations": relations.load_relations(REFERENCE),
-            "targets": progress.load_targets(REFERENCE), "campaigns": read_csv(REFERENCE / "campaigns.csv")}
+            "text": readers.read_utf8(RAW / "report.txt"), "relations": relations.load_relations(REFERENCE, PERIOD),
+            "targets": progress.load_targets(REFERENCE, PERIOD), "campaigns": campaigns_table(REFERENCE, PERIOD)}
 
 
 def build_report(inputs: dict, figures: pd.DataFrame | None = None,
