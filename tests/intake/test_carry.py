@@ -9,13 +9,17 @@ from __future__ import annotations
 import pytest
 
 from helpers.testing import months, scoring
+from helpers.testing.reference_rows import campaigns_for
 from helpers.intake.carry import (CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over, mask, refresh,
                                 wording_change)
 
 
 def carry(month: months.Month, base: months.Month | None = None):
+    """The carry-over from the month before, with the campaigns its analyst had (whatever later months
+    and campaigns the repository holds)."""
     base = base or month.base
-    return carry_over(month.text, month.period, base.text, base.period, base.figures, base.non_figures)
+    return carry_over(month.text, month.period, base.text, base.period, base.figures, base.non_figures,
+                      campaigns=campaigns_for(month))
 
 
 def ids(outcomes) -> list[str]:

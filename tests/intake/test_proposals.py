@@ -27,6 +27,7 @@ from helpers.io.errors import InputError
 from helpers.io.reference import read_reference
 from helpers.publish.glossary import load_glossary
 from helpers.testing import months, news
+from helpers.testing.reference_rows import campaigns_for
 
 TODAY = dt.date(2026, 11, 30)
 PERIOD = "2021-12"
@@ -50,7 +51,7 @@ def carried(news_month):
     """The carry-over of the news month from november(), with October as the earlier month."""
     base, october = news_month.base, months.october()
     return carry_over(news_month.text, PERIOD, base.text, base.period, base.figures, base.non_figures,
-                      earlier=[Earlier(october.period, october.text, october.figures, october.non_figures)])
+                      campaigns=campaigns_for(news_month), earlier=[Earlier(october.period, october.text, october.figures, october.non_figures)])
 
 
 @pytest.fixture
@@ -111,6 +112,24 @@ def test_the_proposed_campaign_is_renamed_once_everywhere(added, layout, capsys)
     assert rows(layout.reference / "campaigns.csv")[-1]["campaign"] == "relocation"
     assert ("campaign", "relocation") in load_glossary(layout.reference, PERIOD)
     assert seal_period(PERIOD, layout, say=quiet) is True
+
+
+def test_seal_keeps_the_rows_still_to_translate_in_step_with_the_review(added, layout):
+    """The reviewer relabels a new figure and gives another a better id: seal sets the row's Chinese
+    to the new label, names the new id, and removes the row of the id no figure has any more."""
+    path = added / "figures.csv"
+    figures = rows(path)
+    for row in figures:
+        if row["figure_id"] == "relocation_follow_up.employed_rate":
+            row["label"] = "搬迁劳动力就业率"
+        if row["figure_id"] == "relocation_follow_up.funds":
+            row["figure_id"], row["metric"] = "relocation_follow_up.support_funds", "support_funds"
+    months.write_rows(path, list(figures[0]), figures)
+    assert seal_period(PERIOD, layout, say=quiet) is True
+    glossary = load_glossary(layout.reference, PERIOD)
+    assert glossary.name("figure", "relocation_follow_up.employed_rate", "zh") == "搬迁劳动力就业率"
+    assert ("figure", "relocation_follow_up.support_funds") in glossary
+    assert ("figure", "relocation_follow_up.funds") not in glossary
 
 
 def test_renaming_onto_a_known_campaign_files_the_figures_under_it(added, layout):
@@ -175,7 +194,8 @@ def test_a_figure_back_after_an_absence_keeps_its_old_id(carried, news_month):
     assert any("returns after an absence: last printed in 2021-10, not in 2021-11" in c for c in returning.checks)
     # Without the earlier month it would be new: the carry-over looks back beyond last month.
     base = news_month.base
-    alone = carry_over(news_month.text, PERIOD, base.text, base.period, base.figures, base.non_figures)
+    alone = carry_over(news_month.text, PERIOD, base.text, base.period, base.figures, base.non_figures,
+                       campaigns=campaigns_for(news_month))
     assert "project_funds.county_budget" not in by_id(alone)
 
 
@@ -205,7 +225,8 @@ def test_a_change_of_scale_is_not_a_change_of_kind():
 def test_every_section_of_the_sheet_is_there_saying_none_where_empty(build):
     month = build()
     base = month.base
-    result = carry_over(month.text, month.period, base.text, base.period, base.figures, base.non_figures)
+    result = carry_over(month.text, month.period, base.text, base.period, base.figures, base.non_figures,
+                        campaigns=campaigns_for(month))
     sheet = review_sheet(result, [("title", "t")], [])
     headings = [line for line in sheet.splitlines() if line.startswith("## ")]
     assert len(headings) == len(SECTIONS)

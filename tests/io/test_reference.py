@@ -12,7 +12,7 @@ from helpers.io.errors import InputError
 from helpers.io.reference import append_rows, applies, campaigns_table, read_reference, reference_digest
 from helpers.publish.glossary import load_glossary
 from helpers.testing import REFERENCE
-from helpers.testing.reference_rows import relabel
+from helpers.testing.reference_rows import reference_as_of, relabel
 
 CAMPAIGNS = "campaign,name_zh,order,since,until\n"
 
@@ -68,15 +68,17 @@ def test_bad_bounds_and_overlapping_rows_are_named_with_their_lines(tmp_path, ro
 
 def test_the_glossary_names_a_relabelled_figure_as_each_period_printed_it(tmp_path):
     shutil.copy(REFERENCE / "glossary.csv", tmp_path / "glossary.csv")
+    reference_as_of(tmp_path, "2021-10")
     relabel(tmp_path / "glossary.csv", {"kind": "figure", "id": "toilets.target"}, {"zh": "省定农村户厕改造任务目标"},
             "2021-12")
     assert load_glossary(tmp_path, "2021-10").name("figure", "toilets.target", "zh") == "省定农村改厕任务目标"
     assert load_glossary(tmp_path, "2021-12").name("figure", "toilets.target", "zh") == "省定农村户厕改造任务目标"
-    assert load_glossary(tmp_path).name("figure", "toilets.target", "zh") == "省定农村户厕改造任务目标"
+    assert load_glossary(tmp_path, "2022-06").name("figure", "toilets.target", "zh") == "省定农村户厕改造任务目标"
 
 
 def test_relations_apply_from_their_period(tmp_path):
     shutil.copy(REFERENCE / "relations.csv", tmp_path / "relations.csv")
+    reference_as_of(tmp_path, "2021-10")
     append_rows(tmp_path / "relations.csv", [{
         "relation_id": "relocation.households_total", "kind": "sum", "reported": "relocation.households",
         "operands": "relocation.a|relocation.b", "description": "搬迁户数 = 各部分之和", "since": "2021-12"}])
@@ -91,6 +93,7 @@ def test_the_digest_of_a_period_ignores_rows_that_do_not_apply_to_it(tmp_path):
     relabelled target added for December leave October's digest as it was, and change December's."""
     reference = tmp_path / "reference"
     shutil.copytree(REFERENCE, reference)
+    reference_as_of(reference, "2021-10")  # whatever later months the repository holds
     before = {period: reference_digest(reference, period) for period in ("2021-10", "2021-12")}
     note = "to translate (added by add-period for 2021-12)"
     append_rows(reference / "campaigns.csv",
@@ -100,7 +103,7 @@ def test_the_digest_of_a_period_ignores_rows_that_do_not_apply_to_it(tmp_path):
     relabel(reference / "targets.csv", {"target_id": "toilets"}, {"label_zh": "农村户厕改造户数"}, "2021-12")
     assert reference_digest(reference, "2021-10") == before["2021-10"]
     assert reference_digest(reference, "2021-12") != before["2021-12"]
-    assert list(campaigns_table(reference, "2021-10")["campaign"]) == list(campaigns_table(REFERENCE)["campaign"])
+    assert list(campaigns_table(reference, "2021-10")["campaign"]) == list(campaigns_table(REFERENCE, "2021-10")["campaign"])
     assert list(campaigns_table(reference, "2021-12")["campaign"])[-1] == "relocation"
     # A row without since applies everywhere: it enters October's key too.
     append_rows(reference / "glossary.csv", [{"kind": "figure", "id": "relocation.persons", "zh": "搬迁人数"}])

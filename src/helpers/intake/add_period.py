@@ -52,7 +52,7 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
 
     previous_period = find_previous_raw_period(layout.raw, period)
     previous = _previous(layout, previous_period, say) if previous_period else None
-    campaigns = load_campaigns(layout.reference / "campaigns.csv")
+    campaigns = load_campaigns(layout.reference / "campaigns.csv", period)
     say(f"add-period {period}: drafting from {report}"
         + (f", carrying over {previous_period}" if previous else " (no earlier period to carry from)"))
     carry = carry_over(text, period, previous["text"] if previous else None, previous_period if previous else None,

@@ -103,10 +103,13 @@ def carry_over(text: str, period: str, previous_text: str | None = None, previou
     """Transcribe `text` by carrying last month's transcription over (see the module docstring).
 
     Without a previous month every figure is new. `campaigns` (id -> Chinese name) lets the draft
-    guess a new section's campaign; None reads data/reference/campaigns.csv. `earlier` are the
+    guess a new section's campaign; None reads data/reference/campaigns.csv's rows that apply to the
+    period. `earlier` are the
     months before the previous one, newest first: a number no place of last month matches is
     matched against their figures that no later month printed (a figure returning after an absence).
     """
+    if campaigns is None:
+        campaigns = load_campaigns(period=period)
     numbers = draft_numbers(text, period, campaigns=campaigns)
     by_start = {number.start: number for number in numbers}
     old_rows: dict[int, tuple[str, dict]] = {}
@@ -305,15 +308,12 @@ def _new(text: str, number: DraftedNumber) -> Outcome:
     return Outcome(NEW, "figure", row, number.start, hints=hints)
 
 
-def _propose(outcomes: list[Outcome], by_start: dict[int, DraftedNumber],
-             campaigns: dict[str, str] | None) -> list[dict]:
+def _propose(outcomes: list[Outcome], by_start: dict[int, DraftedNumber], campaigns: dict[str, str]) -> list[dict]:
     """Give each new figure a campaign, a kind and an id that builds: the campaign of the carried
     figures in its section (else the campaign its heading names, else the parent section's, unless
     the parent's items are campaigns of their own), the kind of a carried figure in its sentence
     when the draft has none, and `<campaign>.<metric>` (proposals.metric_id). A section that names no
     known campaign gets a proposed new one: returned as campaigns.csv rows (campaign, name_zh)."""
-    if campaigns is None:
-        campaigns = load_campaigns()
     carried = [o for o in outcomes if o.kind == "figure" and o.status in (CARRIED, UNCERTAIN)]
     in_section: dict[str, Counter] = {}
     for outcome in carried:

@@ -89,7 +89,7 @@ def draft_numbers(text: str, period: str | None = None, *,
                   campaigns: dict[str, str] | None = None) -> list[DraftedNumber]:
     """Read every number token of `text`, in text order (see draft_figures for the table)."""
     if campaigns is None:
-        campaigns = load_campaigns()
+        campaigns = load_campaigns(period=period)  # the campaigns that apply to the period drafted
     tokens = find_number_tokens(text)
     spans = SpanIndex(not_figure_spans(text))
     quoted = SpanIndex([(m.start(), m.end(), "quoted", m.group()) for m in QUOTED.finditer(text)])

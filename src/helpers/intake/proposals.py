@@ -109,9 +109,10 @@ class ReferenceRows:
     campaigns: list[dict] = field(default_factory=list)
     glossary: list[dict] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # 'glossary.csv: figure x.y', …
+    relabelled: dict = field(default_factory=dict)  # (kind, id) -> Chinese, for rows still to translate
 
     def __bool__(self) -> bool:
-        return bool(self.campaigns or self.glossary or self.removed)
+        return bool(self.campaigns or self.glossary or self.removed or self.relabelled)
 
 
 def new_campaign_row(campaign: str, name: str, period: str, reference_dir: Path) -> dict:
@@ -136,7 +137,14 @@ def needed_rows(figures: list[dict], period: str, reference_dir: Path, campaigns
         if row["campaign"] not in known:
             result.campaigns.append(row)
             known[row["campaign"]] = row["name_zh"]
-    named = {(row["kind"], row["id"]) for row in read_reference(reference_dir / GLOSSARY_FILE, GLOSSARY, period).rows}
+    glossary = read_reference(reference_dir / GLOSSARY_FILE, GLOSSARY, period).rows
+    named = {(row["kind"], row["id"]) for row in glossary}
+    labels = {figure.get("figure_id"): figure.get("label", "") for figure in figures}
+    # A row still to translate follows the label the review gave its figure (its Chinese is what the
+    # translator will read); one with an English name keeps the words it was translated from.
+    result.relabelled = {("figure", row["id"]): labels[row["id"]] for row in glossary
+                         if row["kind"] == "figure" and row["id"] in labels and labels[row["id"]]
+                         and not row["en"] and is_to_translate(row["note"]) and row["zh"] != labels[row["id"]]}
     note = to_translate(period)
     for figure in figures:
         campaign = figure.get("campaign", "")
@@ -197,6 +205,12 @@ def apply_rows(reference_dir: Path, rows: ReferenceRows) -> None:
     if rows.glossary:
         append_rows(reference_dir / GLOSSARY_FILE, rows.glossary)
     gone = set(rows.removed)
+    if rows.relabelled:
+        header, existing = read_rows(reference_dir / GLOSSARY_FILE)
+        for row in existing:
+            if (row["kind"], row["id"]) in rows.relabelled and not row.get("en") and is_to_translate(row.get("note", "")):
+                row["zh"] = rows.relabelled[row["kind"], row["id"]]
+        write_rows(reference_dir / GLOSSARY_FILE, header, existing)
     if not gone:
         return
     for name, describe in ((CAMPAIGNS, lambda row: f"campaign {row['campaign']}"),

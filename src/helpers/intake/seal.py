@@ -86,8 +86,10 @@ def sync_reference(period: str, layout: Layout, say: Say = say_out) -> None:
     if rows:
         apply_rows(layout.reference, rows)
         added = [f"{row['kind']} {row['id']}" for row in rows.glossary]
-        say(f"  data/reference/glossary.csv  " + "; ".join(
+        relabelled = [f"{kind} {id}" for kind, id in rows.relabelled]
+        say("  data/reference/glossary.csv  " + "; ".join(
             part for part in (f"added {', '.join(added)} (English to translate)" if added else "",
+                              f"Chinese of {', '.join(relabelled)} set to the reviewed label" if relabelled else "",
                               f"removed {', '.join(rows.removed)} (no longer used)" if rows.removed else "") if part))
 
 

@@ -2,7 +2,9 @@
 
 The rebuild mirrors the repository's layout (data/raw, data/reference, data/processed, outputs)
 so that the relative paths recorded in the notebooks are the same, and the outputs must match
-byte for byte. The one field allowed to differ is the git commit the run was made from.
+byte for byte. Allowed to differ is only what records the code and reference files a run was made
+from: the git commit, and each reference table's sha256 (a row added for a later month changes the
+file, not what applies to this period; the rows that apply are in each stage's recorded key).
 facts.csv is compared first: every number the public page prints is a fact, so each changed
 fact names a published number that changed, by id and label, with its old and new printed forms.
 """
@@ -23,6 +25,7 @@ from .freshness import published_files
 from .runner import run_period
 
 COMMIT_LINE = re.compile(r"(Code commit: <code>)[^<]*(</code>)")
+REFERENCE_SUM = re.compile(r"(<code>data/reference/[^<]+</code></td><td><code>)[0-9a-f]{64}")
 
 
 def mirror_layout(layout: Layout, period: str, base: Path) -> Layout:
@@ -36,15 +39,20 @@ def mirror_layout(layout: Layout, period: str, base: Path) -> Layout:
 
 
 def _without_commit(name: str, data: bytes) -> bytes:
-    """The bytes with the git commit blanked (it names the checkout, not the content)."""
+    """The bytes with the git commit and the reference files' sha256 blanked: they name the checkout
+    and the files, not the content. What of the reference tables applies to the period is kept: each
+    stage's key records it (`reference tables`, io/reference.py reference_digest)."""
     if name.endswith("manifest.json"):
         manifest = json.loads(data)
         manifest["git_commit"] = "-"
         manifest["outputs"] = {k: ("-" if k.endswith(("audit.html", "manifest.json")) else v)
                                for k, v in manifest.get("outputs", {}).items()}
+        manifest["inputs"] = {k: ("-" if k.startswith("data/reference/") else v)
+                              for k, v in manifest.get("inputs", {}).items()}
         return json.dumps(manifest, sort_keys=True).encode()
     if name.endswith("audit.html"):
-        return COMMIT_LINE.sub(r"\1-\2", data.decode("utf-8")).encode("utf-8")
+        text = COMMIT_LINE.sub(r"\1-\2", data.decode("utf-8"))
+        return REFERENCE_SUM.sub(r"\1-", text).encode("utf-8")
     return data
 
 
@@ -94,7 +102,7 @@ def compare(published: dict[str, Path], rebuilt: dict[str, Path]) -> tuple[list[
         if old == new:
             continue
         if _without_commit(name, old) == _without_commit(name, new):
-            notes.append(f"{name}: differs only in the git commit it records")
+            notes.append(f"{name}: differs only in the git commit or the reference files' sha256 it records")
             continue
         differences.append(f"differs: {name}")
         if name.endswith("/facts.csv"):

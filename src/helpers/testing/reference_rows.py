@@ -44,3 +44,30 @@ def grow_for_december(reference: Path) -> None:
     append_rows(reference / "glossary.csv", [
         {"kind": "campaign", "id": "relocation", "zh": "易地扶贫搬迁后续扶持", "note": TO_TRANSLATE, "since": DECEMBER},
         {"kind": "figure", "id": "relocation.households", "zh": "搬迁户数", "note": TO_TRANSLATE, "since": DECEMBER}])
+
+
+def campaigns_for(month) -> dict[str, str]:
+    """The campaigns (id -> Chinese name) an analyst adding `month` (helpers.testing.months) has: those
+    of the base period's reference rows, and those the months between added. Whatever later months
+    the repository holds, a test of the carry-over then sees the reference as the month's analyst did."""
+    from ..intake.guesses import load_campaigns
+    from . import PERIOD, REFERENCE
+
+    known = load_campaigns(REFERENCE / "campaigns.csv", PERIOD)
+    for row in (month.base.all_campaigns() if month.base is not None else []):
+        known[row["campaign"]] = row["name_zh"]
+    return known
+
+
+def reference_as_of(reference_dir: Path, period: str) -> None:
+    """Rewrite a copy of data/reference/ as it stood when `period` was the latest month: rows that
+    apply from a later period removed, rows that ended at or after `period` still applying. A test's
+    temporary layout then holds no later month's campaign, relation or name."""
+    for path in sorted(Path(reference_dir).glob("*.csv")):
+        header, rows = read_rows(path)
+        if "since" not in header:
+            continue
+        kept = [dict(row, until="" if row.get("until", "") >= period else row.get("until", ""))
+                for row in rows if not (row.get("since") and row["since"] > period)]
+        if kept != rows:
+            write_rows(path, header, kept)

@@ -69,9 +69,12 @@ def november(folder: Path) -> Layout:
 
 def add_month(layout: Layout, month: realistic.Month) -> Path:
     """A month added as the README's loop does: add-period from the text as received, the
-    reviewer's edits (the month's truth, row by row, and its new campaigns), then seal."""
+    reviewer's edits (a proposed campaign renamed to the month's own id with rename-campaign, the
+    month's truth, row by row, and any campaign add-period did not propose), then seal."""
     from ..intake.add_period import add_period
+    from ..intake.rename import rename_campaign
     from ..intake.seal import seal_period
+    from ..io.reference import read_rows
 
     def quiet(_message: str) -> None:
         pass
@@ -81,6 +84,11 @@ def add_month(layout: Layout, month: realistic.Month) -> Path:
     drafts = layout.raw.parent / "drafts"  # what add-period drafted, before the review (for the tests)
     drafts.mkdir(parents=True, exist_ok=True)
     (drafts / f"{month.period}.figures.csv").write_bytes((target / "figures.csv").read_bytes())
+    proposed = {row["name_zh"]: row["campaign"] for row in read_rows(layout.reference / "campaigns.csv")[1]
+                if row.get("since") == month.period}
+    for row in month.campaigns:
+        if proposed.get(row["name_zh"], row["campaign"]) != row["campaign"]:
+            rename_campaign(month.period, proposed[row["name_zh"]], row["campaign"], layout, say=quiet)
     realistic.write_rows(target / "figures.csv", realistic.TRANSCRIPTION_COLUMNS, month.figures)
     realistic.add_campaigns(layout.reference, month.campaigns)
     if not seal_period(month.period, layout, say=quiet):
