@@ -20,13 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from markupsafe import Markup, escape
 
 from ..audit.figures import split_ids
 from ..audit.relations import load_relations
 from ..io.rawdata import UNKNOWN
-from ..io.readers import read_csv, read_utf8
+from ..io.readers import read_csv, read_utf8, read_yaml
 from . import facts as facts_module
 from .charts import Chart, load_chart
 from .edition import Edition, edition_stem, load_edition, page_name
@@ -63,7 +62,7 @@ def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: 
                 language: str = "zh") -> Report:
     """Read this period's processed tables, its text and source sidecar, and the edition's charts."""
     processed_dir = Path(processed_dir)
-    source = yaml.safe_load((Path(raw_dir) / "source.yml").read_text(encoding="utf-8"))
+    source = read_yaml(Path(raw_dir) / "source.yml")
     changes_path, diagnoses_path = processed_dir / "changes.csv", processed_dir / "diagnoses.csv"
     report = Report(
         period=period, source=source,
