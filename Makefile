@@ -20,7 +20,7 @@ ENV_STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help env add-period seal report test lab clean verify draft benchmark
+.PHONY: help env add-period seal report status test lab clean verify draft benchmark
 
 help: ## List the targets
 	@echo "Usage: make <target> [PERIOD=YYYY-MM]   (PERIOD defaults to $(PERIOD))"
@@ -48,8 +48,11 @@ seal: $(ENV_STAMP) ## Record the sha256 of every file of data/raw/PERIOD/ in its
 report: $(ENV_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) from data/raw/$(PERIOD)/ [FORCE=1]
 	$(BIN)/shaoyang-report run --period $(PERIOD) $(if $(FORCE),--force,)
 
-verify: $(ENV_STAMP) ## Rebuild PERIOD in a temporary folder and compare with the committed outputs
+verify: $(ENV_STAMP) ## Rebuild PERIOD as it was built (its commit, inputs, environment) and compare with the committed outputs
 	$(BIN)/shaoyang-report verify --period $(PERIOD)
+
+status: $(ENV_STAMP) ## One line per period: what built it, whether a run would change it and why, what is pending
+	$(BIN)/shaoyang-report status
 
 $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then echo "==> Installing axe-core for the accessibility test"; \

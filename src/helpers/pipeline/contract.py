@@ -174,8 +174,9 @@ class Console:
     lines: list = field(default_factory=list)
 
     def say(self, text: str) -> None:
+        """A progress line; an error ("error: …") is printed even with --quiet, which hides only progress."""
         self.lines.append(text)
-        if not self.quiet:
+        if not self.quiet or text.startswith("error: "):
             print(f"{self.prefix}{text}", file=sys.stderr, flush=True)
 
     def warn(self, text: str) -> None:
