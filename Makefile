@@ -72,5 +72,6 @@ benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, and the monthly lo
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
 	@if ls outputs/.state/*.publish.json >/dev/null 2>&1; then \
 	  echo "error: an interrupted publish is pending ($$(ls outputs/.state/*.publish.json)); complete it first with: make report PERIOD=<its period>"; exit 2; fi
-	rm -rf $(VENV) node_modules .pytest_cache outputs/.staging outputs/.old-* outputs/.state outputs/screenshots
+	rm -rf $(VENV) node_modules .pytest_cache outputs/.staging outputs/.old-* outputs/.state outputs/screenshots \
+	  data/processed/.old-* data/processed/.incoming-*
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -60,13 +60,27 @@ def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
 
 
-def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: str) -> dict:
-    """The hashes that decide whether a stage must rerun, by component (for the printed reason)."""
+def stage_distributions(stage: Stage, layout: Layout, notebook: str, code: str, before: dict | None) -> list[str]:
+    """The distributions a stage imports: as its last run recorded them when its notebook and the
+    code are the same (what is imported depends on nothing else, and reading the code costs most of
+    a no-op run), else found afresh."""
+    if isinstance(before, dict) and isinstance(before.get("distributions"), list):
+        recorded = before.get("components", {})
+        if recorded.get("notebook") == notebook and recorded.get("code") == code:
+            return list(before["distributions"])
+    return environment.stage_distributions(stage.notebook(layout))
+
+
+def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: str,
+                     before: dict | None = None) -> dict:
+    """The hashes that decide whether a stage must rerun, by component (for the printed reason).
+    `before` is the stage's record in the last manifest, if any."""
     layout = context.layout
+    notebook = sha256_of(stage.notebook(layout))
     components = {
-        "notebook": sha256_of(stage.notebook(layout)),
+        "notebook": notebook,
         "code": code,
-        "environment": environment.key(environment.stage_distributions(stage.notebook(layout))),
+        "environment": environment.key(stage_distributions(stage, layout, notebook, code, before)),
         "raw inputs": _digest(raw_sums),
         "parameters": _digest(stage.parameter_values(context)),
         "upstream outputs": hash_files(expand(context.staging, [r for r in stage.reads if "/" in r]),

@@ -132,9 +132,13 @@ def problems(layout: Layout, today: bool = True) -> list[str]:
     return found
 
 
-def update(layout: Layout) -> str:
+def update(layout: Layout, only_if_drifted: bool = False) -> str:
     """Write the index and its manifest if either differs from what is published; under the
-    index's lock. Returns what was repaired ("" if nothing was, or if nothing is published)."""
+    index's lock. Returns what was repaired ("" if nothing was, or if nothing is published).
+
+    `only_if_drifted` (a run that publishes nothing): write only if the index no longer matches its
+    manifest or what is published. Today's code can write it differently only after a code change,
+    and a code change republishes the periods, whose publish writes the index."""
     if not layout.outputs.is_dir():
         return ""
     with locks.hold(lock_path(layout), "another run writing the index"):
@@ -143,6 +147,8 @@ def update(layout: Layout) -> str:
         if not published_periods(layout) and not index.exists():
             return ""
         what = problems(layout, today=False)
+        if only_if_drifted and not what:
+            return ""
         data, record = render(layout)
         if not index.is_file() or index.read_bytes() != data:
             what = what or [f"today's code writes outputs/{INDEX} differently"]

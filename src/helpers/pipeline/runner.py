@@ -187,7 +187,7 @@ def _run_locked(period: str, layout: Layout, force: bool, console: Console, prog
 
 
 def _update_index(layout: Layout, console: Console) -> None:
-    repaired = index.update(layout)
+    repaired = index.update(layout, only_if_drifted=True)
     if repaired:
         console.say(f"outputs/index.html: repaired ({repaired})")
 
@@ -212,8 +212,13 @@ def republish_reasons(previous: dict, commit: str, force: bool = False, executed
     page_changes = []
     if previous:
         before = previous.get("environment")
-        page_changes = environment.differences(before, environment.record(), environment.page_distributions()) \
-            if isinstance(before, dict) else ["not recorded by the last run"]
+        if isinstance(before, dict):
+            # The distributions the pages import, as recorded: they change only with the code, and a
+            # code change reruns the stages and so republishes the pages anyway.
+            names = before.get("pages") if isinstance(before.get("pages"), list) else environment.page_distributions()
+            page_changes = environment.differences(before, environment.record(), names)
+        else:
+            page_changes = ["not recorded by the last run"]
     return [why for why, applies in (
         ("forced", force), ("a stage ran", executed_any), ("a stage's inputs changed", stages_change),
         ("published files drifted", bool(drifted)), ("first run", not previous),
@@ -230,8 +235,8 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
     record, executed_any, kernel = {}, False, None
     try:
         for number, stage in enumerate(STAGES, start=1):
-            components = freshness.stage_components(stage, context, raw_sums, code)
             before = previous.get("stages", {}).get(stage.name, {})
+            components = freshness.stage_components(stage, context, raw_sums, code, before)
             changed = freshness.changed_components(stage, components, before, previous, context.layout)
             pairs = None
             if not force and not changed:
@@ -259,7 +264,8 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: done in {time.perf_counter() - tick:.1f} s")
             products = [str(p.relative_to(context.staging)) for p in freshness.expand(context.staging, stage.writes)]
             record[stage.name] = {"components": components, "products": products,
-                                  "distributions": environment.stage_distributions(stage.notebook(context.layout))}
+                                  "distributions": freshness.stage_distributions(
+                                      stage, context.layout, components["notebook"], code, before)}
     finally:
         if kernel is not None:
             kernel.shutdown()

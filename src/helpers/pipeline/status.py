@@ -79,8 +79,8 @@ def why_changed(period: str, layout: Layout, manifest: dict, raw_sums: dict, com
     code = freshness.code_hash()
     by_component: dict[str, str] = {}
     for stage in STAGES:
-        components = freshness.stage_components(stage, context, raw_sums, code)
         before = manifest.get("stages", {}).get(stage.name, {})
+        components = freshness.stage_components(stage, context, raw_sums, code, before)
         if not before:
             by_component.setdefault("stage", f"stage {stage.name} never ran")
         for change in freshness.changed_components(stage, components, before, manifest, layout,
