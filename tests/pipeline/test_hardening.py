@@ -7,17 +7,15 @@ not 0, and never in a traceback.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
 import warnings
-from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers.testing import PERIOD, ROOT
+from helpers.testing import PERIOD
 from helpers.pipeline import freshness, kernel as kernels, swap
 from helpers.pipeline.contract import Console
 from helpers.pipeline.runner import run_period

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from pathlib import Path
 
 import pandas as pd
 import pytest
