@@ -28,8 +28,10 @@ KERNEL := shaoyang-report
 INSTALL_KERNEL = $(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3.11 ($(KERNEL))" >/dev/null
 # requirements.lock is made by this command (`make lock`); its header repeats it.
 LOCK_COMMAND := uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes --output-file requirements.lock
-# make lab LAB_ARGS="--port 8899 --no-browser": flags for JupyterLab. As root it needs --allow-root, added here.
+# make lab LAB_ARGS="--port 8899 --no-browser": flags for JupyterLab. JupyterLab refuses to run as
+# root without --allow-root ("Running as root is not recommended"), so make adds it for root only.
 LAB_ARGS ?=
+USER_ID ?= $(shell id -u)
 # make notebook NB=02_campaign_progress: the notebook (stage) to run by hand.
 NB ?=
 # axe-core (npm), injected by the browser test into every published page (WCAG 2.1 A/AA).
@@ -94,11 +96,11 @@ test: $(ENV_STAMP) $(AXE) ## Run the test suite (unit tests, notebook runs, HTML
 	$(BIN)/python -m pytest
 
 lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel [LAB_ARGS="--port 8899 --no-browser"]
-	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(USER_ID)),--allow-root,) $(LAB_ARGS)
 
 notebook: $(ENV_STAMP) ## Run one notebook by hand in build/ (NB=02_campaign_progress); published files stay untouched
 	@test -n "$(NB)" || { echo "usage: make notebook NB=01_clean|02_campaign_progress|03_narrative [PERIOD=YYYY-MM]"; exit 2; }
-	$(BIN)/shaoyang-report notebook $(NB) --period $(PERIOD)
+	$(BIN)/shaoyang-report notebook $(NB) --period $(PERIOD) --root $(CURDIR)
 
 benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, and the monthly loop (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
