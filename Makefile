@@ -38,7 +38,7 @@ NB ?=
 AXE := node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help env lock add-period seal report test lab notebook clean verify draft benchmark
+.PHONY: help env lock add-period seal report check test lab notebook clean verify draft benchmark
 
 help: ## List the targets
 	@echo "Usage: make <target> [PERIOD=YYYY-MM]   (PERIOD defaults to $(PERIOD))"
@@ -92,8 +92,13 @@ $(AXE): package.json package-lock.json
 	  npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "note: npm not found; the accessibility test (axe-core) will be skipped"; fi
 
-test: $(ENV_STAMP) $(AXE) ## Run the test suite (unit tests, notebook runs, HTML, browser and accessibility checks)
-	$(BIN)/python -m pytest
+check: $(ENV_STAMP) ## The fast tier: every test that runs no notebook and starts no browser (seconds)
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# Two workers share each scenario's one build (tests/conftest.py); -n 2 suits the 2-core machines.
+TEST_WORKERS ?= 2
+test: $(ENV_STAMP) $(AXE) ## The whole suite: unit tests, notebook runs, HTML, browser and accessibility checks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel [LAB_ARGS="--port 8899 --no-browser"]
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(USER_ID)),--allow-root,) $(LAB_ARGS)

@@ -463,7 +463,7 @@ def november() -> Month:
     return next_month(october(), "2021-11", edits, campaigns=[WATER_SUPPLY])
 
 
-def december() -> Month:
+def december(base: Month | None = None) -> Month:
     """The month after november(): two list items change places, a sentence is split in two,
     a figure is added to a sentence (监测对象 in the workshops) and one dropped from another
     (the toilets' 超额完成), and the bureau's site now prints full-width punctuation."""
@@ -495,7 +495,7 @@ def december() -> Month:
         Replace(",", "，", every=True, in_fields=False), Replace(":", "：", every=True, in_fields=False),
         Replace("(", "（", every=True, in_fields=False), Replace(")", "）", every=True, in_fields=False),
     ]
-    return next_month(november(), "2021-12", edits)
+    return next_month(base or november(), "2021-12", edits)
 
 
 # --------------------------------------------------------------------------------------
