@@ -15,7 +15,7 @@ import warnings
 import pytest
 import yaml
 
-from helpers.testing import PERIOD, ROOT
+from helpers.testing import PERIOD
 from helpers.audit import clean
 from helpers.io import rawdata
 from helpers.io.writers import write_csv
