@@ -135,6 +135,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_make_lab_starts_here_with_a_port_from_lab_args_and_offers_the_project_kernel(tmp_path):
     clone = _clone_of_the_working_tree(tmp_path / "clone")
     port = _free_port()
@@ -164,6 +165,7 @@ def test_make_lab_starts_here_with_a_port_from_lab_args_and_offers_the_project_k
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_running_a_notebook_by_hand_leaves_the_tree_clean(tmp_path):
     clone = _clone_of_the_working_tree(tmp_path / "clone")
     # The documented way: make notebook NB=… runs it with a run's parameters in build/.
@@ -185,6 +187,7 @@ def test_running_a_notebook_by_hand_leaves_the_tree_clean(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)
 def test_the_pre_commit_hooks_run_offline_and_stop_a_notebook_with_outputs(tmp_path):
     clone = _clone_of_the_working_tree(tmp_path / "clone")
     env = {**_environment(), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
