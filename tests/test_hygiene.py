@@ -53,8 +53,11 @@ def _clone_of_the_working_tree(target: Path) -> Path:
 
 
 def _environment() -> dict:
-    """This test's environment for make and the hooks: the interpreter running the tests, never conda's."""
-    return {**os.environ, "VENV": str(ENV), "CONDA_DEFAULT_ENV": "", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    """This test's environment for make and the hooks: the interpreter running the tests, never conda's,
+    and no make of an outer `make test` (whose MAKEFLAGS would make a nested make print its directory)."""
+    outer = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    return {**{k: v for k, v in os.environ.items() if k not in outer}, "VENV": str(ENV), "CONDA_DEFAULT_ENV": "",
+            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 
 
 def test_gitignore_covers_what_by_hand_runs_builds_and_editors_leave():
@@ -74,15 +77,18 @@ def test_gitignore_covers_what_by_hand_runs_builds_and_editors_leave():
 def test_nbstripout_keeps_committed_notebooks_as_they_are_and_strips_a_run(tmp_path):
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         shutil.copy(path, tmp_path / path.name)
-    assert subprocess.run([BIN / "nbstripout", "--keep-id", "--verify", *sorted(tmp_path.glob("*.ipynb"))]).returncode == 0
-    ran = tmp_path / "01_clean.ipynb"
-    nb = nbformat.read(ran, as_version=4)
+    ran = tmp_path / "run" / "01_clean.ipynb"
+    ran.parent.mkdir()
+    nb = nbformat.read(ROOT / "notebooks" / "01_clean.ipynb", as_version=4)
     code = next(cell for cell in nb.cells if cell.cell_type == "code")
     code.execution_count = 3
     code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="/home/analyst/secret/path\n")]
     code.metadata["execution"] = {"iopub.execute_input": "2026-12-01T10:00:00Z"}
     nbformat.write(nb, ran)
-    assert subprocess.run([BIN / "nbstripout", "--keep-id", "--verify", ran], capture_output=True).returncode != 0
+    dry_run = subprocess.run([BIN / "nbstripout", "--keep-id", "--dry-run", *sorted(tmp_path.glob("*.ipynb")), ran],
+                             capture_output=True, text=True, check=True)
+    assert dry_run.stdout.splitlines() == [f"Dry run: would have stripped {ran}"], \
+        "the committed notebooks are as the hook leaves them; only the run is stripped"
     subprocess.run([BIN / "nbstripout", "--keep-id", ran], check=True)
     assert ran.read_bytes() == (ROOT / "notebooks" / "01_clean.ipynb").read_bytes(), \
         "stripping a run gives back the committed notebook, cell ids and all"
