@@ -91,8 +91,10 @@ def test_design_folders_exist():
         assert (ROOT / folder).is_dir(), folder
 
 
-# The package's rooms, lowest first: a room may import only rooms below it (and itself).
-ROOMS = ["io", "text", "audit", "publish", "pipeline", "cli", "testing"]
+# The package's rooms, lowest first: a room may import only rooms below it (and itself). The
+# monthly intake sits above the pipeline: it runs the cleaning stage's checks on a drafted folder
+# (audit) and nothing the notebooks or the runner import depends on it.
+ROOMS = ["io", "text", "audit", "publish", "pipeline", "intake", "cli", "testing"]
 
 
 def _room_of(module: str) -> str:
@@ -101,42 +103,80 @@ def _room_of(module: str) -> str:
     return parts[1] if parts[1] in ROOMS else "cli"
 
 
-def upward_imports(package: Path) -> list[str]:
-    """Every import in `package` (a copy of src/helpers) of a room above the importing module's."""
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Every module of `package` (a copy of src/helpers) -> the helpers modules it imports, at the
+    top or inside a function ('from .x import y' names both x and x.y)."""
     import ast
 
-    offences = []
+    graph = {}
     for path in sorted(package.rglob("*.py")):
         relative = path.relative_to(package.parent).with_suffix("")
         module = ".".join(relative.parts)
         if module.endswith(".__init__"):
             module = module[: -len(".__init__")]
-        if module == "helpers":
-            continue
-        room = _room_of(module)
         package_parts = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
+        targets = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            targets = []
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = package_parts[: len(package_parts) - node.level + 1]
                 prefix = ".".join(base + ([node.module] if node.module else []))
-                targets = [prefix] if node.module else [f"{prefix}.{alias.name}" for alias in node.names]
+                targets |= {prefix} if node.module else {f"{prefix}.{alias.name}" for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
-                targets = [node.module]
+                targets.add(node.module)
             elif isinstance(node, ast.Import):
-                targets = [a.name for a in node.names if a.name.startswith("helpers.")]
-            for target in targets:
-                if target.count(".") < 1:
-                    continue
-                other = _room_of(target)
-                if ROOMS.index(other) > ROOMS.index(room):
-                    offences.append(f"{module} ({room}) imports {target} ({other})")
+                targets |= {a.name for a in node.names if a.name.startswith("helpers.")}
+        graph[module] = {target for target in targets if target.count(".") >= 1}
+    return graph
+
+
+def upward_imports(package: Path) -> list[str]:
+    """Every import in `package` (a copy of src/helpers) of a room above the importing module's."""
+    offences = []
+    for module, targets in import_graph(package).items():
+        if module == "helpers":
+            continue
+        room = _room_of(module)
+        for target in sorted(targets):
+            other = _room_of(target)
+            if ROOMS.index(other) > ROOMS.index(room):
+                offences.append(f"{module} ({room}) imports {target} ({other})")
     return offences
+
+
+def _reach(edges: dict[str, set[str]], start: str) -> set[str]:
+    """The modules `start` imports, directly or through others."""
+    found, todo = set(), [start]
+    while todo:
+        for target in edges[todo.pop()]:
+            if target not in found:
+                found.add(target)
+                todo.append(target)
+    return found
+
+
+def import_cycles(package: Path) -> list[list[str]]:
+    """Groups of modules that import one another, directly or through others (a house whose every
+    module reads top to bottom has none)."""
+    graph = import_graph(package)
+    edges = {module: {t for t in targets if t in graph and t != module} for module, targets in graph.items()}
+    cycles, seen = [], set()
+    for start in sorted(edges):
+        reach = _reach(edges, start)
+        if start in reach and start not in seen:
+            cycle = sorted(module for module in reach if start in _reach(edges, module))
+            seen.update(cycle)
+            cycles.append(cycle)
+    return cycles
 
 
 def test_each_room_imports_only_the_rooms_below_it():
     offences = upward_imports(ROOT / "src" / "helpers")
     assert offences == [], "a room imports a room above it:\n" + "\n".join(offences)
+
+
+def test_no_module_imports_itself_through_others():
+    cycles = import_cycles(ROOT / "src" / "helpers")
+    assert cycles == [], f"modules that import one another: {cycles}"
 
 
 def test_the_room_rule_catches_an_upward_import(tmp_path):
@@ -148,3 +188,24 @@ def test_the_room_rule_catches_an_upward_import(tmp_path):
     (package / "publish" / "narrative.py").write_text("from ..io.paths import Layout\n")
     assert upward_imports(package) == ["helpers.io.paths (io) imports helpers.publish (publish)",
                                        "helpers.io.paths (io) imports helpers.publish.charts (publish)"]
+
+
+def test_the_rules_catch_the_intake_imported_from_below_and_a_circle(tmp_path):
+    package = tmp_path / "helpers"
+    for room in ("pipeline", "intake"):
+        (package / room).mkdir(parents=True)
+    (package / "pipeline" / "runner.py").write_text("def f():\n    from ..intake import draft\n")
+    (package / "intake" / "draft.py").write_text("from .carry import carry_over\n")
+    (package / "intake" / "carry.py").write_text("from .draft import draft_numbers\n")
+    assert upward_imports(package) == ["helpers.pipeline.runner (pipeline) imports helpers.intake (intake)"]
+    assert import_cycles(package) == [["helpers.intake.carry", "helpers.intake.draft"]]
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines():
+    """A module over 500 lines holds several jobs: split it along them (issue 18)."""
+    long = {path.relative_to(ROOT).as_posix(): n for path in sorted((ROOT / "src" / "helpers").rglob("*.py"))
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"modules over {MAX_MODULE_LINES} lines: {long}"

@@ -209,31 +209,37 @@ def command_verify(args) -> int:
 
 
 def command_draft(args) -> int:
-    from .text.draft import draft_command
+    from .intake.command import draft_command
 
     return draft_command(args.report, args.period, args.out, args.compare)
 
 
+def _input_error(exc) -> int:
+    """Bad input: its one-line message on stderr, exit code 2, never a traceback."""
+    print(f"error: {exc.message}", file=sys.stderr)
+    return 2
+
+
 def command_add_period(args) -> int:
+    from .intake.add_period import add_period
     from .io.errors import InputError
-    from .pipeline.intake import add_period, command_error
 
     try:
         add_period(args.report, Layout.default(args.root), period=args.period, address=args.address,
                    retrieved=args.retrieved)
     except InputError as exc:
-        return command_error(exc)
+        return _input_error(exc)
     return 0
 
 
 def command_seal(args) -> int:
+    from .intake.seal import seal_period
     from .io.errors import InputError
-    from .pipeline.intake import command_error, seal_period
 
     try:
         return 0 if seal_period(args.period, Layout.default(args.root), include_report=args.include_report) else 1
     except InputError as exc:
-        return command_error(exc)
+        return _input_error(exc)
 
 
 def command_notebook(args) -> int:

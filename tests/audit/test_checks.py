@@ -227,6 +227,9 @@ def test_ordinals_stop_at_the_next_top_level_section():
     text = HEADING + "一是推进车间。二是回头看。\n    六、其他工作。三是别的。"
     row = count_check("七", text, sentence=HEADING, unit="项")
     assert (row["status"], row["recomputed"]) == ("mismatch", 2)
+    # A section heading is one pattern for the audit and the draft (text.segments): 六． ends it too.
+    row = count_check("七", text.replace("六、", "六．"), sentence=HEADING, unit="项")
+    assert (row["status"], row["recomputed"]) == ("mismatch", 2)
 
 
 def test_a_count_with_no_list_is_not_checkable():

@@ -1,4 +1,8 @@
-"""Reading inputs as text: one reader for UTF-8 files and one for CSV, with errors that name the line."""
+"""Reading inputs as text: one reader for UTF-8 files and one for CSV, with errors that name the line.
+
+Every command and stage reads through these (the draft, add-period and seal too), so that a missing
+file, a folder, a byte that is not UTF-8 or a bad header is one InputError naming the file and line.
+"""
 
 from __future__ import annotations
 
@@ -20,18 +24,44 @@ if TYPE_CHECKING:  # pandas is imported where tables are read, not by the runner
     import pandas as pd
 
 
-def read_utf8(path: Path) -> str:
-    """A file's text, with a clear error if it is not UTF-8."""
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes (at most `limit` + 1 of them, so that a caller can refuse a file past its
+    limit without reading it all). InputError for a missing file, a folder or an unreadable one."""
     path = Path(path)
-    data = path.read_bytes()
+    try:
+        with path.open("rb") as stream:
+            return stream.read() if limit is None else stream.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a folder", expected="a file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def decode_utf8(data: bytes, path: Path) -> str:
+    """Bytes read from `path` as text, exactly (a byte-order mark stays).
+
+    InputError naming the line and byte offset of the first byte that is not UTF-8, and whether
+    the bytes read as GBK/GB18030 (the usual other encoding of Chinese web pages)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, f"not UTF-8: byte {exc.start} ({data[exc.start:exc.start + 4]!r}) "
-                         f"cannot be decoded ({exc.reason})", row=line,
-                         expected="a UTF-8 text file",
-                         fix="Re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from exc
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = "; it decodes as GBK/GB18030, the usual other encoding of Chinese web pages"
+        except UnicodeDecodeError:
+            pass
+        raise InputError(path, f"not UTF-8: byte offset {exc.start} holds {data[exc.start:exc.end]!r}, which cannot "
+                         f"be decoded ({exc.reason}){hint}", row=line, expected="a UTF-8 text file",
+                         fix="Re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
+
+
+def read_utf8(path: Path) -> str:
+    """A file's text, with a clear error if it is missing, unreadable or not UTF-8."""
+    return decode_utf8(read_bytes(path), Path(path))
 
 
 def check_header(path: Path, header: list[str], schema: TableSchema | list[str]) -> None:
