@@ -5,7 +5,7 @@
 The notebook runs in `build/notebooks/<period>/` (ignored by git), laid out like a run's staging
 folder: `processed/` and `out/figures/` start as copies of the published `data/processed/<period>/`
 and `outputs/<period>/figures/`, so any stage can run alone, and whatever it writes lands there,
-never in a published folder. The executed notebook is `build/notebooks/<period>/<stage>.ipynb`, to
+never in a published folder. The executed notebook is kept there too, named after the stage, to
 open in JupyterLab (`make lab`).
 
 It runs on the kernel the notebook names (`shaoyang-report`, which `make env` installs into the
