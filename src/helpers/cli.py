@@ -25,6 +25,7 @@ Build the audited progress report of the Shaoyang City Rural Revitalization Bure
   run         raw -> 01_clean -> 02_campaign_progress -> 03_narrative -> report.html + audit.html
   verify      rebuild a period in a temporary folder and compare with the published outputs
   draft       draft a figure transcription from a report's text, for review (add-period uses it)
+  notebook    run one notebook by hand, with a run's parameters, in build/ (published files untouched)
 """
 
 EPILOG = """\
@@ -40,6 +41,7 @@ examples:
   shaoyang-report run --all                     build every period in data/raw/, in parallel
   shaoyang-report verify --period 2021-10       check that the committed outputs can be rebuilt
   shaoyang-report draft data/raw/2021-11/report.txt --period 2021-11 --out draft.csv
+  shaoyang-report notebook 02_campaign_progress  run one notebook into build/notebooks/2021-10/
 
 exit codes: 0 success, 1 a notebook failed (kept in outputs/<period>/failed/), 2 bad input or usage.
 """
@@ -131,6 +133,21 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--out", type=Path, default=None, help="write the CSV here (default: standard output)")
     draft.add_argument("--compare", type=Path, default=None,
                        help="an existing transcription to compare with (default: figures.csv beside the report)")
+
+    notebook = commands.add_parser(
+        "notebook", help="run one notebook by hand in build/, leaving the published files as they are",
+        description="Run one stage's notebook with the parameters a pipeline run gives it, in "
+                    "build/notebooks/<period>/ (ignored by git): its processed/ and out/figures/ start as copies "
+                    "of the published tables and charts, so any stage can run alone, and everything the notebook "
+                    "writes stays there. The executed notebook is build/notebooks/<period>/<stage>.ipynb.",
+        epilog="The notebook runs on the Jupyter kernel it names (shaoyang-report, installed by make env).\n"
+               "exit codes: 0 it ran, 1 a cell failed (the executed notebook shows where), 2 bad input or usage.")
+    notebook.add_argument("stage", metavar="STAGE",
+                          help="the stage to run: 01_clean, 02_campaign_progress, 03_narrative, 03_narrative.en")
+    notebook.add_argument("--period", type=_period, default=DEFAULT_PERIOD, metavar="YYYY-MM",
+                          help=f"report period (default: {DEFAULT_PERIOD})")
+    notebook.add_argument("--root", type=Path, default=None,
+                          help="project folder holding data/ and outputs/ (default: this repository)")
     return parser
 
 
@@ -225,6 +242,17 @@ def command_seal(args) -> int:
         return _input_error(exc)
 
 
+def command_notebook(args) -> int:
+    from .pipeline.byhand import ByHandFailed, run_notebook
+
+    try:
+        run_notebook(args.stage, args.period, Layout.default(args.root))
+    except ByHandFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -232,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     handlers = {"run": command_run, "verify": command_verify, "draft": command_draft,
-                "add-period": command_add_period, "seal": command_seal}
+                "add-period": command_add_period, "seal": command_seal, "notebook": command_notebook}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:
