@@ -28,6 +28,7 @@ Build the audited progress report of the Shaoyang City Rural Revitalization Bure
   verify      rebuild a period as it was built (its code commit, inputs and environment) and compare
               with the published outputs; --today: what today's code would change
   draft       draft a figure transcription from a report's text, for review (add-period uses it)
+  notebook    run one notebook by hand, with a run's parameters, in build/ (published files untouched)
 """
 
 EPILOG = """\
@@ -45,6 +46,7 @@ examples:
   shaoyang-report verify --period 2021-10       check that the committed outputs can be rebuilt as built
   shaoyang-report verify --today --period 2021-10   what today's code would change, by file and fact
   shaoyang-report draft data/raw/2021-11/report.txt --period 2021-11 --out draft.csv
+  shaoyang-report notebook 02_campaign_progress  run one notebook into build/notebooks/2021-10/
 
 periods are YYYY-MM, the whole argument (nothing before or after), with a month 01-12 and a year 2000-2099.
 exit codes: 0 success, 1 a notebook failed (kept in outputs/<period>/failed/) or verify found a
@@ -159,6 +161,21 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--out", type=Path, default=None, help="write the CSV here (default: standard output)")
     draft.add_argument("--compare", type=Path, default=None,
                        help="an existing transcription to compare with (default: figures.csv beside the report)")
+
+    notebook = commands.add_parser(
+        "notebook", help="run one notebook by hand in build/, leaving the published files as they are",
+        description="Run one stage's notebook with the parameters a pipeline run gives it, in "
+                    "build/notebooks/<period>/ (ignored by git): its processed/ and out/figures/ start as copies "
+                    "of the published tables and charts, so any stage can run alone, and everything the notebook "
+                    "writes stays there. The executed notebook is build/notebooks/<period>/<stage>.ipynb.",
+        epilog="The notebook runs on the Jupyter kernel it names (shaoyang-report, installed by make env).\n"
+               "exit codes: 0 it ran, 1 a cell failed (the executed notebook shows where), 2 bad input or usage.")
+    notebook.add_argument("stage", metavar="STAGE",
+                          help="the stage to run: 01_clean, 02_campaign_progress, 03_narrative, 03_narrative.en")
+    notebook.add_argument("--period", type=_period, default=DEFAULT_PERIOD, metavar="YYYY-MM",
+                          help=f"report period (default: {DEFAULT_PERIOD})")
+    notebook.add_argument("--root", type=Path, default=None,
+                          help="project folder holding data/ and outputs/ (default: this repository)")
     return parser
 
 
@@ -226,31 +243,48 @@ def command_status(args) -> int:
 
 
 def command_draft(args) -> int:
-    from .text.draft import draft_command
+    from .intake.command import draft_command
 
     return draft_command(args.report, args.period, args.out, args.compare)
 
 
+def _input_error(exc) -> int:
+    """Bad input: its one-line message on stderr, exit code 2, never a traceback."""
+    print(f"error: {exc.message}", file=sys.stderr)
+    return 2
+
+
 def command_add_period(args) -> int:
+    from .intake.add_period import add_period
     from .io.errors import InputError
-    from .pipeline.intake import add_period, command_error
 
     try:
         add_period(args.report, Layout.default(args.root), period=args.period, address=args.address,
                    retrieved=args.retrieved)
     except InputError as exc:
-        return command_error(exc)
+        return _input_error(exc)
     return 0
 
 
 def command_seal(args) -> int:
+    from .intake.seal import seal_period
     from .io.errors import InputError
-    from .pipeline.intake import command_error, seal_period
 
     try:
         return 0 if seal_period(args.period, Layout.default(args.root), include_report=args.include_report) else 1
     except InputError as exc:
-        return command_error(exc)
+        return _input_error(exc)
+
+
+def command_notebook(args) -> int:
+    from .pipeline.byhand import ByHandFailed, run_notebook
+
+    try:
+        run_notebook(args.stage, args.period, Layout.default(args.root))
+    except ByHandFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     handlers = {"run": command_run, "verify": command_verify, "status": command_status, "draft": command_draft,
-                "add-period": command_add_period, "seal": command_seal}
+                "add-period": command_add_period, "seal": command_seal, "notebook": command_notebook}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

@@ -1,10 +1,12 @@
 """Issue 20, items 1 and 2: a published month is verified against what built it, and `status` says
 what built each month and what today's code would change.
 
-One scenario per module (building it costs a pipeline run): a temporary git repository holding
+One scenario, built once per test run (building it costs a pipeline run; pytest-xdist workers share
+it under a file lock, as tests/conftest.py shares its scenarios): a temporary git repository holding
 this checkout's code and the 2021-10 inputs, with 2021-10 built and its outputs committed, and then
 a later commit that changes code (a comment), reference data that October does not use (a glossary
 row) and reference data it does (a relation removed: three of October's published numbers change).
+Tests only read it; one that damages something works on a copy.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from helpers.pipeline.verify import verify_period
 from helpers.testing import PERIOD, ROOT
 from helpers.testing.layouts import tree_hashes
 
-pytestmark = pytest.mark.slow
+# Slow, and given the scenarios' time limit: the first test waits for the build, and a verify rebuilds.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 GLOSSARY_ROW = ('figure,toilets.inspected,已验收农村改厕户数,Rural toilet renovations inspected,,'
                 'descriptive translation,a figure of a later month\n')
@@ -35,10 +38,26 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> Layout:
-    """A repository where 2021-10 was built and committed, then code and reference data changed."""
-    base = tmp_path_factory.mktemp("archive") / "repo"
+@pytest.fixture(scope="session")
+def archive(request, tmp_path_factory) -> Layout:
+    """A repository where 2021-10 was built and committed, then code and reference data changed;
+    built once per run, by whichever worker asks first."""
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    shared = (shared.parent if hasattr(request.config, "workerinput") else shared) / "scenarios"
+    shared.mkdir(parents=True, exist_ok=True)
+    base = shared / "archive" / "repo"
+    with FileLock(str(shared / "archive.lock")):
+        if not (shared / "archive.built").is_file():
+            if base.parent.exists():
+                shutil.rmtree(base.parent)  # a build that died half-way
+            _build_archive(base)
+            (shared / "archive.built").write_text("built\n", encoding="utf-8")
+    return Layout.default(base)
+
+
+def _build_archive(base: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints")
     for folder in ("src", "notebooks", f"data/raw/{PERIOD}", "data/reference"):
         shutil.copytree(ROOT / folder, base / folder, ignore=ignore)
@@ -61,7 +80,6 @@ def archive(tmp_path_factory) -> Layout:
     relations.write_text("".join(line for line in relations.read_text(encoding="utf-8").splitlines(keepends=True)
                                  if not line.startswith("toilets.completed_rate,")), encoding="utf-8")
     git(base, "commit", "--quiet", "-am", "Later code and reference data")
-    return layout
 
 
 def test_a_month_verifies_as_it_was_built_whatever_was_committed_after(archive, capsys):

@@ -30,7 +30,7 @@ from helpers.pipeline.contract import Console
 from helpers.pipeline.freshness import published_files
 from helpers.pipeline.runner import run_period
 from helpers.pipeline.verify import compare
-from helpers.testing import PERIOD, ROOT, synthetic
+from helpers.testing import PERIOD, synthetic
 from helpers.testing.layouts import copy_built, tree_hashes
 from helpers.testing.runs import fail_if_called, stop_and_record
 

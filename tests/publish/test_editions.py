@@ -6,16 +6,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
 
-from helpers.testing import PERIOD
-from helpers.testing.layouts import temp_layout
-from helpers.pipeline.contract import Console
-from helpers.pipeline.runner import run_period
-
-from helpers.testing import months
-
-pytestmark = pytest.mark.slow
+from helpers.testing import PERIOD, scenarios
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
@@ -59,15 +51,11 @@ def test_the_english_page_is_english_but_for_its_quotations(built):
         assert words in text, words
 
 
-def test_a_month_with_names_the_glossary_lacks_builds_and_says_so(tmp_path):
+def test_a_month_with_names_the_glossary_lacks_builds_and_says_so(months_built):
     """November adds a campaign (农村供水保障) and two figures: the English page shows their Chinese
     names, marked, and the run names the glossary rows to add."""
-    layout = temp_layout(tmp_path / "root")
-    month = months.november()
-    month.write(layout.raw, layout.reference)
-    console = Console(quiet=True)
-    assert run_period("2021-11", layout, console=console, progress=False) == 0, "\n".join(console.lines)
-    said = "\n".join(console.lines)
+    layout = months_built
+    said = scenarios.console_of(layout, "2021-11")
     assert "glossary.csv: 2 figure(s) have no en name yet (water_supply.projects, water_supply.persons)" in said
     assert "1 campaign(s) have no en name yet (water_supply)" in said
     english = (layout.outputs / "2021-11" / "report.en.html").read_text(encoding="utf-8")

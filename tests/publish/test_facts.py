@@ -21,8 +21,6 @@ import pytest
 from helpers.testing import PERIOD
 from helpers.publish import facts
 
-pytestmark = pytest.mark.slow
-
 VOID = {"img", "br", "meta", "link", "hr", "input", "source", "wbr"}
 QUOTATIONS = {"blockquote", "cite"}
 QUOTATION_CLASSES = {"source-view", "address"}

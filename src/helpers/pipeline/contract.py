@@ -110,7 +110,8 @@ class Stage:
         return values
 
 
-CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv")
+CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv",
+                  "processed/datapackage.json")
 PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
                      "processed/history.csv", "out/figures/*")
 PERIOD = ("period", "report period, YYYY-MM")

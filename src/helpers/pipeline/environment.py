@@ -128,7 +128,7 @@ def _outside_modules(roots: tuple[tuple[str, str], ...]) -> frozenset[str]:
                 if top and top not in sys.stdlib_module_names and top != "__future__":
                     outside.add(top)
                 continue
-            # helpers.a.b imports helpers/__init__.py and helpers/a/__init__.py too.
+            # Importing a submodule runs the __init__.py of every package above it too.
             parts = name.split(".")
             for length in range(1, len(parts) + 1):
                 prefix = ".".join(parts[:length])

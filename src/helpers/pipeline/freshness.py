@@ -21,9 +21,11 @@ from . import environment
 from .contract import RunContext, Stage
 
 PACKAGE = Path(__file__).resolve().parents[1]
-# Code the notebooks never import (relative to the package): changing it must not rerun them.
-COMMAND_LINE_ONLY = ("cli.py", "__main__.py", "pipeline/", "text/draft.py", "text/carry.py", "text/header.py",
-                     "text/review.py", "io/sidecar.py", "testing/")
+# Code that neither the notebooks nor the pages' export runs (relative to the package): the
+# commands, the runner, the monthly intake and test support. Changing it must not rerun a stage;
+# everything else is in the code hash. tests/pipeline/test_freshness.py holds this list to what
+# the notebooks import (a module they import but listed here would let a run reuse stale outputs).
+COMMAND_LINE_ONLY = ("cli.py", "__main__.py", "pipeline/", "intake/", "testing/")
 # Inside outputs/<period>/, kept by failed runs for debugging: never published, never compared.
 NOT_PUBLISHED = ("failed",)
 
@@ -39,10 +41,16 @@ def hash_files(paths: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
+def command_line_only(path: Path) -> bool:
+    """Whether a file of the helpers package is code no notebook runs (COMMAND_LINE_ONLY)."""
+    path = Path(path) if Path(path).is_relative_to(PACKAGE) else Path(path).resolve()
+    return path.relative_to(PACKAGE).as_posix().startswith(COMMAND_LINE_ONLY)
+
+
 def code_files() -> list[Path]:
     """The code the notebooks run: the helpers package's modules and templates."""
     return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and not p.relative_to(PACKAGE).as_posix().startswith(COMMAND_LINE_ONLY))
+                  and not command_line_only(p))
 
 
 def code_hash() -> str:

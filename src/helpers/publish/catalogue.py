@@ -9,8 +9,9 @@ them in step. A key that is missing is an error naming the key and the file, nev
 Placeholder values that are Markup (fact links, names already escaped) go in as they are; any
 other value is escaped.
 
-Adding a language: a catalogue here, its columns in data/reference/glossary.csv, and a printing
-module (publish/printing/<language>.py). No other code changes.
+Adding a language: a catalogue here and its columns in data/reference/glossary.csv. Its numbers,
+units and dates are printed by publish/printing/generic.py, configured by the catalogue's number.*
+and date.* keys; no code changes.
 """
 
 from __future__ import annotations
