@@ -44,9 +44,9 @@ def test_a_table_read_for_a_period_holds_the_rows_that_apply_without_the_bounds(
 
 
 def test_a_relabelled_row_gives_each_period_its_own_words(tmp_path):
-    path = write(tmp_path, "targets.csv", "target_id,campaign,label_zh,target,achieved,reported_rate,note,since,until\n"
-                 "toilets,toilets,农村改厕户数,toilets.target,toilets.completed,toilets.completed_rate,,,2021-11\n"
-                 "toilets,toilets,农村户厕改造户数,toilets.target,toilets.completed,toilets.completed_rate,,2021-12,\n")
+    write(tmp_path, "targets.csv", "target_id,campaign,label_zh,target,achieved,reported_rate,note,since,until\n"
+          "toilets,toilets,农村改厕户数,toilets.target,toilets.completed,toilets.completed_rate,,,2021-11\n"
+          "toilets,toilets,农村户厕改造户数,toilets.target,toilets.completed,toilets.completed_rate,,2021-12,\n")
     assert [t["label_zh"] for t in progress.load_targets(tmp_path, "2021-11")] == ["农村改厕户数"]
     assert [t["label_zh"] for t in progress.load_targets(tmp_path, "2021-12")] == ["农村户厕改造户数"]
     assert [t["label_zh"] for t in progress.load_targets(tmp_path)] == ["农村户厕改造户数"]

@@ -26,7 +26,6 @@ from helpers.audit import history as audit_history
 from helpers.audit import progress as audit_progress
 from helpers.audit import clean
 from helpers.io import rawdata
-from helpers.io.readers import read_csv
 from helpers.io.reference import campaigns_table
 from helpers.testing import ROOT
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,7 +20,6 @@ from helpers.publish import narrative
 from helpers.publish.printing import zh as printing
 from helpers.io import rawdata, readers
 from helpers.audit import steps
-from helpers.io.readers import read_csv
 from helpers.io.reference import campaigns_table
 from helpers.testing import PERIOD, ROOT
 
@@ -218,7 +216,7 @@ def test_in_process_report_equals_the_one_read_back_from_csv(real_inputs, tmp_pa
     """The notebooks read the tables back as text; the HTML must not depend on which."""
     report = build_report(real_inputs)
     processed = tmp_path / "processed"
-    steps.save_clean(processed, report.figures, real_inputs["coverage"])
+    steps.save_clean(processed, report.figures, real_inputs["coverage"], rawdata.load_source(RAW), ["facts.csv"])
     steps.save_progress(processed, report.progress, report.checks, report.changes, report.diagnoses)
     loaded = narrative.load_report("2021-10", processed, RAW, REFERENCE, tmp_path / "no-charts")
     assert loaded.charts == {}

@@ -66,7 +66,7 @@ def rename_campaign(period: str, old: str, new: str, layout: Layout, say: Say = 
     clash = sorted({f for f in taken if taken.count(f) > 1})
     if clash:
         raise InputError(figures_path, f"the rename would give two figures the id {clash[0]}", field="figure_id",
-                         fix=f"Rename one of them in figures.csv first, then run rename-campaign again")
+                         fix="Rename one of them in figures.csv first, then run rename-campaign again")
     write_transcription(figures_path, TRANSCRIPTION_COLUMNS, transcription)
     kept = [row for row in campaigns if not (row["campaign"] == old and exists)]
     for row in kept:

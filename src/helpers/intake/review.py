@@ -55,7 +55,7 @@ def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[
                     "none: the folder builds as drafted")
     out += _section(f"Reference rows added for {period}", len(reference.campaigns) + len(reference.glossary),
                     _reference_rows(reference, period), "none: every campaign and figure id is named already")
-    out += _section(f"New figures: confirm each proposed id, metric, label and kind", len(new), [
+    out += _section("New figures: confirm each proposed id, metric, label and kind", len(new), [
         "| line | proposed id | value | label | kind | as of | sentence | notes |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |"] + [
         _row(line_of[id(o)], f"`{o.row['figure_id']}`", _value(o.row), o.row["label"], o.row["kind"],
