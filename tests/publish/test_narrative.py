@@ -17,6 +17,7 @@ import pytest
 from helpers.audit import changes, diagnoses, progress, relations
 from helpers.audit import clean
 from helpers.publish import narrative
+from helpers.publish.report import reported_before
 from helpers.publish.printing import zh as printing
 from helpers.io import rawdata, readers
 from helpers.audit import steps
@@ -243,6 +244,21 @@ def test_absent_campaign_is_left_out_with_a_note(real_inputs):
     assert "农村危房改造:本期报告未给出数据,故略去相应章节。" in absent
     assert ("absent", "本期未报告的工作") in narrative.sections(report, narrative.build_facts(report))
     assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)
+
+
+def test_a_campaign_is_absent_only_if_an_earlier_period_reported_it(real_inputs):
+    """本期报告未给出数据 is for a campaign reported before and missing now, not for one that did not
+    exist yet: the earlier periods' campaigns come from history.csv (report.reported_before)."""
+    figures = real_inputs["figures"][real_inputs["figures"]["campaign"] != "housing"]
+    report = build_report(real_inputs, figures)
+    report.reported_before = set()  # the first period: nothing was reported before
+    assert narrative.absent_campaigns(report) == []
+    assert "本期报告未给出数据" not in whole_page(report)
+    report.reported_before = {"housing", "toilets"}
+    assert narrative.absent_campaigns(report) == ["housing"]
+    history = pd.DataFrame({"period": ["2021-09", "2021-10", "2021-11"], "campaign": ["housing", "toilets", "relocation"]})
+    assert reported_before(history, "2021-10") == {"housing"}
+    assert reported_before(history.iloc[0:0], "2021-10") == set()
 
 
 def test_no_absent_note_when_every_campaign_reports(real_inputs):
