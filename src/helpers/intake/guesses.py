@@ -19,7 +19,7 @@ from ..text.segments import LABEL_BREAKS, SPACES, char_at, clause_before, clause
 from .quantities import Quantity, normalise_figure, words_after
 from .vocabulary import (GENERIC_HEADING_WORDS, LABEL_LEADING, LABEL_MAX, LABEL_PLACES, LABEL_TRAILING,
                          LONG_LABEL_MAX, PAIR_SUFFIXES, PART_OF_PREVIOUS, PREDICATE_STARTS, REMAINDER_WORDS,
-                         THRESHOLD_WORDS)
+                         THRESHOLD_WORDS, VERB_PART)
 
 
 def counted_noun(text: str, pos: int) -> tuple[str, str]:
@@ -82,6 +82,11 @@ def guess_label(text: str, token_start: int, quantity: Quantity, previous_end: i
     if char_at(text, clause_start - 1) == "、" and "等" in before:
         before = before[before.rindex("等") + 1:]  # 生态护林员、物业保安等公益岗位 -> 公益岗位
     label = clean_label(before)[-LABEL_MAX:] or previous_label or clean_label(words_after(text, quantity.end))
+    whole = re.sub("(?:户数|人数)$", "", whole_label)
+    if not part_of and whole and VERB_PART.match(label) and before.strip(SPACES).startswith("其中"):
+        label, part_of = f"{whole}中{label}", True  # 劳动力总量41236人(其中已就业38417人: 劳动力总量中已就业人数
+    if base == "percent" and label in ("占比", "比例", "比重") and whole:
+        label = whole + label  # (其中已就业38417人,占比39.16%): the share of the part printed before it
     after = text[quantity.end:clause_end(text, quantity.end)]
     if part_of and base in PAIR_SUFFIXES and not label.endswith(PAIR_SUFFIXES[base]):
         label += PAIR_SUFFIXES[base]  # 搬迁劳动力中已就业 -> 搬迁劳动力中已就业人数: what it counts, a noun

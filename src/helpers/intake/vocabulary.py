@@ -115,6 +115,9 @@ REMAINDER_WORDS = re.compile("(?:剩余|尚有|还有|仍有|尚余|剩下)$")
 # A figure printed right after another's unit, opening with 中 (8.12万人中已就业7.96万人), is a
 # part of the one before: its label starts with that one's (搬迁劳动力中已就业人数).
 PART_OF_PREVIOUS = "中"
+# A label that says only what happened (已就业, 尚未完成) is no noun phrase: as a part (其中已就业38417人)
+# it takes the words of its whole.
+VERB_PART = re.compile("^(?:已|未|暂未|尚未|新增)")
 # A figure listed with the one before it (16869户42750人) shares its label; these words tell
 # the two apart by what each counts.
 PAIR_SUFFIXES = {"households": "户数", "persons": "人数", "square_metres": "面积", "mu": "面积", "yuan": "金额",
