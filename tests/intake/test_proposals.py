@@ -186,6 +186,22 @@ def test_new_labels_stand_alone_as_noun_phrases(carried):
         assert not label.startswith(("中", "的", "其中")) and not re.search(r"[将于在]$|\d", label), label
 
 
+@pytest.mark.parametrize("text, labels", [
+    ("全市易地搬迁脱贫劳动力总量41236人(其中已就业38417人,占比93.16%)。",
+     ["易地搬迁脱贫劳动力总量", "易地搬迁脱贫劳动力总量中已就业人数", "易地搬迁脱贫劳动力总量中已就业占比"]),
+    ("其中搬迁劳动力8.12万人中已就业7.96万人。", ["搬迁劳动力", "搬迁劳动力中已就业人数"]),
+    ("剩余88个安置点将于明年完成配套设施建设。", ["剩余安置点"]),
+    ("今年计划完成760个村庄规划编制任务,其中105个村庄将于12月底前完成。", ["计划完成村庄规划编制", "将完成的村庄"]),
+    # A part that is a noun phrase of its own keeps its words (October's monitoring).
+    ("共有监测对象16869户42750人,其中脱贫不稳定户7850户18363人。",
+     ["监测对象户数", "监测对象人数", "脱贫不稳定户户数", "脱贫不稳定户人数"]),
+])
+def test_a_part_or_a_remainder_is_labelled_as_a_noun_phrase(text, labels):
+    from helpers.intake.draft import draft_numbers
+
+    assert [n.label for n in draft_numbers(text, "2021-12", campaigns={}) if n.status == "figure"] == labels
+
+
 # ---- What is carried, and what is not carried silently ----------------------------------------------
 
 def test_a_figure_back_after_an_absence_keeps_its_old_id(carried, news_month):
