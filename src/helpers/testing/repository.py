@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..io.paths import Layout
+from ..io.paths import PERIOD_PATTERN, Layout
 from . import ROOT
 
 # What a copy leaves out: version control, environments, caches, and run state that is not published.
@@ -31,10 +31,19 @@ def copy_repository(dest: Path) -> Path:
 
 def add_months(root: Path) -> Layout:
     """November (months.november) and the December that brings new things (news.december_with_news),
-    added to the copy at `root` as an analyst adds them."""
-    from . import months, news, scenarios
+    added to the copy at `root` as an analyst adds them. The months the repository itself holds after
+    2021-10 are taken out of the copy first (their raw, processed and published folders, and the
+    reference rows that apply from them on), so that the copy holds these three months whichever
+    months the repository holds."""
+    from . import PERIOD, months, news, scenarios
+    from .reference_rows import reference_as_of
 
     layout = Layout.default(root)
+    for folder in (layout.raw, layout.processed, layout.outputs):
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.is_dir() and PERIOD_PATTERN.match(path.name) and path.name > PERIOD:
+                shutil.rmtree(path)
+    reference_as_of(layout.reference, PERIOD)
     november = months.november()
     for month in (november, news.december_with_news(november)):
         scenarios.add_month(layout, month)
