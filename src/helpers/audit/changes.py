@@ -14,7 +14,7 @@ import pandas as pd
 from ..io.errors import InputError
 from ..io.rawdata import load_reference_table
 from .figures import figure_index
-from .relations import EPSILON
+from .kinds import EPSILON, KINDS
 
 RENAME_COLUMNS = ["old_figure_id", "new_figure_id", "since_period", "note"]
 CHANGE_COLUMNS = ["figure_id", "campaign", "label", "unit", "kind", "previous_period", "previous_printed",
@@ -34,8 +34,6 @@ FLAGS = {
 }
 # "Well before the period's end": more than a month (a figure from an earlier month's report).
 STALE_AFTER_DAYS = 30
-# Relation kinds whose derived quantity is a target (the base a completion rate is taken of).
-IMPLIED_TARGET_KINDS = ("implied_ratio",)
 
 
 def load_renames(reference_dir: Path) -> dict[str, str]:
@@ -147,7 +145,7 @@ def derived_changes(checks: pd.DataFrame | None, previous_checks: pd.DataFrame |
             flags.append("new")
         elif this is None:
             flags.append("dropped")
-        elif last is not None and source["kind"] in IMPLIED_TARGET_KINDS:
+        elif last is not None and source["kind"] in KINDS and KINDS[source["kind"]].implies_target:
             lower, upper = float(this["lower"]), float(this["upper"])
             if upper < float(last["lower"]) - EPSILON or lower > float(last["upper"]) + EPSILON:
                 flags.append("implied_target_changed")

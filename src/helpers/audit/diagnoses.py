@@ -23,7 +23,8 @@ import pandas as pd
 
 from ..text import numbers
 from .figures import Figure, figure_index, printed_number, split_ids
-from .relations import DERIVED_KINDS, EPSILON, evaluate
+from .kinds import EPSILON, KINDS as RELATION_KINDS
+from .relations import evaluate
 
 DIAGNOSIS_COLUMNS = ["figure_id", "printed", "proposed", "unit_printed", "lower", "upper", "kind", "typo",
                      "resolves", "explanation"]
@@ -101,7 +102,7 @@ class _Trial:
         base = self.row(relation, v0)
         if base["difference"] is None:
             return None
-        one_sided = relation["kind"] == "part_of"
+        one_sided = RELATION_KINDS[relation["kind"]].one_sided
         slope = (self.row(relation, v0 + step)["difference"] - base["difference"]) / step
         if abs(slope) < EPSILON:
             return (-math.inf, math.inf) if base["status"] == "pass" else None
@@ -165,7 +166,8 @@ def diagnose(checks: pd.DataFrame, relations: list[dict], figures: pd.DataFrame,
     index = figure_index(figures)
     before = figure_index(previous, renames) if previous is not None else None
     by_id = {relation["relation_id"]: relation for relation in relations}
-    judged = checks[checks["status"].isin(["pass", "mismatch"]) & ~checks["kind"].isin(DERIVED_KINDS)]
+    judged_kinds = [code for code, kind in RELATION_KINDS.items() if kind.judged]
+    judged = checks[checks["status"].isin(["pass", "mismatch"]) & checks["kind"].isin(judged_kinds)]
     mismatched = list(judged.loc[judged["status"] == "mismatch", "check_id"])
     if not mismatched:
         return pd.DataFrame(columns=DIAGNOSIS_COLUMNS)

@@ -1,0 +1,77 @@
+"""The items a count lists in the month's own text: names separated by 、, or ordinals 一是、二是….
+
+A listed count (七大专项行动, 8个县) is checked against what the text lists for it that month;
+nothing of the list is typed in a reference table. `listed_items` reads it for one count figure.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+from ..text import numbers, segments
+from .figures import Figure
+
+_CLAUSE_BREAKS = ",，;；:：。!！?？\n"
+# Words that open an enumeration's clause before its first item (重点聚焦项目库情况、…).
+_LEAD_IN = re.compile(r"^.*(?:聚焦|包括|涉及|围绕|重点|其中|分别是|分别为)")
+_LAST_JOINER = re.compile(r"以及|和|及")
+
+
+def locate(figure: Figure, text: str) -> int:
+    """Offset of the figure's number in the report text, or -1."""
+    if figure.start >= 0 and text.startswith(figure.value_printed, figure.start):
+        return figure.start
+    quote_start = text.find(figure.quote) if figure.quote else -1
+    if quote_start < 0:
+        return -1
+    offset = numbers.locate_value(figure.quote, figure.value_printed)
+    return -1 if offset is None else quote_start + offset
+
+
+def split_items(clause: str) -> list[str]:
+    """Names separated by 、 (和/及 before the last also separates), a lead-in before the first dropped."""
+    items = clause.split("、")
+    items[0] = _LEAD_IN.sub("", items[0]) or items[0]
+    items = items[:-1] + _LAST_JOINER.split(items[-1])
+    return [item.strip() for item in items if item.strip()]
+
+
+def ordinal_items(text: str, start: int, end: int | None = None) -> list[str]:
+    """The items 一是…, 二是…, … in order from `start` to `end` (default: the end of its top-level section)."""
+    if end is None:
+        end = segments.next_section(text, start)
+    section = text[start:len(text) if end is None else end]
+    items, at = [], 0
+    while True:
+        marker = cn2an.an2cn(len(items) + 1) + "是"
+        found = section.find(marker, at)
+        if found < 0:
+            break
+        at = found + len(marker)
+        stops = [i for i in (section.find(mark, at) for mark in "。;；") if i >= 0]
+        items.append(section[at:min(stops) if stops else len(section)].strip())
+    return items
+
+
+def listed_items(count: Figure, text: str) -> tuple[str, list[str], bool] | None:
+    """The items the report lists for a count: (how, items, ends in 等), or None if it lists none.
+
+    Two ways of listing are read, in this order:
+    - "enumeration": names separated by 、 in the count's own clause, right before the number
+      (武冈市、邵阳县、…、城步县8个县; 项目库情况、…等8个方面); 和/及 before the last name also separates;
+    - "ordinals": 一是、二是、… in order, from the count to the end of its top-level section
+      (七大专项行动 in the heading of 五, then 一是…七是 in its body).
+    """
+    position = locate(count, text)
+    if position < 0:
+        return None
+    clause_start = max(text.rfind(mark, 0, position) for mark in _CLAUSE_BREAKS) + 1
+    clause = segments.strip_section_number(text[clause_start:position]).strip()
+    etc = clause.endswith("等")
+    clause = clause.removesuffix("等")
+    if "、" in clause:
+        return "enumeration", split_items(clause), etc
+    items = ordinal_items(text, position)
+    return ("ordinals", items, False) if items else None
