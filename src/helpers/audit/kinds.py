@@ -28,7 +28,7 @@ catalogue key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import cn2an
@@ -68,8 +68,9 @@ class Kind:
     needs_previous: bool = False  # needs last month's figures (a flow)
     divides_by: int | None = None  # the operand (by index) that must not be zero
     working_key: str = ""  # catalogue key that writes its working on the page ("": from its formula)
-    describe: Callable | None = None  # how a check of it read from a sentence is described (below)
-    roles: tuple[str, ...] = field(default=())  # names of its operands, for describe
+    # How a check of it read from a sentence is described: (names of its figures, reported first, each
+    # with its {placeholder}; the relation) -> the description, in operators over the names.
+    describe: Callable[[list[str], dict], str] | None = None
 
     def arity_ok(self, count: int) -> bool:
         return count >= 2 if self.operands == "2+" else count == self.operands
@@ -96,7 +97,8 @@ def target_kinds() -> tuple[str, ...]:
 
 # ---- The kinds ----------------------------------------------------------------------------------
 
-@register("rate", "a stated rate against its numerator and denominator (× 100)", operands=2, divides_by=1)
+@register("rate", "a stated rate against its numerator and denominator (× 100)", operands=2, divides_by=1,
+          describe=lambda n, r: f"{n[0]} = {n[1]} ÷ {n[2]} × 100%")
 def _rate(x: Operands) -> dict:
     numerator, denominator = x.operands
     recomputed = numerator.value / denominator.value * 100
@@ -116,13 +118,15 @@ def _add(x: Operands) -> tuple[float, float, str, str]:
     return recomputed, tolerance, formula, working
 
 
-@register("sum", "a stated total against the sum of its parts", operands="2+")
+@register("sum", "a stated total against the sum of its parts", operands="2+",
+          describe=lambda n, r: f"{n[0]} = " + " + ".join(n[1:]))
 def _sum(x: Operands) -> dict:
     recomputed, tolerance, formula, working = _add(x)
     return {"recomputed": recomputed, "tolerance": tolerance, "formula": formula, "working": working}
 
 
-@register("difference", "a stated remainder against the first operand minus the others", operands="2+")
+@register("difference", "a stated remainder against the first operand minus the others", operands="2+",
+          describe=lambda n, r: f"{n[0]} = {n[1]}" + "".join(f" − {name}" for name in n[2:]))
 def _difference(x: Operands) -> dict:
     first, rest = x.operands[0], x.operands[1:]
     recomputed = first.value - sum(f.value for f in rest)
@@ -150,18 +154,22 @@ def _flow(x: Operands) -> dict:
 
 
 @register("count_listed", "a stated count against the items listed in its own sentence or section", operands=0,
-          working_key="audit.count_listed")
+          working_key="audit.count_listed",
+          describe=lambda n, r: f"{n[0]} = {r['listing']}" if r.get("listing") else n[0])
 def _count_listed(x: Operands) -> dict:
     reported = x.reported
     listing = listed_items(reported, x.text)
     if listing is None:
         return {"status": "not-checkable", "formula": KINDS["count_listed"].meaning, "working": reported.printed,
-                "note": "no list found: neither names separated by 、 before the count in its sentence nor "
-                        "ordinals 一是、二是… in its section"}
+                "note": "no list found: neither names separated by 、 before or right after the count in its "
+                        "sentence nor ordinals 一是、二是… in its section"}
     how, items, etc = listing
     recomputed = float(len(items))
     if how == "enumeration":
         formula = "count of the names separated by 、 before the figure in its sentence"
+        working = f"{len(items)} names: " + "、".join(items)
+    elif how == "enumeration_after":
+        formula = "count of the names separated by 、 right after the figure"
         working = f"{len(items)} names: " + "、".join(items)
     else:
         formula = "count of the ordinals 一是、二是… in the figure's section"
@@ -173,7 +181,8 @@ def _count_listed(x: Operands) -> dict:
     return {"recomputed": recomputed, "tolerance": 0.0, "formula": formula, "working": working}
 
 
-@register("excess", "a stated 'exceeded by X%' against the completion rate minus 100", operands=1)
+@register("excess", "a stated 'exceeded by X%' against the completion rate minus 100", operands=1,
+          describe=lambda n, r: f"{n[0]} = {n[1]} − 100%")
 def _excess(x: Operands) -> dict:
     (rate,) = x.operands
     recomputed = rate.value - 100
@@ -181,7 +190,8 @@ def _excess(x: Operands) -> dict:
             "formula": f"{rate.figure_id} − 100", "working": f"{_fmt(rate.value)} − 100 = {_fmt(recomputed)}"}
 
 
-@register("restatement", "a figure stated twice must agree with itself", operands=1)
+@register("restatement", "a figure stated twice must agree with itself", operands=1,
+          describe=lambda n, r: f"{n[0]} = {n[1]}")
 def _restatement(x: Operands) -> dict:
     reported, (original,) = x.reported, x.operands
     return {"recomputed": original.value, "tolerance": reported.precision + original.precision,
@@ -189,7 +199,8 @@ def _restatement(x: Operands) -> dict:
             "working": f"{_fmt(reported.value)} = {_fmt(original.value)}"}
 
 
-@register("part_of", "a part ('其中') must not exceed its whole", operands=1, one_sided=True)
+@register("part_of", "a part ('其中') must not exceed its whole", operands=1, one_sided=True,
+          describe=lambda n, r: f"{n[0]} ≤ {n[1]}")
 def _part_of(x: Operands) -> dict:
     reported, (whole,) = x.reported, x.operands
     tolerance = reported.precision + whole.precision
@@ -234,19 +245,19 @@ def _implied(x: Operands, kind: str) -> dict:
 
 
 @register("implied_ratio", "derived: a quantity the report implies, first operand ÷ (second / 100)", operands=2,
-          derived=True, judged=False, implies_target=True, divides_by=1)
+          derived=True, judged=False, implies_target=True, divides_by=1, describe=lambda n, r: f"{n[0]} ÷ {n[1]}")
 def _implied_ratio(x: Operands) -> dict:
     return _implied(x, "implied_ratio")
 
 
 @register("implied_product", "derived: a quantity the report implies, first operand × (second / 100)",
-          operands=2, derived=True, judged=False)
+          operands=2, derived=True, judged=False, describe=lambda n, r: f"{n[0]} × {n[1]}")
 def _implied_product(x: Operands) -> dict:
     return _implied(x, "implied_product")
 
 
 @register("implied_sum", "derived: a total the report implies but does not print", operands="2+", derived=True,
-          judged=False)
+          judged=False, describe=lambda n, r: " + ".join(n))
 def _implied_sum(x: Operands) -> dict:
     recomputed, tolerance, formula, working = _add(x)
     return {"recomputed": recomputed, "tolerance": tolerance, "lower": recomputed - tolerance,

@@ -55,23 +55,56 @@ def ordinal_items(text: str, start: int, end: int | None = None) -> list[str]:
     return items
 
 
-def listed_items(count: Figure, text: str) -> tuple[str, list[str], bool] | None:
-    """The items the report lists for a count: (how, items, ends in 等), or None if it lists none.
+# After a count, the names it lists: 十一个县市区(双清区、…) / 十一个县市区:… / 共有…个,分别是…
+_LIST_AFTER = re.compile(r"^[^，,；;。、(（:：]{0,12}?(?:[(（]|[:：]|[,，]?(?:分别是|分别为)|[,，](?:即|包括))")
 
-    Two ways of listing are read, in this order:
-    - "enumeration": names separated by 、 in the count's own clause, right before the number
-      (武冈市、邵阳县、…、城步县8个县; 项目库情况、…等8个方面); 和/及 before the last name also separates;
-    - "ordinals": 一是、二是、… in order, from the count to the end of its top-level section
-      (七大专项行动 in the heading of 五, then 一是…七是 in its body).
-    """
-    position = locate(count, text)
-    if position < 0:
-        return None
+
+def list_after(text: str, end: int) -> list[str]:
+    """The names listed right after a count that ends at `end` (十一个县市区(双清区、大祥区、…),
+    县市区:…, …个,分别是…): two or more, or []."""
+    match = _LIST_AFTER.match(text[end:end + 40])
+    if not match:
+        return []
+    start = end + match.end()
+    stop = min([i for i in (text.find(mark, start) for mark in ")）。；;\n") if i >= 0] or [len(text)])
+    items = split_items(text[start:stop].removesuffix("等"))
+    return items if len(items) >= 2 else []
+
+
+def expression_end(figure: Figure, text: str, position: int) -> int:
+    """Where the count's printed number and unit end (十一个|县市区: after 个)."""
+    end = position + len(figure.value_printed)
+    return end + len(figure.unit_printed) if text.startswith(figure.unit_printed, end) else end
+
+
+def listing_at(text: str, position: int, end: int | None = None,
+               ordinals: bool = True) -> tuple[str, list[str], bool] | None:
+    """The items listed for the count at `position` (its number) that ends at `end`; see listed_items."""
     clause_start = max(text.rfind(mark, 0, position) for mark in _CLAUSE_BREAKS) + 1
     clause = segments.strip_section_number(text[clause_start:position]).strip()
     etc = clause.endswith("等")
     clause = clause.removesuffix("等")
     if "、" in clause:
         return "enumeration", split_items(clause), etc
-    items = ordinal_items(text, position)
+    after = list_after(text, end) if end is not None else []
+    if after:
+        return "enumeration_after", after, False
+    items = ordinal_items(text, position) if ordinals else []
     return ("ordinals", items, False) if items else None
+
+
+def listed_items(count: Figure, text: str) -> tuple[str, list[str], bool] | None:
+    """The items the report lists for a count: (how, items, ends in 等), or None if it lists none.
+
+    Three ways of listing are read, in this order:
+    - "enumeration": names separated by 、 in the count's own clause, right before the number
+      (武冈市、邵阳县、…、城步县8个县; 项目库情况、…等8个方面); 和/及 before the last name also separates;
+    - "enumeration_after": names separated by 、 right after the count and what it counts, in
+      parentheses, after a colon or after 分别是 (十一个县市区(双清区、大祥区、…));
+    - "ordinals": 一是、二是、… in order, from the count to the end of its top-level section
+      (七大专项行动 in the heading of 五, then 一是…七是 in its body).
+    """
+    position = locate(count, text)
+    if position < 0:
+        return None
+    return listing_at(text, position, expression_end(count, text, position))

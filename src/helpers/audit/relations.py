@@ -24,7 +24,8 @@ from .lists import listed_items, locate  # noqa: F401 - the listed counts' reade
 
 RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands", "description"]
 CHECK_COLUMNS = ["check_id", "kind", "description", "formula", "working", "reported", "recomputed", "difference",
-                 "tolerance", "lower", "upper", "bound_by", "unit", "status", "figure_ids", "note"]
+                 "tolerance", "lower", "upper", "bound_by", "unit", "status", "figure_ids", "note", "origin",
+                 "sentence_start", "sentence_end"]
 
 # The kinds of relation, each with what it means, its operands and how it is evaluated (kinds.py).
 KINDS = kinds.KINDS
@@ -99,7 +100,9 @@ def evaluate(relation: dict, figures: dict[str, Figure], report_text: str,
     needed = ([reported_id] if reported_id else []) + operand_ids
     row = {column: None for column in CHECK_COLUMNS}
     row.update(check_id=relation["relation_id"], kind=kind.code, figure_ids="|".join(needed), note="", bound_by="",
-               description=render_description(relation["description"], figures))
+               description=render_description(relation["description"], figures),
+               origin=relation.get("origin", "declared"), sentence_start=relation.get("sentence_start", ""),
+               sentence_end=relation.get("sentence_end", ""))
     missing = [figure_id for figure_id in needed if figure_id not in figures]
     if missing:
         row.update(status="not-applicable", formula=kind.meaning,

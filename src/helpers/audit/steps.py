@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import changes as changes_module, diagnoses as diagnoses_module, progress as progress_module
-from . import history as history_module, relations as relations_module
+from . import history as history_module, relations as relations_module, sentences
 from ..io.dictionary import dictionary_table
 from ..io.readers import read_csv, read_utf8
 from ..io.writers import write_csv
@@ -51,6 +51,7 @@ class ProgressInputs:
     previous_text: str | None
     renames: dict
     earlier: dict = field(default_factory=dict)  # every earlier period that validates -> its figures
+    declared: list = field(default_factory=list)  # relations.csv's rows; `relations` adds those read from the text
 
 
 def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_dir: Path,
@@ -82,11 +83,14 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
         raise InputError(reference_dir / "campaigns.csv", f"campaign {unknown[0]!r} (figure {first}) has no row here",
                          field="campaign", expected="a row for every campaign in figures.csv",
                          fix="Add it with its Chinese name (name_zh), which the public page uses as a heading")
+    report_text = read_utf8(Path(raw_dir) / "report.txt")
+    declared = relations_module.load_relations(reference_dir)
     return ProgressInputs(
         figures=figures,
-        report_text=read_utf8(Path(raw_dir) / "report.txt"),
+        report_text=report_text,
         period_end=load_source(Path(raw_dir)).period_end.isoformat(),
-        relations=relations_module.load_relations(reference_dir),
+        relations=sentences.relations_for(declared, figures, report_text),
+        declared=declared,
         targets=progress_module.load_targets(reference_dir),
         campaigns=campaigns,
         previous=previous, previous_period=previous_period, previous_text=previous_text,
@@ -96,7 +100,8 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
 
 
 def run_checks(inputs: ProgressInputs) -> pd.DataFrame:
-    """Every relation evaluated on this period's figures (flows against the previous period's)."""
+    """Every relation evaluated on this period's figures (flows against the previous period's): the
+    declared ones and those the period's sentences state."""
     return relations_module.run_checks(inputs.figures, inputs.relations, inputs.report_text,
                                        inputs.previous, inputs.renames)
 
@@ -110,14 +115,15 @@ def diagnose(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.DataFrame:
 def compare_with_previous(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.DataFrame:
     """changes.csv: every figure and derived quantity against the previous period and the period's end.
 
-    The previous period's derived quantities come from running the same relations on its
-    figures and text.
+    The previous period's derived quantities come from running the same declared relations, and
+    those its own sentences state, on its figures and text.
     """
     previous_checks = None
     if inputs.previous is not None:
         renamed = inputs.previous.assign(figure_id=inputs.previous["figure_id"].map(
             lambda figure_id: inputs.renames.get(figure_id, figure_id)))
-        previous_checks = relations_module.run_checks(renamed, inputs.relations, inputs.previous_text)
+        previous_relations = sentences.relations_for(inputs.declared, renamed, inputs.previous_text)
+        previous_checks = relations_module.run_checks(renamed, previous_relations, inputs.previous_text)
     return changes_module.compare_periods(inputs.figures, inputs.previous, inputs.previous_period, inputs.renames,
                                           period_end=inputs.period_end, checks=checks,
                                           previous_checks=previous_checks)

@@ -65,7 +65,8 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
         ("note", "reviewer's note from targets.csv", "", ""),
     ],
     "checks.csv": [
-        ("check_id", "id of the relation checked (data/reference/relations.csv)", "", ""),
+        ("check_id", "id of the check: a relation of data/reference/relations.csv, or, for a check read from a "
+         "sentence, the figure it tests and its kind (monitoring.households_total.sum)", "", ""),
         ("kind", "rate, sum, difference, flow, count_listed, excess, restatement, part_of, implied_*, not_checkable "
          "(data/reference/README.md)", "", ""),
         ("description", "what is checked, in Chinese, with this period's printed figures filled in", "", ""),
@@ -84,6 +85,12 @@ DICTIONARY: dict[str, list[tuple[str, str, str, str]]] = {
          "not-applicable (figures absent this period, or no previous period for a flow)", "", ""),
         ("figure_ids", "figures used, separated by |", "", ""),
         ("note", "why a check could not be made, or what is missing", "", ""),
+        ("origin", "where the check comes from: declared (data/reference/relations.csv) or text (read from the "
+         "sentence that states it)", "", ""),
+        ("sentence_start", "for a check read from the text: offset of its sentence's first character in report.txt",
+         "characters", "0"),
+        ("sentence_end", "for a check read from the text: offset just past its sentence in report.txt",
+         "characters", "0"),
     ],
     "diagnoses.csv": [
         ("figure_id", "the figure whose other value would make the checks agree", "", ""),

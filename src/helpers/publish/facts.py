@@ -27,6 +27,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..audit.figures import split_ids
+from ..audit.sentences import describe
 from ..io.rawdata import UNKNOWN
 from ..io.writers import write_csv
 from .edition import Edition, facts_name, page_name
@@ -196,11 +197,15 @@ def figure_name(book: FactBook, report, figure_id: str, chinese: str | None = No
 
 
 def description_template(book: FactBook, report, check_id: str) -> str | None:
-    """A check's description with {figure_id} placeholders, in the edition's language: relations.csv's
-    own in the source language, else the glossary's; None (recorded as untranslated) where it has none."""
+    """A check's description with {figure_id} placeholders, in the edition's language: checks.csv's own in
+    the source language; a check read from a sentence names its figures in the edition's language; a
+    declared one takes the glossary's, or None (recorded as untranslated) where it has none."""
     edition = book.edition
     if edition.is_source_language:
         return report.descriptions.get(check_id)
+    if report.relations.get(check_id, {}).get("origin") == "text":
+        return describe(report.relations[check_id], lambda i: edition.t.plain(
+            "audit.named_figure", name=figure_name(book, report, i), value="{" + i + "}"))
     if edition.glossary.missing("relation", [check_id], edition.language):
         edition.untranslated.append(f"relation {check_id}")
         return None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..audit.relations import load_relations
+from ..audit.sentences import relations_for
 from ..io.rawdata import read_sidecar
 from ..io.readers import read_csv, read_utf8
 from . import facts as facts_module
@@ -36,6 +37,7 @@ class Report:
     diagnoses: pd.DataFrame = field(default_factory=pd.DataFrame)
     report_text: str = ""
     descriptions: dict = field(default_factory=dict)  # relation id -> description with {figure_id}s
+    relations: dict = field(default_factory=dict)  # relation id -> the relation (declared, or read from the text)
     language: str = "zh"
 
     def figure(self, figure_id: str) -> pd.Series | None:
@@ -49,16 +51,19 @@ def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: 
     processed_dir = Path(processed_dir)
     source = read_sidecar(raw_dir)
     changes_path, diagnoses_path = processed_dir / "changes.csv", processed_dir / "diagnoses.csv"
+    figures, report_text = read_csv(processed_dir / "figures.csv"), read_utf8(Path(raw_dir) / "report.txt")
+    relations = relations_for(load_relations(reference_dir), figures, report_text)
     report = Report(
         period=period, source=source,
-        figures=read_csv(processed_dir / "figures.csv"),
+        figures=figures,
         progress=read_csv(processed_dir / "progress.csv"),
         checks=read_csv(processed_dir / "checks.csv"),
         changes=read_csv(changes_path) if changes_path.is_file() else pd.DataFrame(),
         campaigns=read_csv(Path(reference_dir) / "campaigns.csv"),
         diagnoses=read_csv(diagnoses_path) if diagnoses_path.is_file() else pd.DataFrame(),
-        report_text=read_utf8(Path(raw_dir) / "report.txt"),
-        descriptions={r["relation_id"]: r["description"] for r in load_relations(reference_dir)},
+        report_text=report_text,
+        descriptions={r["relation_id"]: r["description"] for r in relations},
+        relations={r["relation_id"]: r for r in relations},
         language=language,
     )
     names = ["completion", "monitoring"] + [f"campaign_{c}" for c in report.campaigns["campaign"]] + \
