@@ -68,8 +68,8 @@ class Kind:
     needs_previous: bool = False  # needs last month's figures (a flow)
     divides_by: int | None = None  # the operand (by index) that must not be zero
     working_key: str = ""  # catalogue key that writes its working on the page ("": from its formula)
-    # How a check of it read from a sentence is described: (names of its figures, reported first, each
-    # with its {placeholder}; the relation) -> the description, in operators over the names.
+    # How a check of it read from a sentence is described: (names of its figures, reported first; the
+    # relation) -> the description, in operators over the names.
     describe: Callable[[list[str], dict], str] | None = None
 
     def arity_ok(self, count: int) -> bool:
@@ -98,7 +98,7 @@ def target_kinds() -> tuple[str, ...]:
 # ---- The kinds ----------------------------------------------------------------------------------
 
 @register("rate", "a stated rate against its numerator and denominator (× 100)", operands=2, divides_by=1,
-          describe=lambda n, r: f"{n[0]} = {n[1]} ÷ {n[2]} × 100%")
+          describe=lambda n, r: f"{n[0]} = {n[1]} ÷ {n[2]}")
 def _rate(x: Operands) -> dict:
     numerator, denominator = x.operands
     recomputed = numerator.value / denominator.value * 100

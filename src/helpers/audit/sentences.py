@@ -118,8 +118,8 @@ class _Reader:
                     "sentence_start": sentence[0], "sentence_end": sentence[1], "listing": listing}
         if any(r["relation_id"] == relation["relation_id"] for r in self.found):
             return
-        named = {f.figure_id: f"{f.label}{{{f.figure_id}}}" for f in ([reported] if reported else []) + operands}
-        relation["description"] = describe(relation, lambda figure_id: named[figure_id])
+        labels = {f.figure_id: f.label or f.figure_id for f in ([reported] if reported else []) + operands}
+        relation["description"] = describe(relation, labels.get)
         self.found.append(relation)
 
     # -- the patterns -------------------------------------------------------------------------
@@ -335,8 +335,9 @@ def _segments(text: str, start: int, end: int, marks: str) -> list[tuple[int, in
 
 
 def describe(relation: dict, named) -> str:
-    """A check read from a sentence, described over its figures' names (`named(figure_id)` returns a
-    name with the figure's {placeholder}) and the kind's operators: what checks.csv and the pages show."""
+    """A check read from a sentence, described by its figures' names (`named(figure_id)`: the month's
+    labels in checks.csv and the Chinese page, the edition's names on another) joined by the kind's
+    operators. The numbers are not repeated: the check shows them beside it."""
     kind = KINDS[relation["kind"]]
     ids = split_ids(relation["reported"]) + split_ids(relation["operands"])
     names = [named(figure_id) for figure_id in ids]

@@ -204,8 +204,7 @@ def description_template(book: FactBook, report, check_id: str) -> str | None:
     if edition.is_source_language:
         return report.descriptions.get(check_id)
     if report.relations.get(check_id, {}).get("origin") == "text":
-        return describe(report.relations[check_id], lambda i: edition.t.plain(
-            "audit.named_figure", name=figure_name(book, report, i), value="{" + i + "}"))
+        return describe(report.relations[check_id], lambda figure_id: figure_name(book, report, figure_id))
     if edition.glossary.missing("relation", [check_id], edition.language):
         edition.untranslated.append(f"relation {check_id}")
         return None
