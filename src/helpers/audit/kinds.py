@@ -68,6 +68,7 @@ class Kind:
     needs_previous: bool = False  # needs last month's figures (a flow)
     divides_by: int | None = None  # the operand (by index) that must not be zero
     working_key: str = ""  # catalogue key that writes its working on the page ("": from its formula)
+    counts_list: bool = False  # checks a count against the items its text lists (a short list may lose an item)
     # How a check of it read from a sentence is described: (names of its figures, reported first; the
     # relation) -> the description, in operators over the names.
     describe: Callable[[list[str], dict], str] | None = None
@@ -154,7 +155,7 @@ def _flow(x: Operands) -> dict:
 
 
 @register("count_listed", "a stated count against the items listed in its own sentence or section", operands=0,
-          working_key="audit.count_listed",
+          working_key="audit.count_listed", counts_list=True,
           describe=lambda n, r: f"{n[0]} = {r['listing']}" if r.get("listing") else n[0])
 def _count_listed(x: Operands) -> dict:
     reported = x.reported

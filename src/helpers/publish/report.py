@@ -16,7 +16,7 @@ from ..audit.relations import load_relations
 from ..audit.sentences import relations_for
 from ..io.rawdata import read_sidecar
 from ..io.readers import read_csv, read_utf8
-from . import facts as facts_module
+from . import facts as facts_module, findings
 from .charts import load_chart
 from .edition import Edition, edition_stem, load_edition
 from .facts import FactBook
@@ -77,4 +77,6 @@ def build_facts(report: Report, reference_dir: Path | None = None, edition: Edit
     from ..io.paths import project_root
 
     edition = edition or load_edition(report.language, reference_dir or project_root() / "data" / "reference")
-    return facts_module.build(report, edition)
+    book = facts_module.build(report, edition)
+    findings.diagnosis_facts(book, report)
+    return book
