@@ -268,3 +268,10 @@ def test_relations_csv_keeps_only_what_the_text_cannot_give(october):
     merged = sentences.relations_for(declared, figures, text)
     assert len(merged) == len(declared) + 15  # nothing declared is read again
     assert {r["kind"] for r in declared} == {"difference", "flow", "implied_sum", "not_checkable", "restatement"}
+
+
+def test_figures_separated_by_顿号_are_not_a_list_of_names():
+    """企业61家、产品98个: the count 98 follows 、, but what precedes it are figures, not the items it counts."""
+    text = "入选“邵阳红”产品目录的企业61家、产品98个,接入品牌溯源系统的企业42家。"
+    assert read(text, ("i.enterprises", "61", "家", "count"), ("i.products", "98", "个", "count"),
+                ("i.traced", "42", "家", "count")) == []

@@ -68,7 +68,7 @@ def list_after(text: str, end: int) -> list[str]:
     start = end + match.end()
     stop = min([i for i in (text.find(mark, start) for mark in ")）。；;\n") if i >= 0] or [len(text)])
     items = split_items(text[start:stop].removesuffix("等"))
-    return items if len(items) >= 2 else []
+    return items if len(items) >= 2 and not any(re.search(r"\d", item) for item in items) else []
 
 
 def expression_end(figure: Figure, text: str, position: int) -> int:
@@ -84,8 +84,9 @@ def listing_at(text: str, position: int, end: int | None = None,
     clause = segments.strip_section_number(text[clause_start:position]).strip()
     etc = clause.endswith("等")
     clause = clause.removesuffix("等")
-    if "、" in clause:
-        return "enumeration", split_items(clause), etc
+    items = split_items(clause) if "、" in clause else []
+    if items and not any(re.search(r"\d", item) for item in items):  # 企业61家、产品98个: figures, not names
+        return "enumeration", items, etc
     after = list_after(text, end) if end is not None else []
     if after:
         return "enumeration_after", after, False

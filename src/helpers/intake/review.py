@@ -10,14 +10,23 @@ them (the header is line 1). The sheet holds no timestamp: the same inputs give 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..audit.clean import clean_period
+from ..audit.sentences import read_checks
+from ..io.errors import InputError, InputErrors
+from ..io.rawdata import load_source
+from ..io.readers import read_utf8
 from .carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, CarryOver
 
 NO_ACTION = "## Carried with only their numbers changed"
 
 
-def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[str]) -> str:
+def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[str],
+                 checks: list[dict] | None = None) -> str:
     """The sheet for `carry`. `facts` are the sidecar's (field, value) pairs worth a glance;
-    `problems` the reasons the folder does not build yet (empty when it does)."""
+    `problems` the reasons the folder does not build yet (empty when it does); `checks` those the
+    month's text adds (checks_added; None: not known until the folder builds)."""
     period, previous = carry.period, carry.previous_period
     line_of = _line_numbers(carry)
     carried = carry.of(CARRIED)
@@ -45,6 +54,7 @@ def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[
     out += ["## Source facts (source.yml)", ""] + [f"- {name}: {value}" for name, value in facts] + [""]
     if problems:
         out += [f"## Before it builds ({len(problems)})", ""] + [f"- {_cell(p, 400)}" for p in problems] + [""]
+    out += checks_section(checks)
     if new:
         out += [f"## New figures ({len(new)}): give each an id, metric, label and kind", "",
                 "| line | proposed id | value | label | kind | as of | sentence | notes |",
@@ -92,6 +102,33 @@ def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[
         out += [_row(line_of[id(o)], f"`{o.row['figure_id']}`", o.row["label"],
                      f"{_value(o.previous)} → {_value(o.row)}", f"{o.score:.2f}") for o in quiet] + [""]
     return "\n".join(out)
+
+
+def checks_added(folder: Path, period: str, previous: Path | None = None) -> list[dict] | None:
+    """The checks this month's sentences state that last month's did not (by check id, which carried
+    figures keep): a new sentence's total and parts, share, rate, remainder or listed count. None
+    when the folder (or last month's) does not clean yet."""
+    def read(raw: Path) -> list[dict]:
+        figures, _ = clean_period(raw, load_source(raw))
+        return read_checks(figures, read_utf8(raw / "report.txt"))
+    try:
+        now = read(Path(folder))
+        before = {r["relation_id"] for r in read(Path(previous))} if previous is not None else set()
+    except (InputError, InputErrors):
+        return None
+    return [relation for relation in now if relation["relation_id"] not in before]
+
+
+def checks_section(checks: list[dict] | None) -> list[str]:
+    """The sheet's section on the checks the month's text adds: each to confirm it reads the sentence right."""
+    if checks is None:
+        return ["## Checks the text adds", "", "Listed once the folder builds (fix what stops it first).", ""]
+    if not checks:
+        return ["## Checks the text adds (0)", "", "none", ""]
+    return [f"## Checks the text adds ({len(checks)}): read from new sentences; check each reads them right", "",
+            "| check id | kind | what it checks | sentence (offsets in report.txt) |", "| --- | --- | --- | --- |"] + [
+        _row(f"`{c['relation_id']}`", c["kind"], c["description"], f"{c['sentence_start']}–{c['sentence_end']}")
+        for c in checks] + [""]
 
 
 def printed_part(sheet: str) -> str:
