@@ -67,9 +67,10 @@ test: $(ENV_STAMP) $(AXE) ## The whole suite: unit tests, notebook runs, HTML, b
 lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
-benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, and the monthly loop (benchmarks/README.md)
+benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, the monthly loop and the checks per month (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/carry_over.py
+	$(BIN)/python benchmarks/checks.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
 	@if ls outputs/.state/*.publish.json >/dev/null 2>&1; then \

@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/carry_over.py [--repeat 3]
 
 On the realistic next months the tests build (helpers.testing.months: a quiet month, a month with every
-kind of change issue 10 lists, and the month after it with full-width punctuation), it prints:
+kind of change issue 10 lists, and the month after it with full-width punctuation; helpers.testing.year_end:
+a misprinted November and the year-end month built from it, with every feature of issue 17's case), it
+prints:
 
 1. the share of carried figures (printed last month and this month) that get their right id
    with no edit (target >= 95%);
@@ -32,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from helpers.testing import months, scoring  # noqa: E402
+from helpers.testing import months, scoring, year_end  # noqa: E402
 from helpers.io.paths import Layout  # noqa: E402
 from helpers.io.rawdata import TRANSCRIPTION_COLUMNS  # noqa: E402
 from helpers.pipeline.verify import mirror_layout  # noqa: E402
@@ -41,7 +43,8 @@ from helpers.intake.carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over 
 HAND_BASELINE = 241  # field edits the issue's trial made to 64 rows, with the draft alone
 PYTHON = sys.executable
 MONTHS = {"quiet 2021-11": months.quiet_november, "2021-11 (every change)": months.november,
-          "2021-12 (after 2021-11)": months.december}
+          "2021-12 (after 2021-11)": months.december, "2021-11 (misprinted)": year_end.misprinted_november,
+          "2021-12 (year end)": year_end.year_end}
 
 
 def layout_for(base: Path, month: months.Month) -> Layout:
