@@ -11,31 +11,67 @@ ADDRESS ?=
 # Whether PERIOD was given (on the command line or in the environment), not the default above.
 PERIOD_GIVEN := $(filter command line environment,$(origin PERIOD))
 PYTHON ?= python3
-VENV := .venv
+# The environment the targets use: .venv/, made by `make env` from requirements.lock; or, inside
+# `conda activate shaoyang-report` (environment.yml), that conda environment, used as it is; or any
+# environment you name: make report VENV=$$CONDA_PREFIX.
+ifeq ($(CONDA_DEFAULT_ENV),shaoyang-report)
+VENV ?= $(CONDA_PREFIX)
+endif
+VENV ?= .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 # The environment is rebuilt whenever the lock file or the project metadata changes.
 ENV_STAMP := $(VENV)/.installed
+# The Jupyter kernel the notebooks name (their metadata's kernelspec), installed into the environment,
+# so that JupyterLab or nbconvert run them on this environment's Python and never on another python3.
+KERNEL := shaoyang-report
+INSTALL_KERNEL = $(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python 3.11 ($(KERNEL))" >/dev/null
+# requirements.lock is made by this command (`make lock`); its header repeats it.
+LOCK_COMMAND := uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes --output-file requirements.lock
+# make lab LAB_ARGS="--port 8899 --no-browser": flags for JupyterLab. JupyterLab refuses to run as
+# root without --allow-root ("Running as root is not recommended"), so make adds it for root only.
+LAB_ARGS ?=
+USER_ID ?= $(shell id -u)
+# make notebook NB=02_campaign_progress: the notebook (stage) to run by hand.
+NB ?=
 # axe-core (npm), injected by the browser test into every published page (WCAG 2.1 A/AA).
 AXE := node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help env add-period seal report check test lab clean verify draft benchmark
+.PHONY: help env lock add-period seal report status check test lab notebook clean verify draft benchmark
 
 help: ## List the targets
 	@echo "Usage: make <target> [PERIOD=YYYY-MM]   (PERIOD defaults to $(PERIOD))"
 	@echo
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-11s %s\n", $$1, $$2}'
 
+ifneq ($(wildcard $(VENV)/conda-meta),)
+# A conda environment (environment.yml) holds every package already: install the project itself
+# (editable, from this folder) and the kernel, nothing else.
+$(ENV_STAMP): pyproject.toml
+	@echo "==> Installing the project into the conda environment $(VENV)"
+	@$(BIN)/python tools/check_python.py $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(INSTALL_KERNEL)
+	touch $@
+else
 $(ENV_STAMP): requirements.lock pyproject.toml
 	@echo "==> Creating the environment in $(VENV)/ (first run only; about a minute)"
+	@test -x $(BIN)/python || $(PYTHON) tools/check_python.py $(PYTHON)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python tools/check_python.py $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(INSTALL_KERNEL)
 	touch $@
+endif
 
-env: $(ENV_STAMP) ## Create or update the Python environment in .venv/
+env: $(ENV_STAMP) ## Create or update the Python environment in .venv/ (checks the Python version; hashes required)
+
+lock: $(ENV_STAMP) ## Re-resolve requirements.lock (with hashes) from pyproject.toml, then regenerate environment.yml
+	$(BIN)/$(LOCK_COMMAND)
+	$(BIN)/python tools/conda_env.py --write
 
 add-period: $(ENV_STAMP) ## A new month: data/raw/<period>/ from REPORT=path/to/report.txt, last month carried over [ADDRESS=URL]
 	@test -n "$(REPORT)" || { echo "usage: make add-period REPORT=path/to/report.txt [ADDRESS=URL] [PERIOD=YYYY-MM]"; exit 2; }
@@ -48,8 +84,11 @@ seal: $(ENV_STAMP) ## Record the sha256 of every file of data/raw/PERIOD/ in its
 report: $(ENV_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) from data/raw/$(PERIOD)/ [FORCE=1]
 	$(BIN)/shaoyang-report run --period $(PERIOD) $(if $(FORCE),--force,)
 
-verify: $(ENV_STAMP) ## Rebuild PERIOD in a temporary folder and compare with the committed outputs
+verify: $(ENV_STAMP) ## Rebuild PERIOD as it was built (its commit, inputs, environment) and compare with the committed outputs
 	$(BIN)/shaoyang-report verify --period $(PERIOD)
+
+status: $(ENV_STAMP) ## One line per period: what built it, whether a run would change it and why, what is pending
+	$(BIN)/shaoyang-report status
 
 $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then echo "==> Installing axe-core for the accessibility test"; \
@@ -64,8 +103,12 @@ TEST_WORKERS ?= 2
 test: $(ENV_STAMP) $(AXE) ## The whole suite: unit tests, notebook runs, HTML, browser and accessibility checks
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
-lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab notebooks/
+lab: $(ENV_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel [LAB_ARGS="--port 8899 --no-browser"]
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(USER_ID)),--allow-root,) $(LAB_ARGS)
+
+notebook: $(ENV_STAMP) ## Run one notebook by hand in build/ (NB=02_campaign_progress); published files stay untouched
+	@test -n "$(NB)" || { echo "usage: make notebook NB=01_clean|02_campaign_progress|03_narrative [PERIOD=YYYY-MM]"; exit 2; }
+	$(BIN)/shaoyang-report notebook $(NB) --period $(PERIOD) --root $(CURDIR)
 
 benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, the monthly loop and the checks per month (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
@@ -75,5 +118,6 @@ benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, the monthly loop a
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
 	@if ls outputs/.state/*.publish.json >/dev/null 2>&1; then \
 	  echo "error: an interrupted publish is pending ($$(ls outputs/.state/*.publish.json)); complete it first with: make report PERIOD=<its period>"; exit 2; fi
-	rm -rf $(VENV) node_modules .pytest_cache outputs/.staging outputs/.old-* outputs/.state outputs/screenshots
+	rm -rf .venv build node_modules .pytest_cache outputs/.staging outputs/.old-* outputs/.state outputs/screenshots \
+	  data/processed/.old-* data/processed/.incoming-*
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -9,7 +9,6 @@ The last part runs the checks on the real 2021-10 figures, cleaned in-process.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,6 @@ import pytest
 
 from helpers.audit import changes, diagnoses, progress, relations, sentences
 from helpers.audit import clean
-from helpers.text import numbers
 from helpers.io import rawdata, readers
 from helpers.io.errors import InputError
 from helpers.testing.tables import check, figure, relation, table

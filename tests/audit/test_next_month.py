@@ -8,8 +8,6 @@ misprinted total, or a toilet-investment target that changes without a word.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from helpers.testing import synthetic
 from helpers.testing import ROOT
 from helpers.testing.layouts import temp_layout
 from helpers.testing.stages import stage_two
-from helpers.testing.synthetic import DATES, Edit, make_november, november_edits
+from helpers.testing.synthetic import make_november
 from helpers.audit import changes, clean, diagnoses, relations, sentences
 from helpers.io import rawdata, readers
 

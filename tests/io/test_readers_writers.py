@@ -50,8 +50,9 @@ def test_a_report_is_read_whole_with_its_byte_order_mark_or_refused_past_its_siz
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
 def test_an_endless_file_is_refused_without_reading_it_all():
-    """Issue 20: `add-period /dev/zero` once ran out of memory; the reader stops past the limit."""
-    with pytest.raises(InputError, match="a bureau report is a few KB"):
+    """Issue 20: `add-period /dev/zero` once ran out of memory; the reader refuses a device on the open
+    file, before reading a byte (and any file past the limit, by reading at most limit + 1 bytes)."""
+    with pytest.raises(InputError, match=r"/dev/zero: is a device \(such as /dev/zero\); expected a file"):
         rawdata.read_report(Path("/dev/zero"))
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import InputError
-from .readers import check_header, decode_utf8, read_bytes, read_csv_strict, read_header, read_utf8
+from .readers import (TEXT_LIMIT, YAML_LIMIT, check_header, decode_utf8, parse_yaml, read_bytes, read_csv_strict,
+                      read_header, read_limited, read_utf8, starts_with_bom)
 from .schemas import FIGURES, FIGURES_ORDER, NON_FIGURES, RAW_TABLES
 
 SIDECAR = "source.yml"
@@ -54,7 +55,43 @@ MAY_BE_UNKNOWN = ("address", "published", "dated", "publisher")
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The file's sha256, read in blocks (a large file never sits in memory whole)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_own_files(folder: Path, what: str) -> None:
+    """Refuse a folder whose content is not the repository's own: the folder or anything under it
+    that is a symbolic link (git records only the link, so the published content would come from
+    outside the repository), a regular file with other hard links (another name for it may be
+    outside the repository, and a change there would change this input), or anything that is not a
+    file or folder (a FIFO, a device). Names the first such entry."""
+    pending = [Path(folder)]
+    while pending:
+        path = pending.pop()
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise InputError(path, f"cannot be read ({exc.strerror or exc})", expected=f"{what} readable") from None
+        if stat.S_ISLNK(info.st_mode):
+            raise InputError(path, f"is a symbolic link (to {os.readlink(path)})",
+                             expected=f"{what} to be the repository's own files, not links to files elsewhere",
+                             fix=f"Replace the link with a copy of the file it points to: cp --remove-destination "
+                                 f"\"$(readlink -f {path})\" {path}")
+        if stat.S_ISDIR(info.st_mode):
+            pending += sorted(path.iterdir(), reverse=True)
+        elif not stat.S_ISREG(info.st_mode):
+            raise InputError(path, "is not a regular file (a FIFO, a socket or a device)",
+                             expected=f"{what} to hold only files and folders", fix="Remove it")
+        elif info.st_nlink > 1:
+            raise InputError(path, f"has {info.st_nlink} hard links: another name for the same file may be outside "
+                             "the repository", expected=f"{what} to be the repository's own files",
+                             fix=f"Make it a file of its own: cp {path} {path}.copy && mv {path}.copy {path}")
 
 
 @dataclass(frozen=True)
@@ -95,11 +132,8 @@ def check_raw_folder(raw_dir: Path, period: str) -> None:
 def parse_sidecar(text: str, path: Path) -> dict:
     """A source.yml's text as the mapping it holds, as written (no field checked: see load_source).
 
-    InputError when it is not YAML or not a mapping."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"not valid YAML ({exc})") from None
+    InputError when it is not YAML (naming the line) or not a mapping."""
+    data = parse_yaml(text, path)
     if not isinstance(data, dict):
         raise InputError(path, "empty or not a mapping", expected="fields " + ", ".join(REQUIRED_SIDECAR_FIELDS))
     return data
@@ -108,7 +142,7 @@ def parse_sidecar(text: str, path: Path) -> dict:
 def read_sidecar(raw_dir: Path) -> dict:
     """A period's source.yml as written: the one reader of the sidecar (see parse_sidecar)."""
     path = Path(raw_dir) / SIDECAR
-    return parse_sidecar(read_utf8(path), path)
+    return parse_sidecar(read_utf8(path, YAML_LIMIT), path)
 
 
 def load_source(raw_dir: Path) -> Source:
@@ -181,6 +215,10 @@ def open_period(raw_dir: Path, period: str) -> tuple[Source, dict[str, str]]:
     and about this period, checksums unchanged. Returns the sidecar and each file's sha256."""
     raw_dir = Path(raw_dir)
     check_raw_folder(raw_dir, period)
+    check_own_files(raw_dir, f"data/raw/{period}/")
+    for name in RAW_TABLES:
+        read_limited(raw_dir / name, TEXT_LIMIT, "table")
+    check_report_text(raw_dir / "report.txt")
     source = load_source(raw_dir)
     if source.period != period:
         raise InputError(raw_dir / SIDECAR, f"period is {source.period!r} but the run is for {period!r}",
@@ -190,21 +228,33 @@ def open_period(raw_dir: Path, period: str) -> tuple[Source, dict[str, str]]:
                          field="period_covered.end", expected=f"the last day of {period}",
                          fix="Was source.yml copied from another month? Update its dates")
     sums = verify_checksums(raw_dir, source)
-    check_report_text(raw_dir / "report.txt")
     for name, schema in RAW_TABLES.items():
         check_header(raw_dir / name, read_header(raw_dir / name), schema)
     return source, sums
 
 
 def check_report_text(path: Path) -> None:
-    """Refuse a report text that is empty or far too large to be a report, before any work."""
+    """Refuse a report text that is empty, far too large to be a report, or that starts with a
+    byte order mark, before any work. At most MAX_REPORT_BYTES + 1 bytes are read."""
     path = Path(path)
-    size = path.stat().st_size
-    if size == 0 or not path.read_bytes().strip():
-        raise InputError(path, "the file is empty", expected="the report text exactly as published",
-                         fix="Copy the report's text into it again (UTF-8)")
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0  # read_bytes names what is wrong with it
     if size > MAX_REPORT_BYTES:
         raise _too_large(path, size)
+    data = read_bytes(path, limit=MAX_REPORT_BYTES)
+    if len(data) > MAX_REPORT_BYTES:
+        raise _too_large(path, len(data))
+    if not data.strip():
+        raise InputError(path, "the file is empty", expected="the report text exactly as published",
+                         fix="Copy the report's text into it again (UTF-8)")
+    if starts_with_bom(data):
+        raise InputError(path, "the text starts with a byte order mark (BOM: the bytes EF BB BF), which shifts every "
+                         "quote's offset by one", expected="the report text as UTF-8 without a BOM",
+                         fix="Remove the first three bytes (add-period does this, with a note, for a new month), "
+                             f"then record the corrected text with: shaoyang-report seal --period {path.parent.name} "
+                             "--include-report")
 
 
 def read_report(path: Path) -> tuple[bytes, str]:

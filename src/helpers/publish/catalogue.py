@@ -21,7 +21,6 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from markupsafe import Markup, escape
 
 CATALOGUES = Path(__file__).parent / "catalogues"
@@ -79,7 +78,9 @@ def load_catalogue(language: str) -> Catalogue:
     path = CATALOGUES / f"{language}.yml"
     if not path.is_file():
         raise CatalogueError(f"no catalogue for language {language!r} (there are: {', '.join(languages())})")
-    messages = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    from ..io.readers import read_yaml
+
+    messages = read_yaml(path) or {}  # a malformed or non-UTF-8 catalogue is named with its file and line
     if not isinstance(messages, dict):
         raise CatalogueError(f"{path.name} is not a mapping of keys to messages")
     return Catalogue(language, {str(k): "" if v is None else str(v) for k, v in messages.items()}, path)

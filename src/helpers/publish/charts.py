@@ -10,7 +10,6 @@ the drawing is shared; `chinese_month_words` makes the Chinese set.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 from dataclasses import dataclass

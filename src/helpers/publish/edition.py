@@ -52,6 +52,11 @@ def facts_name(language: str) -> str:
     return f"{edition_stem('facts', language)}.csv"
 
 
+def facts_files() -> list[str]:
+    """Every edition's facts file, the source language's first: what a period's data package lists."""
+    return [facts_name(language) for language in editions()]
+
+
 @dataclass
 class Edition:
     language: str

@@ -93,7 +93,6 @@ def add_month(layout: Layout, month: realistic.Month) -> Path:
 
 def months(folder: Path) -> Layout:
     layout = temp_layout(folder)
-    console = folder / "console"
     november_month = realistic.november()
     for month in (november_month, realistic.december(november_month)):
         add_month(layout, month)
