@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import cn2an
 import pandas as pd
 
-from ..text import numbers, segments
+from ..text import segments
 from .figures import printed_expression, split_ids
 from .kinds import KINDS
 from .lists import listing_at, ordinal_items
