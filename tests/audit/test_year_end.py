@@ -1,6 +1,6 @@
 """End to end: October, the misprinted November and the year-end December, built by the pipeline.
 
-The layout is `helpers.testing.scenarios.year_end` (built once for this module): the real October
+The layout is the session scenario `year_end_built` (`helpers.testing.scenarios.year_end`, built once per run): the real October
 and the two realistic months of `helpers.testing.year_end`, every feature of issue 17's year-end
 case in them, November and December built (October's build is the `base` scenario's). Each planted problem (`year_end.PLANTED`) must be caught and explained in the
 published tables and on both pages, each explanation with its numbers as facts, and nothing else
@@ -15,14 +15,14 @@ from html import unescape
 import pandas as pd
 import pytest
 
-from helpers.testing import scenarios, year_end
+from helpers.testing import year_end
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # builds three periods through the pipeline once
 
 
 @pytest.fixture(scope="module")
-def layout(tmp_path_factory):
-    return scenarios.year_end(tmp_path_factory.mktemp("year_end") / "root")
+def layout(year_end_built):
+    return year_end_built
 
 
 def table(layout, period: str, name: str) -> pd.DataFrame:
