@@ -117,9 +117,10 @@ notebook: $(ENV_STAMP) ## Run one notebook by hand in build/ (NB=02_campaign_pro
 	@test -n "$(NB)" || { echo "usage: make notebook NB=01_clean|02_campaign_progress|03_narrative [PERIOD=YYYY-MM]"; exit 2; }
 	$(BIN)/shaoyang-report notebook $(NB) --period $(PERIOD) --root $(CURDIR)
 
-benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, and the monthly loop (benchmarks/README.md)
+benchmark: $(ENV_STAMP) ## Measure pipeline speed and memory, the monthly loop and the checks per month (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/carry_over.py
+	$(BIN)/python benchmarks/checks.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
 	@if ls outputs/.state/*.publish.json >/dev/null 2>&1; then \

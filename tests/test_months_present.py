@@ -33,6 +33,8 @@ RUN_IN_COPY = (
     "tests/audit/test_checks.py",  # October's checks from the reference rows that apply to it
     "tests/audit/test_diagnoses.py",
     "tests/audit/test_next_month.py",
+    "tests/audit/test_sentences.py",  # the declared relations that apply to October
+    "tests/audit/test_kinds.py",  # a new kind's rows added to a copy of the reference
     "tests/intake/test_draft.py",  # the draft guesses campaigns from the reference table
     "tests/intake/test_carry.py",  # the carry-over, with the campaigns each month's analyst had
     "tests/publish/test_narrative.py",  # campaigns present and absent on October's page

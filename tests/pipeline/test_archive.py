@@ -79,7 +79,7 @@ def _build_archive(base: Path) -> None:
     append_rows(base / "data" / "reference" / "glossary.csv", [GLOSSARY_ROW])  # by column, whatever the columns
     relations = base / "data" / "reference" / "relations.csv"
     relations.write_text("".join(line for line in relations.read_text(encoding="utf-8").splitlines(keepends=True)
-                                 if not line.startswith("toilets.completed_rate,")), encoding="utf-8")
+                                 if not line.startswith("housing.target_restated,")), encoding="utf-8")
     git(base, "commit", "--quiet", "-am", "Later code and reference data")
 
 
@@ -99,8 +99,8 @@ def test_verify_today_names_what_today_s_code_would_change_by_file_and_fact(arch
     out = capsys.readouterr().out
     assert "today's code would change" in out
     assert f"differs: data/processed/{PERIOD}/facts.csv" in out
-    assert "changed: audit.checks (核对总项数): 31 -> 30 [value '31' -> '30'; inputs -toilets.completed_rate]" in out
-    assert f"differs: data/processed/{PERIOD}/checks.csv\n    removed toilets.completed_rate" in out
+    assert "changed: audit.checks (核对总项数): 31 -> 30 [value '31' -> '30'; inputs -housing.target_restated]" in out
+    assert f"differs: data/processed/{PERIOD}/checks.csv\n    removed housing.target_restated" in out
     page = out.split(f"differs: outputs/{PERIOD}/report.html\n", 1)[1]
     assert page.startswith("    headline.checked (复算核对项数): 22 -> 21")
     assert "data/reference/relations.csv" in out and "data/reference/glossary.csv" in out  # the manifest's inputs

@@ -74,7 +74,7 @@ def test_a_third_language_is_a_catalogue_and_glossary_columns_and_no_code(tmp_pa
     import io
     import shutil
 
-    from helpers.audit import changes, clean, diagnoses, progress, relations
+    from helpers.audit import changes, clean, diagnoses, progress, relations, sentences
     from helpers.io import rawdata, readers
     from helpers.pipeline import contract
     from helpers.publish import catalogue, edition, narrative, printing
@@ -108,7 +108,7 @@ def test_a_third_language_is_a_catalogue_and_glossary_columns_and_no_code(tmp_pa
         raw = ROOT / "data" / "raw" / PERIOD
         figures, _ = clean.clean_period(raw, rawdata.load_source(raw))
         text = readers.read_utf8(raw / "report.txt")
-        rels = relations.load_relations(reference, PERIOD)
+        rels = sentences.relations_for(relations.load_relations(reference, PERIOD), figures, text)
         checks = relations.run_checks(figures, rels, text)
         report = narrative.Report(
             period=PERIOD, source=rawdata.load_source(raw).raw, figures=figures,
@@ -116,7 +116,8 @@ def test_a_third_language_is_a_catalogue_and_glossary_columns_and_no_code(tmp_pa
             changes=changes.compare_periods(figures, None, None, period_end="2021-10-31", checks=checks),
             campaigns=campaigns_table(reference, PERIOD),
             diagnoses=diagnoses.diagnose(checks, rels, figures, text), report_text=text,
-            descriptions={r["relation_id"]: r["description"] for r in rels}, language="fr")
+            descriptions={r["relation_id"]: r["description"] for r in rels},
+            relations={r["relation_id"]: r for r in rels}, language="fr")
         page = str(narrative.page(report, narrative.build_facts(report, reference, french)))
         assert ">Résumé</h2>" in page and "390 589 persons" in page and "RMB 118,3606 million" in page
     finally:

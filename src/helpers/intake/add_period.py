@@ -30,7 +30,7 @@ from .draft import TRANSCRIPTION_KEYS
 from .guesses import load_campaigns
 from .header import read_header
 from .proposals import apply_rows, first_printed, needed_rows, new_campaign_row
-from .review import printed_part, review_sheet
+from .review import checks_added, printed_part, review_sheet
 from .seal import Say, folder_problems, say_out
 from .sidecar import checksums_of, folder_files, render_sidecar
 
@@ -77,7 +77,8 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
                     folder_problems(staging, period, layout, also_known={row["campaign"] for row in rows.campaigns})]
         facts = [(name, fields[name]) for name in ("title", "publisher", "published", "dated", "address", "retrieved")]
         facts.append(("period covered", f"{fields['period_covered']['start']} to {fields['period_covered']['end']}"))
-        sheet = review_sheet(carry, [(n, _fact(v)) for n, v in facts], problems, reference=rows)
+        added = checks_added(staging, period, layout.raw_period(previous_period) if previous else None)
+        sheet = review_sheet(carry, [(n, _fact(v)) for n, v in facts], problems, added, reference=rows)
         write_text(staging / REVIEW_SHEET, sheet)
         _write_sidecar(staging, fields, period, previous_period)
         os.chmod(staging, 0o755)  # mkdtemp makes folders private; data/raw is for everyone

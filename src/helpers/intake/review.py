@@ -11,6 +11,13 @@ them (the header is line 1). The sheet holds no timestamp: the same inputs give 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..audit.clean import clean_period
+from ..audit.sentences import read_checks
+from ..io.errors import InputError, InputErrors
+from ..io.rawdata import load_source
+from ..io.readers import read_utf8
 from .carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, CarryOver
 from .proposals import ReferenceRows
 
@@ -18,9 +25,10 @@ NO_ACTION = "## Carried with only their numbers changed"
 
 
 def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[str],
-                 reference: ReferenceRows | None = None) -> str:
+                 checks: list[dict] | None = None, reference: ReferenceRows | None = None) -> str:
     """The sheet for `carry`. `facts` are the sidecar's (field, value) pairs worth a glance;
-    `problems` the reasons the folder does not build yet (empty when it does); `reference` the rows
+    `problems` the reasons the folder does not build yet (empty when it does); `checks` those the
+    month's text adds (checks_added; None: not known until the folder builds); `reference` the rows
     add-period adds to data/reference/ for the month (a new campaign, glossary rows to translate).
     Every section is there, saying "none" when it has nothing to review."""
     period, previous = carry.period, carry.previous_period
@@ -53,6 +61,7 @@ def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[
     out += _section("Source facts (source.yml)", None, [f"- {name}: {value}" for name, value in facts])
     out += _section("Before it builds", len(problems), [f"- {_cell(p, 400)}" for p in problems],
                     "none: the folder builds as drafted")
+    out += checks_section(checks)
     out += _section(f"Reference rows added for {period}", len(reference.campaigns) + len(reference.glossary),
                     _reference_rows(reference, period), "none: every campaign and figure id is named already")
     out += _section("New figures: confirm each proposed id, metric, label and kind", len(new), [
@@ -98,7 +107,7 @@ def review_sheet(carry: CarryOver, facts: list[tuple[str, str]], problems: list[
 
 
 # The sections, in order: every sheet has each of them, with "none" when it is empty.
-SECTIONS = ("Source facts", "Before it builds", "Reference rows added", "New figures", "Uncertain matches",
+SECTIONS = ("Source facts", "Before it builds", "Checks the text adds", "Reference rows added", "New figures", "Uncertain matches",
             "Not found", "Not located", "Carried, with more than the numbers changed", "New numbers read as not figures",
             NO_ACTION[3:])
 
@@ -125,6 +134,33 @@ def _reference_rows(reference: ReferenceRows, period: str) -> list[str]:
     for row in reference.glossary:
         lines.append(f"- glossary.csv: {row['kind']} `{row['id']}`, {row['zh']}: English to translate")
     return lines
+
+
+def checks_added(folder: Path, period: str, previous: Path | None = None) -> list[dict] | None:
+    """The checks this month's sentences state that last month's did not (by check id, which carried
+    figures keep): a new sentence's total and parts, share, rate, remainder or listed count. None
+    when the folder (or last month's) does not clean yet."""
+    def read(raw: Path) -> list[dict]:
+        figures, _ = clean_period(raw, load_source(raw))
+        return read_checks(figures, read_utf8(raw / "report.txt"))
+    try:
+        now = read(Path(folder))
+        before = {r["relation_id"] for r in read(Path(previous))} if previous is not None else set()
+    except (InputError, InputErrors):
+        return None
+    return [relation for relation in now if relation["relation_id"] not in before]
+
+
+def checks_section(checks: list[dict] | None) -> list[str]:
+    """The sheet's section on the checks the month's text adds: each to confirm it reads the sentence right."""
+    if checks is None:
+        return ["## Checks the text adds", "", "Listed once the folder builds (fix what stops it first).", ""]
+    if not checks:
+        return _section("Checks the text adds", 0, [], "none")  # as every empty section says it
+    return [f"## Checks the text adds ({len(checks)}): read from new sentences; check each reads them right", "",
+            "| check id | kind | what it checks | sentence (offsets in report.txt) |", "| --- | --- | --- | --- |"] + [
+        _row(f"`{c['relation_id']}`", c["kind"], c["description"], f"{c['sentence_start']}–{c['sentence_end']}")
+        for c in checks] + [""]
 
 
 def printed_part(sheet: str) -> str:
