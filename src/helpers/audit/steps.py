@@ -18,7 +18,7 @@ from ..io.dictionary import datapackage, dictionary_table
 from ..io.readers import read_csv, read_utf8
 from ..io.writers import write_csv, write_json
 from ..io.paths import check_period, find_previous_raw_period
-from ..io.errors import InputError, InputWarning
+from ..io.errors import InputError, InputWarning, from_repository
 from ..io.rawdata import Source, load_source, open_period
 from ..io.reference import campaigns_table
 
@@ -76,9 +76,11 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
     earlier, failed = history_module.clean_earlier_periods(raw_root, period)
     previous_period = find_previous_raw_period(raw_root, period)
     for skipped, exc in failed.items():
+        # Printed in the notebook, so on the auditor's page: files named from the repository's root.
         compared = " and is not compared month over month" if skipped == previous_period else ""
         warnings.warn(InputWarning(Path(raw_root) / skipped, f"period {skipped} is left out of the history{compared}, "
-                                   f"because its raw folder fails validation: {exc}"), stacklevel=2)
+                                   f"because its raw folder fails validation: {from_repository(exc).message}"),
+                      stacklevel=2)
     previous = previous_text = None
     if previous_period in earlier:
         previous, previous_text = earlier[previous_period].figures, earlier[previous_period].report_text

@@ -38,11 +38,35 @@ class InputError(Exception):
 
 
 class InputWarning(UserWarning):
-    """Input that runs but deserves a look (an unknown column, say), named like an InputError."""
+    """Input that runs but deserves a look (an unknown column, say), named like an InputError.
+
+    A warning can reach a published page (a notebook prints it), so its file is named from the
+    repository's root (io.paths.repository_path), as are the files of the errors it quotes
+    (`from_repository`)."""
 
     def __init__(self, file, problem: str, **where):
-        self.error = InputError(file, problem, **where)
+        from .paths import repository_path
+
+        self.error = InputError(repository_path(file), problem, **where)
         super().__init__(self.error.message)
+
+
+def from_repository(error: InputError) -> InputError:
+    """`error` (and each error of an InputErrors) with its file named from the repository's root, for
+    words that can reach a published page. Returns the same error."""
+    from .paths import repository_path
+
+    for each in [error, *getattr(error, "errors", [])]:
+        each.file = repository_path(each.file)
+    return error
+
+
+def format_warning(message, category, filename, lineno, line=None) -> str:
+    """A warning as the notebooks print it: its kind and its words, never the file and line of the
+    code that warned. In a kernel that file is a temporary one (/tmp/ipykernel_<pid>/<hash>.py) or
+    the installed package's, a local path that changed the published pages on every run; the
+    runner's kernel sets this as `warnings.formatwarning` (helpers.pipeline.kernel)."""
+    return f"{category.__name__}: {message}\n"
 
 
 # How many errors of one kind are shown before the rest are summarised; a 10 MB report must

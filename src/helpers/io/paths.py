@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 # A period is YYYY-MM, matched as a whole (`fullmatch`: a trailing newline is not a period), with a
 # year in the range the bureau's reports can have: the bureau was formed in 2021, and a year far
@@ -63,6 +64,25 @@ class Layout:
 
     def outputs_period(self, period: str) -> Path:
         return self.outputs / period
+
+
+# The repository's data folders, each at data/<name>/ under its root whatever --root says (Layout.default).
+DATA_FOLDERS = ("raw", "reference", "processed")
+
+
+def repository_path(path) -> str:
+    """A file named as from the repository's root (`data/raw/2021-09/figures.csv`) when it lies in one
+    of its data folders, however it was reached (`../../../data/raw/…` from the folder a notebook ran
+    in, `/home/…/data/raw/…`); any other path as given.
+
+    Words that can reach a published page (a warning a notebook prints) name files this way: a
+    path relative to a staging folder, or a machine's absolute one, would make the page differ from
+    machine to machine and from run to run, and mean nothing to its reader."""
+    parts = PurePosixPath(os.path.normpath(str(path)).replace(os.sep, "/")).parts
+    for index in range(len(parts) - 2, -1, -1):
+        if parts[index] == "data" and parts[index + 1] in DATA_FOLDERS:
+            return "/".join(parts[index:])
+    return str(path)
 
 
 def earlier_raw_periods(raw_root: Path, period: str) -> list[str]:

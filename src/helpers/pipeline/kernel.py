@@ -22,6 +22,9 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 # A kept failure must stay small enough to open: a cell's output beyond this many characters is cut.
 KEPT_OUTPUT_CHARS = 20_000
+# Run in the kernel as it starts, leaving no name behind: warnings printed without a local path.
+PLAIN_WARNINGS = ("__import__('warnings').formatwarning = "
+                  "__import__('helpers.io.errors', fromlist=['format_warning']).format_warning")
 
 
 class SharedKernel:
@@ -49,7 +52,11 @@ class SharedKernel:
         self.km = AsyncKernelManager(kernel_name="python3")
         self.used = False
         # The kernel warns on every start that local TCP is unencrypted; that is noise on one machine.
-        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        # A warning a cell prints lands on the auditor's page: print it without the file of the code
+        # that warned, a temporary /tmp/ipykernel_<pid>/… that changed the page on every run
+        # (helpers.io.errors.format_warning; set at start, so it names nothing in the notebooks).
+        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR",
+                                                                      f"--IPKernelApp.exec_lines={PLAIN_WARNINGS}"])
 
     def prepare(self) -> None:
         """Clear what the previous notebook left in the kernel."""
