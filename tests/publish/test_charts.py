@@ -539,3 +539,82 @@ def test_month_chart_text_is_drawn_literally(three_months, chinese, tmp_path, is
     assert chart is not None and label in chart.alt
     assert drawn["months_toilets"]["math"] == []
     assert any(label in text for text in drawn["months_toilets"]["texts"])
+
+
+# ---- Titles from data wrap as literal text (issue 20) ------------------------------------------------
+# matplotlib's wrap=True measures a text as mathtext whatever text.parse_math says, so a name holding
+# `$$` and a space once stopped the chart stage; titles are now wrapped by helpers.publish.wrapping.
+
+DOLLAR_NAME = "农村改厕 $$ 行动"
+
+
+def test_no_chart_text_is_wrapped_by_matplotlib():
+    import ast
+
+    calls = []
+    for path in sorted((ROOT / "src" / "helpers" / "publish").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and any(keyword.arg == "wrap" and getattr(keyword.value, "value", None)
+                                                  is True for keyword in node.keywords):
+                calls.append(f"{path.name}:{node.lineno}")
+    assert calls == [], "wrap=True measures text as mathtext: use helpers.publish.wrapping.wrap_literally"
+
+
+def test_a_campaign_name_with_dollars_and_spaces_draws_literally(data, month_layout, three_months, tmp_path,
+                                                                  isolated_rc, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    _, progress, campaigns = data
+    campaigns = campaigns.assign(name_zh=campaigns["name_zh"].where(campaigns["campaign"] != "toilets", DOLLAR_NAME))
+    charts.use_chinese_font()
+    titles = []
+    real_save = charts.save_chart
+
+    def keep_titles(fig, *args, **kwargs):
+        fig.canvas.draw()  # rendering is where mathtext would fail
+        titles.extend([fig.get_suptitle()] + [ax.get_title(loc="left") for ax in fig.axes])
+        return real_save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "save_chart", keep_titles)
+    try:
+        chart = charts.campaign_chart(progress, "toilets", campaigns, chinese_edition(), tmp_path)
+        history = three_months.assign(label=three_months["label"] + " $$ 行动")
+        names = campaigns_table(month_layout[0].reference, "2021-12")
+        names = names.assign(name_zh=names["name_zh"].where(names["campaign"] != "toilets", DOLLAR_NAME))
+        words = charts.month_words(chinese_edition(), names, history)
+        months = charts.month_chart(history, "toilets", words, tmp_path)
+    finally:
+        plt.close("all")
+    assert chart is not None and months is not None
+    # The campaign chart's title (an axes title), the month chart's (the figure's), then its panels'.
+    assert titles[:3] == ["", f"{DOLLAR_NAME}:完成率", f"{DOLLAR_NAME}:累计完成数逐月变化"], titles  # as written
+    panels = titles[3:]
+    assert panels and all("$$ 行动" in title for title in panels), titles
+
+
+@pytest.mark.parametrize("where", ["axes title", "figure title"])
+def test_a_title_wraps_as_matplotlib_wraps_plain_text(tmp_path, isolated_rc, where):
+    """Where matplotlib's wrap=True works (text without dollars), wrap_literally breaks the same lines:
+    the two PNGs are the same bytes."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from helpers.publish.wrapping import wrap_literally
+
+    title = "Practical village planning integrating multiple plans and the cleaning of villages: completion"
+
+    def png(wrap_by_hand: bool) -> bytes:
+        fig, ax = plt.subplots(figsize=(5.2, 2.5))
+        ax.plot([0, 1], [0, 1])
+        made = (ax.set_title(title, loc="left", fontsize=11, wrap=not wrap_by_hand) if where == "axes title" else
+                fig.suptitle(title, fontsize=11, x=0.01, ha="left", wrap=not wrap_by_hand))
+        if wrap_by_hand:
+            wrap_literally(made, charts.DPI)
+            assert made.get_text().count("\n") >= 1 and not made.get_wrap()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=charts.DPI, metadata={"Software": None}, bbox_inches="tight")
+        plt.close(fig)
+        return buffer.getvalue()
+
+    assert png(wrap_by_hand=True) == png(wrap_by_hand=False)

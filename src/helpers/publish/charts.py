@@ -32,6 +32,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 from ..io.writers import write_bytes, write_text  # noqa: E402
 from .edition import edition_stem  # noqa: E402
+from .wrapping import wrap_literally  # noqa: E402
 
 FONT_FAMILY = "Noto Sans CJK SC"
 DPI = 110
@@ -126,7 +127,7 @@ def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, d
     ax.set_xlim(0, right)
     ax.set_ylim(-0.9, count - 0.2)
     ax.tick_params(axis="x", labelsize=9)
-    ax.set_title(title or t.plain("chart.completion.title"), fontsize=11, loc="left", wrap=True)
+    wrap_literally(ax.set_title(title or t.plain("chart.completion.title"), fontsize=11, loc="left"), DPI)
     ax.spines[["top", "right", "left"]].set_visible(False)
     items = [t.plain("chart.completion.alt_item", campaign=edition.campaign_name(campaigns, r.campaign), label=label,
                      rate=f"{float(r.computed_rate):.1f}%", date=date(r.as_of))
@@ -331,8 +332,8 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
             handles.append(Line2D([], [], color=COLOURS["target"], linestyle=TARGET_STYLES[source], linewidth=1.2,
                                   label=words.text[key]))
     name = words.campaign(campaign)
-    # Long titles wrap (at spaces) inside the figure instead of widening it.
-    fig.suptitle(words.text["title"].format(campaign=name), fontsize=11, x=0.01, ha="left", wrap=True)
+    # Long titles wrap (at spaces) inside the figure instead of widening it: as literal text (wrapping.py).
+    wrap_literally(fig.suptitle(words.text["title"].format(campaign=name), fontsize=11, x=0.01, ha="left"), DPI)
     fig.legend(handles=handles, loc="lower left", ncol=len(handles), frameon=False, fontsize=9,
                bbox_to_anchor=(0.0, 0.0))
     fig.tight_layout(rect=(0, 0.05, 1, 1))
@@ -362,8 +363,8 @@ def _month_panel(ax, series: pd.DataFrame, history: pd.DataFrame, words: MonthWo
     figure = words.figure(series["figure_id"].iloc[0])
     targets = _target_values(series, history, words)
     shown, listed = _target_words(targets, words) if targets else ("", "")
-    ax.set_title(words.text["panel_with_targets"].format(figure=figure, targets=shown) if targets else figure,
-                 fontsize=10, loc="left", wrap=True)
+    wrap_literally(ax.set_title(words.text["panel_with_targets"].format(figure=figure, targets=shown) if targets
+                                else figure, fontsize=10, loc="left"), DPI)
     # From zero: the distance to the target and the size of a month's change stay true to scale
     # (the values are printed above the points, so no value axis is needed).
     top = max([*series["value"], *series["target"].dropna()])
