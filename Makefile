@@ -5,9 +5,11 @@ PERIOD ?= 2021-10
 # FORCE=1 reruns every stage even when nothing changed (make report FORCE=1).
 FORCE ?=
 # add-period: REPORT=path/to/report.txt (required), ADDRESS=URL (optional); PERIOD only when the
-# title does not say which months the report covers.
+# title does not say which months the report covers; ACCEPT_MISMATCH=1 adds a text that is not this
+# bureau's report for the period all the same (recorded in source.yml).
 REPORT ?=
 ADDRESS ?=
+ACCEPT_MISMATCH ?=
 # rename-campaign: OLD=<the id add-period proposed> NEW=<the id to give it>.
 OLD ?=
 NEW ?=
@@ -78,7 +80,7 @@ lock: $(ENV_STAMP) ## Re-resolve requirements.lock (with hashes) from pyproject.
 
 add-period: $(ENV_STAMP) ## A new month: data/raw/<period>/ from REPORT=path/to/report.txt, last month carried over [ADDRESS=URL]
 	@test -n "$(REPORT)" || { echo "usage: make add-period REPORT=path/to/report.txt [ADDRESS=URL] [PERIOD=YYYY-MM]"; exit 2; }
-	$(BIN)/shaoyang-report add-period "$(REPORT)" $(if $(PERIOD_GIVEN),--period $(PERIOD),) $(if $(ADDRESS),--address "$(ADDRESS)",)
+	$(BIN)/shaoyang-report add-period "$(REPORT)" $(if $(PERIOD_GIVEN),--period $(PERIOD),) $(if $(ADDRESS),--address "$(ADDRESS)",) $(if $(ACCEPT_MISMATCH),--accept-mismatch,)
 
 seal: $(ENV_STAMP) ## Record the sha256 of every file of data/raw/PERIOD/ in its source.yml after a review edit
 	@test -n "$(PERIOD_GIVEN)" || { echo "usage: make seal PERIOD=YYYY-MM (say which period: seal never picks one)"; exit 2; }

@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "  source.yml       title, publisher, dates read from the text; every file's sha256\n"
                     "  review.md        the review sheet (also printed): what is new, uncertain, not found\n"
                     "An existing folder is never changed.",
-        epilog="Facts the text does not give (the page address, say) are recorded as `unknown`.\n"
+        epilog="Facts the text does not give (the page address, say) are recorded as `unknown`. A byte order\n"
+               "mark at the start of the text (an editor's, not the page's) is removed, and source.yml says so.\n"
+               "A month earlier than months already added is fine: it says which of them it changes.\n"
                "exit codes: 0 the folder was made, 2 bad input (nothing is written).")
     add.add_argument("report", type=Path, help="the report text as published, saved as UTF-8")
     add.add_argument("--period", type=_period, default=None, metavar="YYYY-MM",
@@ -139,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the page's web address, recorded in source.yml (default: unknown)")
     add.add_argument("--retrieved", default=None, metavar="YYYY-MM-DD",
                      help="the date the text was captured from the page (default: today)")
+    add.add_argument("--accept-mismatch", action="store_true",
+                     help="add a text whose publisher or place is not this bureau's (邵阳市乡村振兴局), or whose "
+                          "title covers another period than --period, all the same: the mismatch is recorded in "
+                          "source.yml and shown on the audit page (without it, such a text is refused)")
     add.add_argument("--root", type=Path, default=None, help="project folder holding data/ (default: this repository)")
 
     seal = commands.add_parser(
@@ -146,8 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Record the sha256 of every file of data/raw/<period>/ in its source.yml, editing only the "
                     "sha256 lines (comments and order are kept), print which files changed, and check that the "
                     "folder passes the cleaning stage's checks.",
-        epilog="exit codes: 0 sealed and it builds, 1 sealed but it does not build yet (the problems are "
-               "listed), 2 bad input (nothing is written).")
+        epilog="exit codes: 0 sealed and it builds, 1 sealed but it does not build yet, or its text is not this "
+               "bureau's report for the period and source.yml does not record that this was accepted (the problems "
+               "are listed), 2 bad input (nothing is written): a file of the folder or of data/reference/ that is a "
+               "link to one elsewhere, a reference table that cannot be read.")
     seal.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help="the period folder to seal")
     seal.add_argument("--include-report", action="store_true",
                       help="also record a changed report.txt (only for a corrected capture of the published text)")
@@ -278,7 +286,7 @@ def command_add_period(args) -> int:
 
     try:
         add_period(args.report, Layout.default(args.root), period=args.period, address=args.address,
-                   retrieved=args.retrieved)
+                   retrieved=args.retrieved, accept_mismatch=args.accept_mismatch)
     except InputError as exc:
         return _input_error(exc)
     return 0

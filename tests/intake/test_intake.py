@@ -98,9 +98,12 @@ def test_the_period_comes_from_the_title_or_from_period(layout, tmp_path):
     report = tmp_path / "report.txt"
     report.write_text(text, encoding="utf-8")
     messages = []
-    target = add_period(report, layout, period="2021-12", today=TODAY, say=messages.append)
+    # A title that covers another period than --period is refused (issue 20), unless accepted.
+    with pytest.raises(InputError, match="its title covers 2021-11 .*, not 2021-12.*--accept-mismatch"):
+        add_period(report, layout, period="2021-12", today=TODAY, say=messages.append)
+    target = add_period(report, layout, period="2021-12", today=TODAY, say=messages.append, accept_mismatch=True)
     assert target.name == "2021-12"
-    assert any("the title says 2021-11" in m and "using --period 2021-12" in m for m in messages)
+    assert any("its title covers 2021-11" in m and "accepted with --accept-mismatch" in m for m in messages)
     assert load_source(target).period_end == dt.date(2021, 12, 31)
 
 
@@ -220,6 +223,8 @@ def test_make_targets_pass_the_period_only_when_given():
     assert "add-period \"x.txt\"  " in dry("add-period", "REPORT=x.txt").stdout
     assert "add-period \"x.txt\" --period 2021-11" in dry("add-period", "REPORT=x.txt", "PERIOD=2021-11").stdout
     assert "seal --period 2021-11" in dry("seal", "PERIOD=2021-11").stdout
+    assert "--accept-mismatch" not in dry("add-period", "REPORT=x.txt").stdout
+    assert dry("add-period", "REPORT=x.txt", "ACCEPT_MISMATCH=1").stdout.rstrip().endswith("--accept-mismatch")
     refused = subprocess.run(["make", "seal"], cwd=ROOT, capture_output=True, text=True)
     assert refused.returncode != 0 and "usage: make seal PERIOD=YYYY-MM" in refused.stdout
 

@@ -31,6 +31,24 @@ def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
     return source, files
 
 
+def source_notes(source: Source) -> pd.DataFrame | str:
+    """What source.yml records about the text beyond its facts, for the auditor: each mismatch with this
+    bureau's report for the period that the analyst accepted (`accepted_mismatch`: another publisher
+    or place, a title covering another period), and how report.txt differs from the file as saved
+    (`capture_note`: a byte order mark removed). A sentence saying so when there is none."""
+    rows = []
+    accepted = source.raw.get("accepted_mismatch")
+    if isinstance(accepted, dict):
+        rows += [(f"accepted mismatch: {kind}", str(words)) for kind, words in accepted.items()]
+    elif accepted:
+        rows.append(("accepted mismatch", str(accepted)))
+    if source.raw.get("capture_note"):
+        rows.append(("capture", str(source.raw["capture_note"])))
+    if not rows:
+        return "none: the text is this bureau's report for the period, kept as saved"
+    return pd.DataFrame(rows, columns=["note", "recorded in source.yml"])
+
+
 def save_clean(processed_dir: Path, figures: pd.DataFrame, coverage: pd.DataFrame, source: Source,
                facts_files: list[str]) -> pd.DataFrame:
     """Write figures.csv, coverage.csv, dictionary.csv and datapackage.json; return a table of what was written.

@@ -13,7 +13,9 @@ touches an existing folder: the new one appears whole or not at all. After a rev
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
+import hashlib
 import os
 import shutil
 import tempfile
@@ -23,25 +25,38 @@ from ..io.errors import InputError
 from ..io.paths import Layout, check_period, earlier_raw_periods, find_previous_raw_period
 from ..io.rawdata import (NON_FIGURE_COLUMNS, REVIEW_SHEET, SIDECAR, TRANSCRIPTION_COLUMNS, UNKNOWN, open_period,
                           read_report, read_sidecar)
-from ..io.readers import read_csv_strict, read_utf8
+from ..io.readers import read_csv_strict, read_utf8, starts_with_bom
 from ..io.writers import write_bytes, write_rows, write_text
 from .carry import Month, carry_over
 from .draft import TRANSCRIPTION_KEYS
 from .guesses import load_campaigns
-from .header import read_header
+from .header import BUREAU, read_header, source_mismatches
 from .proposals import apply_rows, first_printed, needed_rows, new_campaign_row
 from .review import checks_added, printed_part, review_sheet
-from .seal import Say, folder_problems, say_out
+from .seal import Say, check_reference, folder_problems, say_out
 from .sidecar import checksums_of, folder_files, render_sidecar
 
 
 def add_period(report: Path, layout: Layout, period: str | None = None, address: str | None = None,
-               retrieved: str | None = None, today: dt.date | None = None, say: Say = say_out) -> Path:
-    """Create data/raw/<period>/ from a report text; return the folder. Raises InputError for bad input."""
+               retrieved: str | None = None, today: dt.date | None = None, say: Say = say_out,
+               accept_mismatch: bool = False) -> Path:
+    """Create data/raw/<period>/ from a report text; return the folder. Raises InputError for bad input
+    (nothing is then written), and for a text that is not this bureau's report for the period unless
+    `accept_mismatch` (the mismatch is then recorded in source.yml)."""
     report = Path(report)
     data, text = read_report(report)
+    saved = data
+    if starts_with_bom(data):  # an editor's mark, not the page's text: every offset would be one off
+        data, text = data[len(codecs.BOM_UTF8):], text.removeprefix("\ufeff")
     header = read_header(text)
-    period = _period(report, header, period, say)
+    period = _period(report, header, period)
+    mismatches = source_mismatches(header, period)
+    if mismatches and not accept_mismatch:
+        raise InputError(report, f"not this bureau's report for {period}: " + "; ".join(mismatches.values()),
+                         expected=f"a report of {BUREAU} covering {period}",
+                         fix="Is it the right text (and the right --period)? If it is all the same, pass "
+                             "--accept-mismatch: the mismatch is then recorded in source.yml and shown on the audit "
+                             "page")
     if retrieved is not None:
         _iso_date(retrieved, "--retrieved")
     target = layout.raw_period(period)
@@ -49,6 +64,7 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
         raise InputError(target, "the period's folder already exists; add-period never changes an existing folder",
                          fix=f"If it holds a draft to redo, delete it first (git status shows whether it is "
                              f"committed); to record edits made in it, run `shaoyang-report seal --period {period}`")
+    check_reference(layout, period)  # the rows it reads and adds to: the repository's own, readable
 
     previous_period = find_previous_raw_period(layout.raw, period)
     previous = _previous(layout, previous_period, say) if previous_period else None
@@ -72,6 +88,13 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
         write_rows(staging / "non_figures.csv", NON_FIGURE_COLUMNS, carry.non_figures)
         fields = _source_fields(header, period, address, retrieved, today or dt.date.today(),
                                 previous["source"] if previous else {}, previous_period)
+        if data != saved:
+            fields["capture_note"] = (f"the text as saved began with a byte order mark (the bytes EF BB BF, which the "
+                                      f"editor that saved it adds; the page has none): add-period removed it, so "
+                                      f"report.txt is the saved file less its first 3 bytes (the saved file's sha256: "
+                                      f"{hashlib.sha256(saved).hexdigest()})")
+        if mismatches:
+            fields["accepted_mismatch"] = dict(mismatches)
         _write_sidecar(staging, fields, period, previous_period)  # so that the folder can be checked
         problems = [message.replace(str(staging), str(target)) for message in
                     folder_problems(staging, period, layout, also_known={row["campaign"] for row in rows.campaigns})]
@@ -94,6 +117,16 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
     listed = add_period_row(layout.raw / "README.md", period, fields, checksums_of(target, ["report.txt"])["report.txt"])
     say("")
     say(printed_part(sheet))
+    if data != saved:
+        say(f"note: {report} began with a byte order mark (BOM: the bytes EF BB BF, added by the editor that saved it); "
+            f"it is removed, so report.txt is the page's text and every offset counts from its first character. "
+            f"source.yml records this (capture_note).")
+    if mismatches:
+        say("note: accepted with --accept-mismatch, and recorded in source.yml (accepted_mismatch) and on the audit "
+            "page: " + "; ".join(mismatches.values()) + ".")
+    later = later_periods(layout, period)
+    if later:
+        say(later_months_note(period, later, previous_period))
     say(f"Wrote {target}/: report.txt (byte for byte), figures.csv ({len(carry.figures)} figures), "
         f"non_figures.csv ({len(carry.non_figures)} numbers), source.yml and {REVIEW_SHEET}"
         + (f"; added {period} to the periods table of {layout.raw / 'README.md'}." if listed else "."))
@@ -109,14 +142,31 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
     return target
 
 
-def _period(report: Path, header, given: str | None, say: Say) -> str:
+def later_periods(layout: Layout, period: str) -> list[str]:
+    """The months already added after `period` (a folder in data/raw/), oldest first."""
+    return [name for name in earlier_raw_periods(layout.raw, "9999-12") if name > period]
+
+
+def later_months_note(period: str, later: list[str], previous_period: str | None) -> str:
+    """What adding `period` before the months already added (`later`) changes in them: the next one's
+    month over month (it compares with the latest month before it: `period`, no longer
+    `previous_period`) and every later one's history."""
+    following = later[0]
+    instead = f"instead of {previous_period}" if previous_period else "which had no month before it"
+    periods = " ".join(f"--period {name}" for name in later)
+    return (f"note: {period} comes before {len(later)} month(s) already added ({', '.join(later)}). Back-filling is "
+            f"fine, but once {period} passes its checks it changes them: {following}'s month over month will compare "
+            f"with {period} ({instead}), and the history of {', '.join(later)} (history.csv and the month-by-month "
+            f"charts) will include {period}. After sealing {period}, republish them: "
+            f"`shaoyang-report run {periods}` (`shaoyang-report status` lists them).")
+
+
+def _period(report: Path, header, given: str | None) -> str:
     if given is not None:
         try:
             check_period(given)
         except ValueError as exc:
             raise InputError("--period", str(exc)) from None
-        if header.period and header.period != given:
-            say(f"note: the title says {header.period} ({header.title}); using --period {given}")
         return given
     if header.period is None:
         title = f"its title {header.title!r} names no months" if header.title else \

@@ -10,7 +10,9 @@ The bureau's pages share one layout (see data/raw/2021-10/report.txt):
     2021年11月17日                                            <- signature date
 
 `read_header` returns what it finds and None for what it does not; the caller decides how to
-record a missing fact. Full-width colons and spaces are read like ASCII ones.
+record a missing fact. Full-width colons and spaces are read like ASCII ones. `source_mismatches`
+says what in those facts shows a text is not this bureau's report for a period (another bureau's
+publisher or place, a title that covers another period).
 """
 
 from __future__ import annotations
@@ -30,6 +32,15 @@ _PUBLISHED = re.compile(r"发布时间\s*[:：]\s*(?P<y>\d{4})[-/.年](?P<m>\d{1
                         r"(?:\s*(?P<H>\d{1,2})\s*[:：]\s*(?P<M>\d{2}))?")
 _PUBLISHER = re.compile(r"(?:信息来源|来源)\s*[:：]\s*(?P<who>[^\s|｜]+)")
 _SIGNATURE = re.compile(r"^\s*(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*$", re.M)
+# This project's bureau: the publisher its pages name (信息来源), in full or in the short form the
+# city's site also uses, and the place its titles begin with (邵阳市2021年1-10月…).
+BUREAU = "邵阳市乡村振兴局"
+BUREAU_NAMES = (BUREAU, "市乡村振兴局")
+PLACE = "邵阳"
+# What a text can disagree with this project on, in the order they are said (source.yml's
+# `accepted_mismatch` records each accepted one under its kind).
+MISMATCH_KINDS = ("publisher", "place", "period")
+_PLACE = re.compile(r"^\s*(?P<place>.*?)\s*(?:19|20)\d{2}年")
 _MONTHS = re.compile(rf"(?P<y>(?:19|20)\d{{2}})年(?:(?P<first>\d{{1,2}})月?\s*{RANGE_SEPARATOR}\s*)?(?P<last>\d{{1,2}})月")
 _PART = re.compile(rf"(?P<y>(?:19|20)\d{{2}})年(?P<part>{'|'.join(sorted(PART_OF_YEAR, key=len, reverse=True))})")
 
@@ -118,3 +129,26 @@ def _published(match: re.Match) -> str | None:
     if hour > 23 or minute > 59:
         return day
     return f"{day}T{hour:02d}:{minute:02d}:00+08:00"
+
+
+def title_place(title: str | None) -> str | None:
+    """The words a title gives before its year (邵阳市 in 邵阳市2021年1-10月…), or None when it starts
+    with the year or names none."""
+    match = _PLACE.match(title or "")
+    place = match.group("place") if match else ""
+    return place if re.search(r"[\u4e00-\u9fff]", place) else None
+
+
+def source_mismatches(header: ReportHeader, period: str) -> dict[str, str]:
+    """What in a text's own facts says it is not this bureau's report for `period`, by kind
+    (MISMATCH_KINDS): a publisher other than the bureau, a title whose place is not Shaoyang, a title
+    that covers another period. A fact the text does not give is no mismatch. Empty when none."""
+    found = {}
+    if header.publisher and header.publisher not in BUREAU_NAMES:
+        found["publisher"] = f"its publisher (信息来源) is {header.publisher}, not {BUREAU}"
+    place = title_place(header.title)
+    if place and PLACE not in place:
+        found["place"] = f"its title names {place}, not {PLACE}"
+    if header.period and header.period != period:
+        found["period"] = f"its title covers {header.period} ({header.title}), not {period}"
+    return found

@@ -2,13 +2,18 @@
 
     shaoyang-report seal --period YYYY-MM
 
-`seal_period` records every file's sha256 in source.yml after a review edit (only the sha256
+`seal_period` first refuses what would make its record meaningless (`check_reference`, and
+`check_own_files` on the period's folder): a file under data/raw/<period>/ or data/reference/ that
+is a link to a file elsewhere, or a reference table that cannot be read (another encoding, a row
+cut short). It then records every file's sha256 in source.yml after a review edit (only the sha256
 lines change, so comments and order survive: helpers.intake.sidecar), says which files changed,
 keeps the reference rows added for the period in step with its figures (a glossary row for each new
 id, English to translate; none left for an id the review removed: `sync_reference`), and checks
 that the folder will build. `folder_problems` is that check, which add-period runs on
 the folder it drafts too: the runner's checks of a raw folder, the cleaning stage's, and campaigns
-missing from data/reference/campaigns.csv.
+missing from data/reference/campaigns.csv. It never says a folder passes whose text is not this
+bureau's report for the period unless source.yml records that this was accepted
+(`unrecorded_mismatches`).
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ from typing import Callable
 from ..audit.clean import clean_period
 from ..io.errors import InputError, InputErrors
 from ..io.paths import Layout, earlier_raw_periods
-from ..io.rawdata import SIDECAR, open_period, parse_sidecar
+from ..io.rawdata import SIDECAR, check_own_files, open_period, parse_sidecar, read_report, read_sidecar
 from ..io.readers import read_csv_strict, read_utf8
-from ..io.reference import read_rows
+from ..io.reference import read_reference, read_rows
 from ..io.writers import write_text
 from .guesses import load_campaigns
+from .header import read_header, source_mismatches
 from .proposals import apply_rows, first_printed, needed_rows, unused_rows
 from .sidecar import checksums_of, folder_files, recorded_checksums, seal_text
 
@@ -57,6 +63,32 @@ def folder_problems(folder: Path, period: str, layout: Layout, also_known: set =
                         f"add one with {columns}; or file the figure under a known campaign "
                         f"(`shaoyang-report rename-campaign --period {period} {campaign} <known campaign>`)")
     return problems
+
+
+def check_reference(layout: Layout, period: str) -> None:
+    """Refuse reference tables a run could not read for `period`: a file under data/reference/ that is a
+    link to one elsewhere (or has other hard links), or a table that is not UTF-8, is cut short, or
+    has rows whose periods overlap. InputError naming the file and line."""
+    check_own_files(layout.reference, "data/reference/")
+    for path in sorted(layout.reference.glob("*.csv")):
+        read_reference(path, [], period, allow_empty=True)
+
+
+def unrecorded_mismatches(folder: Path, period: str) -> list[str]:
+    """The ways the folder's text is not this bureau's report for `period` (helpers.intake.header) that
+    its source.yml does not record as accepted (`accepted_mismatch`), each as a line that says what
+    to do. Empty when there are none, or when the text or sidecar cannot be read (named elsewhere)."""
+    try:
+        _, text = read_report(Path(folder) / "report.txt")
+        recorded = read_sidecar(folder).get("accepted_mismatch")
+    except InputError:
+        return []
+    recorded = recorded if isinstance(recorded, dict) else {}
+    found = source_mismatches(read_header(text.removeprefix("\ufeff")), period)
+    return [f"{Path(folder) / 'report.txt'}: not this bureau's report for {period}: {words}, and {SIDECAR} records "
+            f"no accepted mismatch of its {kind}. If it is the right text all the same, record it in {SIDECAR} "
+            f"(accepted_mismatch: with a line `{kind}: …`, as add-period --accept-mismatch writes it); otherwise "
+            f"replace the folder with the right text" for kind, words in found.items() if kind not in recorded]
 
 
 # What each column of campaigns.csv takes, for the message that asks for a row.
@@ -96,8 +128,12 @@ def sync_reference(period: str, layout: Layout, say: Say = say_out) -> None:
 def seal_period(period: str, layout: Layout, include_report: bool = False, say: Say = say_out) -> bool:
     """Record every file's sha256 in data/raw/<period>/source.yml; return whether the folder builds.
 
-    Raises InputError when the folder or its sidecar is missing or unreadable, or when report.txt
-    changed and `include_report` is not set (the text must stay exactly as published).
+    Raises InputError, and writes nothing, when the folder or its sidecar is missing or unreadable,
+    when a file of the folder or of data/reference/ is a link to one elsewhere, when a reference table
+    cannot be read (`check_reference`), or when report.txt changed and `include_report` is not set
+    (the text must stay exactly as published). Returns False when the folder does not build yet, or
+    when its text is not this bureau's report for the period and source.yml does not record that
+    this was accepted.
     """
     folder = layout.raw_period(period)
     sidecar = folder / SIDECAR
@@ -107,6 +143,8 @@ def seal_period(period: str, layout: Layout, include_report: bool = False, say: 
     if not sidecar.is_file():
         raise InputError(sidecar, "no source sidecar to record checksums in",
                          fix="add-period writes one; see data/raw/README.md for its fields")
+    check_own_files(folder, f"data/raw/{period}/")  # a checksum of a link would seal content from elsewhere
+    check_reference(layout, period)
     text = read_utf8(sidecar)
     recorded = recorded_checksums(parse_sidecar(text, sidecar))
     names = folder_files(folder)
@@ -142,6 +180,13 @@ def seal_period(period: str, layout: Layout, include_report: bool = False, say: 
         for problem in problems:
             say(f"  - {problem}")
         say(f"Fix them, then run `shaoyang-report seal --period {period}` again.")
+        return False
+    mismatched = unrecorded_mismatches(folder, period)
+    if mismatched:
+        say(f"{period} builds, but its text is not this bureau's report for {period}:")
+        for problem in mismatched:
+            say(f"  - {problem}")
+        say(f"Then run `shaoyang-report seal --period {period}` again.")
         return False
     say(f"{period} passes the cleaning checks: build it with `make report PERIOD={period}`")
     return True

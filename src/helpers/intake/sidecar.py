@@ -47,9 +47,9 @@ def folder_files(folder: Path) -> list[str]:
 
 
 def render_sidecar(fields: dict, checksums: dict[str, str], comments: list[str]) -> str:
-    """A new source.yml: `comments` first (each a line), then `fields` in SIDECAR_FIELDS (a
-    period_covered mapping of start, end and note), then `files` with each file's description
-    and sha256."""
+    """A new source.yml: `comments` first (each a line), then `fields` in SIDECAR_FIELDS (a mapping,
+    such as period_covered's start, end and note, as a block), then `files` with each file's
+    description and sha256."""
     lines = [f"# {comment}".rstrip() for comment in comments]
     for name in SIDECAR_FIELDS:
         if name == "files":
@@ -58,10 +58,9 @@ def render_sidecar(fields: dict, checksums: dict[str, str], comments: list[str])
                 lines.append(f"  {file_name}:")
                 lines.append(f"    description: {scalar(_description(file_name))}")
                 lines.append(f"    sha256: {scalar(checksum)}")
-        elif name == "period_covered":
-            covered = fields[name]
-            lines.append("period_covered:")
-            lines += [f"  {key}: {scalar(covered[key])}" for key in ("start", "end", "note") if key in covered]
+        elif isinstance(fields.get(name), dict):  # period_covered (start, end, note), accepted_mismatch
+            lines.append(f"{name}:")
+            lines += [f"  {key}: {scalar(value)}" for key, value in fields[name].items()]
         elif name in fields and fields[name] is not None:
             lines.append(f"{name}: {scalar(fields[name])}")
     text = "\n".join(lines) + "\n"

@@ -44,9 +44,12 @@ NON_FIGURE_COLUMNS = NON_FIGURES.columns
 # reading it would cost minutes and gigabytes before failing on every number.
 MAX_REPORT_BYTES = 1_000_000
 # The sidecar's fields, in the order add-period writes them, and whether every sidecar must have it.
+# `capture_note` says how report.txt differs from the file as saved (add-period removes a byte order
+# mark); `accepted_mismatch` maps each way the text is not this bureau's report for the period
+# (publisher, place, period: helpers.intake.header) that the analyst accepted, to what it is.
 SIDECAR_FIELDS = {"period": True, "title": True, "publisher": True, "publisher_en": False, "where": False,
                   "address": True, "published": True, "dated": True, "period_covered": True, "retrieved": True,
-                  "licence": False, "files": True}
+                  "licence": False, "capture_note": False, "accepted_mismatch": False, "files": True}
 REQUIRED_SIDECAR_FIELDS = tuple(name for name, required in SIDECAR_FIELDS.items() if required)
 # A fact the report's text does not give (the page address, say) is recorded as exactly this
 # value, never left empty or described in words: validation accepts it for these fields, and
