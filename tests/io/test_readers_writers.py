@@ -3,6 +3,7 @@ report reads, one sidecar reader, one CSV format."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -32,10 +33,29 @@ def test_text_that_is_not_utf8_names_its_line_byte_and_likely_encoding(tmp_path)
         read_utf8(path)
     assert error.value.row == 1 and error.value.problem.startswith("not UTF-8: byte offset 0 holds b'\\xb5'")
     assert "decodes as GBK/GB18030" in error.value.problem and "iconv -f GBK -t UTF-8" in error.value.fix
-    path.write_bytes(b"\xff\xfe\x00")  # neither UTF-8 nor GB18030: no hint
+    path.write_bytes(b"\xff\xfe\x00")  # neither UTF-8 nor GB18030: no GBK hint (UTF-16's mark: that one)
     with pytest.raises(InputError) as error:
         read_utf8(path)
     assert "GBK" not in error.value.problem
+    path.write_bytes(b"\x80\x80\xff")  # neither anything: no hint, and no iconv from a guessed encoding
+    with pytest.raises(InputError) as error:
+        read_utf8(path)
+    assert "GBK" not in error.value.problem and "UTF-16" not in error.value.problem and "iconv" not in error.value.fix
+
+
+@pytest.mark.parametrize("saved, encoding, words", [
+    (codecs.BOM_UTF16_LE + "截至10月底".encode("utf-16-le"), "UTF-16", "it is UTF-16"),
+    (codecs.BOM_UTF16_BE + "截至10月底".encode("utf-16-be"), "UTF-16", "it is UTF-16"),
+    (codecs.BOM_UTF8 + "截至10月底".encode("gbk"), "GBK", "decodes as GBK/GB18030"),
+])
+def test_text_saved_as_utf16_or_as_gbk_with_a_byte_order_mark_is_named_so(tmp_path, saved, encoding, words):
+    """Notepad's “Unicode” (UTF-16) was once named GBK, with a fix that would not work (issue 20)."""
+    path = tmp_path / "report.txt"
+    path.write_bytes(saved)
+    with pytest.raises(InputError) as error:
+        read_utf8(path)
+    assert words in error.value.problem and f"iconv -f {encoding} -t UTF-8" in error.value.fix
+    assert error.value.row == 1
 
 
 def test_a_report_is_read_whole_with_its_byte_order_mark_or_refused_past_its_size(tmp_path):

@@ -123,15 +123,22 @@ def decode_utf8(data: bytes, path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        hint = ""
-        try:
-            data.decode("gb18030")
-            hint = "; it decodes as GBK/GB18030, the usual other encoding of Chinese web pages"
-        except UnicodeDecodeError:
-            pass
+        hint, encoding = "", None
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # Notepad's "Unicode": every line would be named wrongly, and GBK is not the cause.
+            hint, encoding = "; it is UTF-16 (it starts with UTF-16's byte order mark, as a file saved as " \
+                             "“Unicode” does)", "UTF-16"
+            line = 1
+        else:
+            try:
+                data.removeprefix(codecs.BOM_UTF8).decode("gb18030")
+                hint, encoding = "; it decodes as GBK/GB18030, the usual other encoding of Chinese web pages", "GBK"
+            except UnicodeDecodeError:
+                pass
         raise InputError(path, f"not UTF-8: byte offset {exc.start} holds {data[exc.start:exc.end]!r}, which cannot "
                          f"be decoded ({exc.reason}){hint}", row=line, expected="a UTF-8 text file",
-                         fix="Re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
+                         fix=f"Re-save it as UTF-8 (e.g. iconv -f {encoding} -t UTF-8)" if encoding else
+                         "Re-save it as UTF-8 (your editor's “Save as”, encoding UTF-8)") from None
 
 
 def read_utf8(path: Path, limit: int = TEXT_LIMIT) -> str:
