@@ -63,9 +63,17 @@ def _period(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """A parser whose usage errors are one line, like every other error of the command: what is wrong
+    with which argument, and where the help is (argparse prints its usage block first)."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {self.prog}: {message}. See `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="shaoyang-report", description=DESCRIPTION, epilog=EPILOG,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = OneLineErrors(prog="shaoyang-report", description=DESCRIPTION, epilog=EPILOG,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add_layout(sub):

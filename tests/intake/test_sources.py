@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import textwrap
@@ -115,6 +116,31 @@ def test_add_period_and_draft_refuse_a_device_a_fifo_a_folder_and_a_huge_file_at
         assert result["peak"] < 100_000_000, result
     assert repository(layout) == before
     assert sorted(p.name for p in layout.raw.iterdir()) == [PERIOD, "README.md"]  # no staging left
+
+
+def test_draft_writes_through_a_pipe_and_never_replaces_it(tmp_path, november, capsys):
+    """`draft --out /dev/full` once replaced the device with a regular file (an atomic write renames a
+    temporary file over its destination): a device or a pipe is written through, a folder refused."""
+    report = november.write_text(tmp_path / "november.txt")
+    pipe = tmp_path / "draft.pipe"
+    os.mkfifo(pipe)
+    reader = subprocess.Popen(["cat", str(pipe)], stdout=subprocess.PIPE)  # waits for a writer
+    try:
+        code, _, err = command(["draft", str(report), "--out", str(pipe)], capsys)
+        assert code == 0 and stat.S_ISFIFO(os.lstat(pipe).st_mode), "the pipe is still a pipe"
+        assert reader.communicate(timeout=60)[0].decode("utf-8").startswith("figure_id,section,campaign,metric")
+    finally:
+        reader.kill()
+    code, _, err = command(["draft", str(report), "--out", str(tmp_path)], capsys)
+    assert code == 2 and f"{tmp_path}: is a folder" in one_error(err)
+
+
+def test_a_usage_error_is_one_line(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["add-period", "report.txt", "--period", "2021-13"])
+    error = one_error(capsys.readouterr().err)
+    assert exit_info.value.code == 2 and "argument --period: period '2021-13'" in error
+    assert "See `shaoyang-report add-period --help`" in error
 
 
 # ---- 2. seal seals only the repository's own files ----------------------------------------------------------

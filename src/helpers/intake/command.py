@@ -8,6 +8,7 @@ errors go through helpers.io, as every command's do.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +40,15 @@ def find_period_transcription(report: Path, period: str) -> Path | None:
 
 def _write(text: str, out: Path | None) -> None:
     if out is not None:
-        write_text(out, text)
+        if out.is_dir():
+            raise InputError(out, "is a folder", expected="a file to write the draft to",
+                             fix=f"Name a file, e.g. --out {out / 'draft.csv'}")
+        if out.exists() and not out.is_file():
+            # A device or a pipe (/dev/stdout, a FIFO): written through, never replaced by a file.
+            with open(out, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+            return
+        write_text(Path(os.path.realpath(out)), text)  # through a link, to the file it names
         return
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
