@@ -10,7 +10,8 @@ needs to change something works on `layouts.copy_built(scenario, tmp_path / "cop
   a toilet-investment target that changes without a word, built in parallel by the command line.
 - `months`: 2021-10, then November and December from `months.py` (a new campaign, a dropped one,
   reworded and merged sentences, moved sections, full-width punctuation), each added as an analyst
-  does (`add-period`, the edits the review sheet points at, `seal`) and built; what add-period
+  does (`add-period`, the edits the review sheet points at, `seal`); November and December are
+  built (October's build is the base scenario's); what add-period
   drafted is kept in `data/drafts/<period>.figures.csv`, each run's console lines in
   `console/<period>.txt`.
 - `year_end`: 2021-10, a misprinted November and the year-end December of `year_end.py` (every
@@ -105,7 +106,9 @@ def months(folder: Path) -> Layout:
     november_month = realistic.november()
     for month in (november_month, realistic.december(november_month)):
         add_month(layout, month)
-    _run_in_parallel((PERIOD, "2021-11", "2021-12"), folder)
+    # November and December are built (each cleans the months before it from data/raw); October's
+    # build is the base scenario's.
+    _run_in_parallel(("2021-11", "2021-12"), folder)
     return layout
 
 
