@@ -79,7 +79,7 @@ lock: $(ENV_STAMP) ## Re-resolve requirements.lock (with hashes) from pyproject.
 	$(BIN)/python tools/conda_env.py --write
 
 add-period: $(ENV_STAMP) ## A new month: data/raw/<period>/ from REPORT=path/to/report.txt, last month carried over [ADDRESS=URL]
-	@test -n "$(REPORT)" || { echo "usage: make add-period REPORT=path/to/report.txt [ADDRESS=URL] [PERIOD=YYYY-MM]"; exit 2; }
+	@test -n "$(REPORT)" || { echo "usage: make add-period REPORT=path/to/report.txt [ADDRESS=URL] [PERIOD=YYYY-MM] [ACCEPT_MISMATCH=1]"; exit 2; }
 	$(BIN)/shaoyang-report add-period "$(REPORT)" $(if $(PERIOD_GIVEN),--period $(PERIOD),) $(if $(ADDRESS),--address "$(ADDRESS)",) $(if $(ACCEPT_MISMATCH),--accept-mismatch,)
 
 seal: $(ENV_STAMP) ## Record the sha256 of every file of data/raw/PERIOD/ in its source.yml after a review edit

@@ -71,7 +71,7 @@ DATA_FOLDERS = ("raw", "reference", "processed")
 
 
 def repository_path(path) -> str:
-    """A file named as from the repository's root (`data/raw/2021-09/figures.csv`) when it lies in one
+    """A file named as from the repository's root (`data/raw/2021-10/figures.csv`) when it lies in one
     of its data folders, however it was reached (`../../../data/raw/…` from the folder a notebook ran
     in, `/home/…/data/raw/…`); any other path as given.
 

@@ -1,7 +1,7 @@
 """Chart titles wrapped at spaces, measured as plain text: never as mathematics.
 
-matplotlib's own `wrap=True` measures each candidate line with `cbook.is_math_text`, whatever
-`text.parse_math` says (matplotlib 3.11), so a title from data holding two dollar signs and a space
+matplotlib's own `wrap=True` measures each candidate line with `cbook.is_math_text`, whatever its
+parse_math setting says (matplotlib 3.11), so a title from data holding two dollar signs and a space
 (a campaign named `农村改厕 $$ 行动`) is parsed as mathtext, and the chart stage stops with a
 ParseException. `wrap_literally` breaks the same lines the same way (at spaces, each line as long as
 fits between the text's position and the figure's edge, at the resolution the chart is saved at),
