@@ -183,6 +183,22 @@ def test_add_period_refuses_a_reference_table_linked_from_outside(layout, tmp_pa
     assert repository(layout) == before and outside.read_bytes() == path.read_bytes()
 
 
+def test_rename_campaign_refuses_a_reference_table_linked_from_outside(layout, tmp_path, capsys):
+    month = months.november()
+    month.write(layout.raw, layout.reference)  # adds water_supply since 2021-11
+    path = layout.reference / "campaigns.csv"
+    outside = tmp_path / "campaigns.csv"
+    shutil.copy2(path, outside)
+    path.unlink()
+    os.symlink(outside, path)
+    before = repository(layout) | {"outside": hashlib.sha256(outside.read_bytes()).hexdigest()}
+    code, _, err = command(["rename-campaign", "water_supply", "drinking_water", "--period", "2021-11", "--root",
+                            root_of(layout)], capsys)
+    assert code == 2 and str(path) in one_error(err) and "is a symbolic link" in err
+    assert repository(layout) | {"outside": hashlib.sha256(outside.read_bytes()).hexdigest()} == before
+    assert path.is_symlink()
+
+
 # ---- 4. Causes named: a reference table in another encoding, a byte order mark ------------------------------
 
 @pytest.mark.parametrize("table", ["campaigns.csv", "glossary.csv", "targets.csv", "relations.csv"])

@@ -19,18 +19,19 @@ from pathlib import Path
 
 from ..io.errors import InputError
 from ..io.paths import Layout, earlier_raw_periods
-from ..io.rawdata import TRANSCRIPTION_COLUMNS
+from ..io.rawdata import TRANSCRIPTION_COLUMNS, check_own_files
 from ..io.readers import read_csv_strict
 from ..io.reference import read_rows, write_rows
 from ..io.writers import write_rows as write_transcription
-from .seal import Say, say_out
+from .seal import Say, check_reference, say_out
 
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def rename_campaign(period: str, old: str, new: str, layout: Layout, say: Say = say_out) -> int:
     """Rename campaign `old` to `new` in the period's rows; return how many rows changed. InputError
-    when the period or the campaign cannot be found, `new` is no id, or `old` is not the period's own."""
+    when the period or the campaign cannot be found, `new` is no id, `old` is not the period's own, or
+    a file it would rewrite is a link to one elsewhere or a reference table cannot be read."""
     if not ID.match(new):
         raise InputError("rename-campaign", f"{new!r} is not a campaign id",
                          expected="lower-case letters, digits and _, starting with a letter (relocation)")
@@ -39,6 +40,8 @@ def rename_campaign(period: str, old: str, new: str, layout: Layout, say: Say = 
     if not figures_path.is_file():
         raise InputError(folder, f"no transcription for period {period}",
                          fix="Create the period with `shaoyang-report add-period REPORT.txt`")
+    check_own_files(folder, f"data/raw/{period}/")  # rewritten in place: never a file elsewhere
+    check_reference(layout, period)
     campaigns_path = layout.reference / "campaigns.csv"
     header, campaigns = read_rows(campaigns_path)
     own = [row for row in campaigns if row["campaign"] == old]
