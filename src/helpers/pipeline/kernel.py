@@ -25,11 +25,16 @@ KEPT_OUTPUT_CHARS = 20_000
 
 
 class SharedKernel:
-    """One kernel for the three notebooks of a run, started early and reset between notebooks.
+    """One kernel, and one client connected to it, for all the notebooks of a run.
 
     Starting a kernel and importing pandas, pandera and matplotlib in it costs more than the
     analysis itself; doing it once per run instead of once per notebook roughly halves a run.
     The kernel starts before the runner imports papermill and nbconvert, so the two overlap.
+
+    papermill (through nbclient) asks the kernel manager for a client for every notebook, and a
+    new client waits for the kernel and then listens for 0.2 s to flush its messages: a fixed
+    cost per notebook. The manager here hands out one client, connected once (see
+    `kernelclient.py`); the reset between notebooks goes through the same client.
     Between notebooks the namespace is cleared (%reset -f) and pandas' display options are
     restored, so each notebook sees only its own variables, as in a fresh kernel.
     """
@@ -42,14 +47,17 @@ class SharedKernel:
     ])
 
     def __init__(self, cwd: Path):
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
+        from .kernelclient import OneClientKernelManager
+
         self._run_sync = run_sync
-        self.km = AsyncKernelManager(kernel_name="python3")
+        self.km = OneClientKernelManager(kernel_name="python3")
         self.used = False
         # The kernel warns on every start that local TCP is unencrypted; that is noise on one machine.
-        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        # Its input history stays in memory: nobody reads it, and a run should not write to ~/.ipython.
+        run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=[
+            "--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"])
 
     def prepare(self) -> None:
         """Clear what the previous notebook left in the kernel."""
@@ -57,18 +65,15 @@ class SharedKernel:
             # Straight to the kernel, not through papermill: a one-cell notebook cost a third of a
             # second per stage, for a reset whose output nobody reads.
             client = self.km.client()
-            client.start_channels()
-            try:
-                reply = self._run_sync(client.execute_interactive)(self.RESET, timeout=60, store_history=False,
-                                                                   output_hook=lambda message: None)
-            finally:
-                client.stop_channels()
+            reply = self._run_sync(client.execute_interactive)(self.RESET, timeout=60, store_history=False,
+                                                               output_hook=lambda message: None)
             if reply["content"].get("status") != "ok":
                 raise RuntimeError(f"the shared kernel could not be reset: {reply['content'].get('evalue', '')}")
         self.used = True
 
     def shutdown(self) -> None:
         try:
+            self.km.close_client()
             self._run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that is already gone needs no shutdown
             pass
