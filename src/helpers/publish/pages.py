@@ -52,13 +52,13 @@ def _exporter(public: bool):
         cells, and writes it out anew (half the export's time). Our pages need neither: every
         chart carries its alt text (nbconvert writes it from the output's metadata), our template
         has no lab cells, and every scrolling table wrapper brings its own tabindex.
-        The rest is HTMLExporter.from_notebook_node as it stands in nbconvert 7.17."""
+        The rest is HTMLExporter.from_notebook_node as it stands in nbconvert 7.17, except the
+        lexer: code is highlighted as Python, not IPython (our notebooks use no magics or shell
+        escapes, and IPython's lexer would import IPython into the runner for it)."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
-            language = nb.metadata.get("language_info", {})
-            lexer = language.get("pygments_lexer", language.get("name", None))
             self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                "highlight_code", Highlight2HTML(pygments_lexer="python3", parent=self)))
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
@@ -66,6 +66,7 @@ def _exporter(public: bool):
 
     exporter = Exporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)])
     exporter.exclude_input = public
+    exporter.optimistic_validation = True  # validate once after the preprocessors, not after each
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.anchor_link_text = ""
