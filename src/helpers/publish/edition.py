@@ -83,6 +83,13 @@ class Edition:
         rows = campaigns[campaigns["campaign"] == campaign]
         return self.data_name("campaign", campaign, rows.iloc[0]["name_zh"] if len(rows) else campaign)
 
+    def indicator(self, campaign: str, label: str) -> str:
+        """A target's name with its campaign's, each said once: 农村改厕户数 already names 农村改厕, so
+        it stands alone; 村庄规划准备工作 does not, so it becomes 村庄规划编制:村庄规划准备工作."""
+        if label.casefold().startswith(campaign.casefold()):
+            return label
+        return self.t.plain("progress.indicator", campaign=campaign, label=label)
+
     def join(self, items) -> str:
         return self.t.text("list.separator").join(str(item) for item in items)
 

@@ -194,10 +194,8 @@ def _computed_rate(book: FactBook, row) -> Markup:
 
 
 def _indicator(book: FactBook, report: Report, row) -> str:
-    name = _campaign(book, report, row.campaign)
-    label = facts_module.target_label(book, row)
     # 农村改厕户数 already names its campaign (农村改厕): no need to say it twice.
-    return label if label.startswith(name) else book.edition.t.plain("progress.indicator", campaign=name, label=label)
+    return book.edition.indicator(_campaign(book, report, row.campaign), facts_module.target_label(book, row))
 
 
 # ---- Sections ----------------------------------------------------------------------------------
