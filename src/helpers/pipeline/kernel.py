@@ -156,7 +156,8 @@ def keep_failed(staging: Path, published_out: Path) -> Path:
         try:
             from ..publish import pages
 
-            page = pages.export_audit([(notebook.stem, nb)], f"{notebook.stem} (failed run)", "")
+            page = pages.export_audit([(notebook.stem, nb)], f"{notebook.stem} (failed run)", "",
+                                      staging / "out" / "figures")
             write_text(failed / f"{notebook.stem}.html", page)
         except Exception:  # noqa: BLE001 - the notebook itself is kept; its rendering is a convenience
             pass

@@ -14,7 +14,6 @@ template its pieces; they never format a number or hold a sentence of any langua
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +27,7 @@ from ..audit.relations import load_relations
 from ..io.rawdata import UNKNOWN
 from ..io.readers import read_csv, read_utf8
 from . import facts as facts_module
-from .charts import Chart, load_chart
+from .charts import Chart, chart_address, load_chart
 from .edition import Edition, edition_stem, load_edition, page_name
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, stale_days
 from .htmlparts import Html, link
@@ -157,11 +156,11 @@ def _check_description(report: Report, book: FactBook, check_id: str) -> Markup:
 
 
 def _chart(chart: Chart | None) -> Markup:
+    """A chart by its address beside the executed notebook (the pages embed it: pages.inline_charts)."""
     if chart is None:
         return Markup("")
-    data = base64.b64encode(chart.path.read_bytes()).decode("ascii")
-    return Markup('<figure class="chart"><img src="data:image/png;base64,{}" alt="{}" loading="eager">'
-                  "<figcaption>{}</figcaption></figure>").format(data, chart.alt, chart.caption)
+    return Markup('<figure class="chart"><img src="{}" alt="{}" loading="eager">'
+                  "<figcaption>{}</figcaption></figure>").format(chart_address(chart), chart.alt, chart.caption)
 
 
 def _ids(row) -> list[str]:

@@ -109,14 +109,50 @@ def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def export_public(nb: nbformat.NotebookNode, title: str, language: str = "zh") -> str:
-    """One edition's public page, in its language (the <html lang> and the page title)."""
+def inline_charts(nb: nbformat.NotebookNode, figures: Path | None) -> nbformat.NotebookNode:
+    """The notebook with every chart its HTML outputs point at (../figures/<name>.png, beside the
+    executed notebook) embedded as a data: address, so that the page is one self-contained file.
+
+    The notebook itself keeps the address: its charts are published once, in figures/.
+    A chart that is not in `figures` is left as it is (and the page tests say so)."""
+    import base64
+    import re
+
+    from .charts import CHARTS_FROM_NOTEBOOK
+
+    if figures is None:
+        return nb
+    address = re.compile(r'src="' + re.escape(CHARTS_FROM_NOTEBOOK) + r'([\w.-]+\.png)"')
+    embedded: dict[str, str] = {}
+
+    def embed(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in embedded:
+            path = Path(figures) / name
+            if not path.is_file():
+                return match.group(0)
+            embedded[name] = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'src="data:image/png;base64,{embedded[name]}"'
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if html and CHARTS_FROM_NOTEBOOK in (html if isinstance(html, str) else "".join(html)):
+                output["data"]["text/html"] = address.sub(embed, html if isinstance(html, str) else "".join(html))
+    return nb
+
+
+def export_public(nb: nbformat.NotebookNode, title: str, language: str = "zh", figures: Path | None = None) -> str:
+    """One edition's public page, in its language (the <html lang> and the page title), its charts
+    embedded from `figures`."""
     from .catalogue import load_catalogue
 
     words = load_catalogue(language)
     body, _ = _exporter(public=True).from_notebook_node(
-        public_notebook(nb), resources={"page": {"title": f"{title} · {words.text('page.kicker')}", "css": _css(),
-                                                 "edition": "public", "lang": words.text("lang")}})
+        inline_charts(public_notebook(nb), figures),
+        resources={"page": {"title": f"{title} · {words.text('page.kicker')}", "css": _css(), "edition": "public",
+                            "lang": words.text("lang")}})
     return body
 
 
@@ -153,7 +189,8 @@ def provenance_html(inputs: dict[str, str], versions: dict[str, str], commit: st
         f"</tr></thead><tbody>{rows_v}</tbody></table></div></section>")
 
 
-def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str, provenance: str) -> str:
+def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str, provenance: str,
+                 figures: Path | None = None) -> str:
     from pygments.formatters import HtmlFormatter
 
     css = _css() + "\n" + HtmlFormatter(style="default").get_style_defs(".highlight")
@@ -163,7 +200,7 @@ def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str,
            '<nav class="toc"><ol>' + "".join(f'<li><a href="#nb-{escape(n)}">{escape(n)}</a></li>' for n, _ in notebooks)
            + '<li><a href="#provenance">Provenance</a></li></ol></nav></header>')
     body, _ = _exporter(public=False).from_notebook_node(
-        combined_notebook(notebooks),
+        inline_charts(combined_notebook(notebooks), figures),
         resources={"page": {"title": f"{title}(审计版)", "css": css, "edition": "audit", "before": toc,
                             "after": provenance}})
     return body
