@@ -23,7 +23,7 @@ SOURCES := $(shell find src -name '*.py' 2>/dev/null)
 AXE := node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help env add-period seal report test lab clean verify draft benchmark
+.PHONY: help env add-period seal report check test lab clean verify draft benchmark
 
 help: ## List the targets
 	@echo "Usage: make <target> [PERIOD=YYYY-MM]   (PERIOD defaults to $(PERIOD))"
@@ -70,8 +70,13 @@ $(AXE): package.json package-lock.json
 	  npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "note: npm not found; the accessibility test (axe-core) will be skipped"; fi
 
-test: $(CODE_STAMP) $(AXE) ## Run the test suite (unit tests, notebook runs, HTML, browser and accessibility checks)
-	$(BIN)/python -m pytest
+check: $(CODE_STAMP) ## The fast tier: every test that runs no notebook and starts no browser (seconds)
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# Two workers share each scenario's one build (tests/conftest.py); -n 2 suits the 2-core machines.
+TEST_WORKERS ?= 2
+test: $(CODE_STAMP) $(AXE) ## The whole suite: unit tests, notebook runs, HTML, browser and accessibility checks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lab: $(CODE_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks/

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/carry_over.py [--repeat 3]
 
-On the realistic next months the tests build (tests/months.py: a quiet month, a month with every
+On the realistic next months the tests build (helpers.testing.months: a quiet month, a month with every
 kind of change issue 10 lists, and the month after it with full-width punctuation), it prints:
 
 1. the share of carried figures (printed last month and this month) that get their right id
@@ -31,9 +31,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the realistic months the tests build
 
-import months  # noqa: E402
+from helpers.testing import months  # noqa: E402
 from helpers.io.paths import Layout  # noqa: E402
 from helpers.io.rawdata import TRANSCRIPTION_COLUMNS  # noqa: E402
 from helpers.pipeline.verify import mirror_layout  # noqa: E402

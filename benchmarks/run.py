@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the synthetic second period used by the tests
 
 from helpers.io.paths import Layout  # noqa: E402
 from helpers.pipeline.contract import STAGES, RunContext  # noqa: E402
@@ -94,7 +93,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median is reported)")
     args = parser.parse_args()
-    import synthetic
+    from helpers.testing import synthetic
 
     with tempfile.TemporaryDirectory(prefix="shaoyang-bench-") as temporary:
         base = Path(temporary) / "root"

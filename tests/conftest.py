@@ -1,50 +1,140 @@
-"""Shared fixtures: the repository's folders, and one pipeline build of 2021-10 per test session."""
+"""Shared fixtures: the repository's folders, and each scenario built once per test run.
+
+The tiers (README, "For maintainers"):
+- `make check`: every test that runs no notebook and starts no browser (`-m "not slow and not browser"`);
+- `make test`: the whole suite, on two pytest-xdist workers.
+
+A scenario (`helpers.testing.scenarios`: `built` is 2021-10; `november_built`, `months_built`,
+`failed_run`) is built once per test run, by whichever worker asks first, under a file lock in
+the run's shared temporary folder; the other worker waits and reads the same folder. Tests only
+read a scenario; one that needs to change something works on `copy_built(scenario, tmp_path / ...)`.
+At the end of the run every scenario is hashed again, and a test run in which one changed fails.
+
+Two rules are enforced here rather than trusted:
+- a test that uses a scenario is marked `slow` (and given a longer time limit, since it may be
+  the one that waits for the build);
+- a test not marked `slow` cannot start a notebook kernel: it fails, saying to mark it.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
+import traceback
 from pathlib import Path
 
 import pytest
 
 from helpers.io.paths import Layout
+from helpers.testing import ROOT, scenarios
+from helpers.testing.layouts import temp_layout, tree_hashes
 
-ROOT = Path(__file__).resolve().parents[1]
-PERIOD = "2021-10"
+# Scenario fixtures, by the builder in helpers.testing.scenarios that makes them.
+SCENARIOS = {"built": "base", "november_built": "november", "months_built": "months", "failed_run": "failed"}
+# A test that may wait for a scenario's build gets this many seconds (pytest-timeout's limit is 60).
+SCENARIO_TIMEOUT = 600
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that uses a scenario as slow (before `-m` selects), with a longer time limit."""
+    for item in items:
+        if set(getattr(item, "fixturenames", ())) & set(SCENARIOS):
+            item.add_marker(pytest.mark.slow)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(SCENARIO_TIMEOUT))
+
+
+class NotebookInFastTest(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _no_kernel_unless_slow(request, monkeypatch):
+    """A test that is not marked slow must not start a notebook kernel (the fast tier runs none)."""
+    if request.node.get_closest_marker("slow") is None:
+        from helpers.pipeline import kernel as kernels
+
+        def refuse(*args, **kwargs):
+            raise NotebookInFastTest(f"{request.node.nodeid} starts a notebook kernel: mark it "
+                                     "@pytest.mark.slow (or use a scenario fixture), so `make check` stays fast")
+        monkeypatch.setattr(kernels.SharedKernel, "__init__", refuse)
+    yield
+
+
+# ---- Scenarios, built once per run ----------------------------------------------------------------------
+
+def _shared_root(config, tmp_path_factory) -> Path:
+    """The run's temporary folder shared by all xdist workers (each worker has its own below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
 
 
 @pytest.fixture(scope="session")
-def repo_layout() -> Layout:
-    return Layout.default(ROOT)
+def _scenario_registry(request, tmp_path_factory):
+    """Builds scenarios on demand, once per run, and checks at the end that no test changed one."""
+    from filelock import FileLock
 
+    root = _shared_root(request.config, tmp_path_factory) / "scenarios"
+    root.mkdir(parents=True, exist_ok=True)
+    used: dict[str, Path] = {}
 
-def temp_layout(base: Path) -> Layout:
-    """A copy of the repository's inputs under `base`, laid out like the repository (so the relative
-    paths a run records are the same), with empty processed and outputs folders.
+    def get(name: str) -> Layout:
+        folder = root / name
+        with FileLock(str(root / f"{name}.lock")):
+            failed = root / f"{name}.failed"
+            if failed.is_file():
+                pytest.fail(f"the {name} scenario failed to build earlier in this run:\n"
+                            f"{failed.read_text(encoding='utf-8')}", pytrace=False)
+            if not (root / f"{name}.hashes.json").is_file():
+                if folder.exists():
+                    shutil.rmtree(folder)  # a build that died half-way (the worker was killed)
+                try:
+                    scenarios.BUILDERS[name](folder)
+                except Exception:  # noqa: BLE001 - recorded so that every test of the scenario says why
+                    failed.write_text(traceback.format_exc(), encoding="utf-8")
+                    raise
+                (root / f"{name}.hashes.json").write_text(json.dumps(tree_hashes(folder)), encoding="utf-8")
+        used[name] = folder
+        return Layout.default(folder)
 
-    Its raw root holds only the base period, so a synthetic later month built in it can never
-    collide with a real month the analyst has added to data/raw/.
-    """
-    from helpers.pipeline.verify import mirror_layout
-
-    layout = mirror_layout(Layout.default(ROOT), PERIOD, base)
-    for folder in layout.raw.iterdir():
-        if folder.is_dir() and folder.name != PERIOD:
-            shutil.rmtree(folder)
-    return layout
+    yield get
+    changed = []
+    for name, folder in used.items():
+        recorded = json.loads((root / f"{name}.hashes.json").read_text(encoding="utf-8"))
+        now = tree_hashes(folder)
+        differ = sorted(k for k in recorded.keys() | now.keys() if recorded.get(k) != now.get(k))
+        if differ:
+            changed.append(f"{name}: {', '.join(differ[:5])}{' …' if len(differ) > 5 else ''}")
+    assert not changed, ("a test changed a shared scenario (tests must only read it; use "
+                         "helpers.testing.layouts.copy_built to change a copy): " + "; ".join(changed))
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Layout:
-    """The 2021-10 pipeline run once, into a temporary folder (never into outputs/)."""
-    from helpers.pipeline.contract import Console
-    from helpers.pipeline.runner import run_period
+def built(_scenario_registry) -> Layout:
+    """2021-10 built once, into a temporary folder (never into outputs/)."""
+    return _scenario_registry("base")
 
-    layout = temp_layout(tmp_path_factory.mktemp("built"))
-    code = run_period(PERIOD, layout, force=True, console=Console(quiet=True), progress=False)
-    assert code == 0, "the 2021-10 pipeline failed; run `shaoyang-report run --period 2021-10` to see why"
-    return layout
 
+@pytest.fixture(scope="session")
+def november_built(_scenario_registry) -> Layout:
+    """2021-10 and a consistent November with a misprinted total, built in parallel by the command line."""
+    return _scenario_registry("november")
+
+
+@pytest.fixture(scope="session")
+def months_built(_scenario_registry) -> Layout:
+    """2021-10, November and December added through the intake loop and built in turn."""
+    return _scenario_registry("months")
+
+
+@pytest.fixture(scope="session")
+def failed_run(_scenario_registry) -> Layout:
+    """2021-10 with a unit the cleaning refuses, run over a page published earlier: the run failed."""
+    return _scenario_registry("failed")
+
+
+# ---- Writable copies ---------------------------------------------------------------------------------------
 
 @pytest.fixture
 def raw_copy(tmp_path) -> Path:
@@ -58,3 +148,8 @@ def raw_copy(tmp_path) -> Path:
 def layout(tmp_path) -> Layout:
     """A fresh, writable mirror of the repository's inputs for one test."""
     return temp_layout(tmp_path / "root")
+
+
+@pytest.fixture(scope="session")
+def repo_layout() -> Layout:
+    return Layout.default(ROOT)

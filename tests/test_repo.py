@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 from helpers.io.dictionary import DICTIONARY, dictionary_markdown
+from helpers.testing import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _name(requirement: str) -> str:
@@ -126,7 +126,7 @@ def test_design_folders_exist():
 
 
 # The package's rooms, lowest first: a room may import only rooms below it (and itself).
-ROOMS = ["io", "text", "audit", "publish", "pipeline", "cli"]
+ROOMS = ["io", "text", "audit", "publish", "pipeline", "cli", "testing"]
 
 
 def _room_of(module: str) -> str:

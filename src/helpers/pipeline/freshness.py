@@ -21,7 +21,7 @@ from .contract import RunContext, Stage
 PACKAGE = Path(__file__).resolve().parents[1]
 # Code the notebooks never import (relative to the package): changing it must not rerun them.
 COMMAND_LINE_ONLY = ("cli.py", "__main__.py", "pipeline/", "text/draft.py", "text/carry.py", "text/header.py",
-                     "text/review.py", "io/sidecar.py")
+                     "text/review.py", "io/sidecar.py", "testing/")
 # Inside outputs/<period>/, kept by failed runs for debugging: never published, never compared.
 NOT_PUBLISHED = ("failed",)
 

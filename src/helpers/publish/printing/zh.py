@@ -15,7 +15,7 @@ from ...audit.figures import printed_expression
 from ...io.rawdata import UNKNOWN
 from .common import MISSING, group_digits, num, plain_number
 
-# The same public names in every language module (tests/test_printing.py holds them to it).
+# The same public names in every language module (tests/publish/test_printing.py holds them to it).
 __all__ = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_printed", "format_figure",
            "format_percent", "like", "number_range", "format_date", "format_short_date", "format_period", "date_zh"]
 

@@ -1,0 +1,106 @@
+"""The editions' words (helpers.publish.catalogue): every catalogue holds the same keys and placeholders,
+every key the code or a template asks for exists, and nothing falls back silently."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from helpers.publish import catalogue
+from helpers.publish.catalogue import CatalogueError, load_catalogue
+from helpers.testing import ROOT
+
+PUBLISH = ROOT / "src" / "helpers" / "publish"
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+# Keys the code builds from a code or a field (f"progress.gap.{position}"), listed here by hand;
+# a test below checks that each prefix is really built that way, so the list cannot rot.
+DYNAMIC = {
+    "progress.gap.": ["behind", "ahead"],
+    "progress.heading.": ["behind", "ahead"],
+    "fact.source.": ["period_start", "period_end", "published", "dated", "retrieved"],
+    "fact.progress.": ["target", "achieved"],
+    "fact.check.": ["lower", "upper"],
+    "fact.change.": ["previous", "current"],
+    "explain.": ["date_as_of", "source_date", "constant_full", "count_figures", "count_campaigns", "count_targets",
+                 "count_position", "count_checked", "count_mismatched", "count_explained", "count_diagnosed",
+                 "count_checks", "count_status", "count_flagged", "count_resolved", "implied_target",
+                 "implied_achieved", "completion_rate", "gap", "recomputed", "difference", "tolerance", "range_lower",
+                 "range_upper", "proposed", "stale_days", "previous_figure", "previous_range", "current_range",
+                 "previous_period"],
+}
+
+
+def static_keys() -> set[str]:
+    """Every literal key the code and the templates ask for."""
+    found = set()
+    for path in list(PUBLISH.rglob("*.py")) + list((PUBLISH / "templates" / "sections").glob("*.j2")):
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r"""\bt(?:\.text|\.plain)?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""", text))
+        found |= set(re.findall(r"""\.t(?:\.text|\.plain)?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""", text))
+    return found
+
+
+def test_there_are_two_catalogues():
+    assert catalogue.languages() == ["en", "zh"]
+
+
+def test_every_catalogue_holds_the_same_keys():
+    keys = {language: set(load_catalogue(language).messages) for language in catalogue.languages()}
+    assert keys["zh"] == keys["en"], {language: sorted(k - keys["zh"]) for language, k in keys.items()}
+
+
+def test_every_message_has_the_same_placeholders_in_every_language():
+    """A translation may say nothing (an empty message), but may not drop or invent a value."""
+    zh, en = load_catalogue("zh").messages, load_catalogue("en").messages
+    differ = [key for key in zh if zh[key] and en[key]
+              and set(PLACEHOLDER.findall(zh[key])) != set(PLACEHOLDER.findall(en[key]))]
+    assert differ == []
+
+
+def test_every_key_the_code_asks_for_is_in_every_catalogue():
+    asked = static_keys() | {prefix + code for prefix, codes in DYNAMIC.items() for code in codes}
+    assert len(static_keys()) > 80
+    for language in catalogue.languages():
+        missing = sorted(asked - set(load_catalogue(language).messages))
+        assert missing == [], f"{language}.yml lacks {missing}"
+
+
+def test_the_dynamic_keys_are_built_where_the_test_says():
+    code = "\n".join(path.read_text(encoding="utf-8") for path in PUBLISH.rglob("*.py"))
+    templates = "\n".join(path.read_text(encoding="utf-8") for path in (PUBLISH / "templates" / "sections").glob("*.j2"))
+    for prefix in DYNAMIC:
+        assert f'"{prefix}' in code or f'"{prefix}" ~' in templates or f"f\"{prefix}{{" in code, prefix
+
+
+def test_a_missing_key_or_value_is_an_error_never_a_fallback():
+    words = load_catalogue("en")
+    with pytest.raises(CatalogueError, match="en.yml has no message 'headline.nonsense'"):
+        words("headline.nonsense")
+    with pytest.raises(CatalogueError, match="needs campaigns"):
+        words("headline.figures", figures="63")
+    with pytest.raises(CatalogueError, match="no catalogue for language 'fr'"):
+        load_catalogue("fr")
+
+
+def test_values_are_escaped_unless_they_are_markup():
+    words = load_catalogue("en")
+    html = words("headline.figures", figures=Markup('<a href="#x">63</a>'), campaigns="<script>")
+    assert '<a href="#x">63</a>' in html and "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_a_third_language_needs_no_code_change(tmp_path, monkeypatch):
+    """A catalogue file is all the words a language needs: it is found by its file name alone."""
+    for language in ("zh",):
+        source = catalogue.CATALOGUES / f"{language}.yml"
+        (tmp_path / "fr.yml").write_text(source.read_text(encoding="utf-8").replace("lang: zh-CN", "lang: fr"),
+                                         encoding="utf-8")
+    monkeypatch.setattr(catalogue, "CATALOGUES", tmp_path)
+    catalogue.load_catalogue.cache_clear()
+    try:
+        assert catalogue.languages() == ["fr"] and load_catalogue("fr").text("lang") == "fr"
+    finally:
+        catalogue.load_catalogue.cache_clear()

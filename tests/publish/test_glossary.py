@@ -1,0 +1,247 @@
+"""Tests for data/reference/glossary.csv and its loader (helpers.publish.glossary).
+
+Every id the data holds (figures of every raw period, campaigns, targets) and every code the
+pipeline writes has a Chinese and an English name; the Chinese of codes is word for word what the
+narrative prints today, so switching the narrative to the glossary changes no page; terms are the
+same wherever they recur; a missing name is an error that says what to add and where.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.audit import changes, clean, diagnoses, progress, relations
+from helpers.io.errors import InputError
+from helpers.io.readers import read_csv
+from helpers.publish import glossary as glossary_module
+from helpers.publish.glossary import Glossary, MissingName, load_glossary
+from helpers.publish.printing import zh
+from helpers.text import numbers
+from helpers.testing import ROOT
+
+REFERENCE = ROOT / "data" / "reference"
+RAW = ROOT / "data" / "raw"
+LANGUAGES = ("zh", "en")
+
+
+def raw_labels() -> dict[str, str]:
+    """Every figure id of every raw period, with its label in the latest period that has it."""
+    labels = {}
+    for folder in sorted(p for p in RAW.iterdir() if (p / "figures.csv").is_file()):
+        table = read_csv(folder / "figures.csv")
+        labels.update(zip(table["figure_id"], table["label"]))
+    return labels
+
+
+def required() -> dict[str, list[str]]:
+    """What the editions must be able to name: the data's ids and the code lists' codes."""
+    campaigns = read_csv(REFERENCE / "campaigns.csv")
+    targets = read_csv(REFERENCE / "targets.csv")
+    return {
+        "campaign": list(campaigns["campaign"]),
+        "figure": list(raw_labels()),
+        "target": list(targets["target_id"]),
+        "unit": list(dict.fromkeys(base for base, _ in numbers.BASE_UNITS.values())),
+        "qualifier": [q for q in numbers.QUALIFIERS if q],
+        "figure_kind": list(clean.KINDS),
+        "status": list(relations.STATUSES),
+        "relation_kind": list(relations.KINDS),
+        "bound_by": list(relations.BOUNDS),
+        "position": list(progress.POSITIONS),
+        "bound": list(progress.RATE_BOUNDS),
+        "missing_quantity": list(progress.MISSING_QUANTITIES),
+        "relation": [row["relation_id"] for row in read_csv(REFERENCE / "relations.csv").to_dict("records")],
+        "flag": list(changes.FLAGS),
+        "diagnosis": list(diagnoses.KINDS),
+        "typo": list(diagnoses.TYPOS),
+    }
+
+
+def unnamed(glossary: Glossary, needed: dict[str, list[str]]) -> list[str]:
+    """Every (kind, id, language) the glossary cannot name, as 'kind id language'."""
+    return [f"{kind} {id} {language}" for kind, ids in needed.items() for language in LANGUAGES
+            for id in glossary.missing(kind, ids, language)]
+
+
+@pytest.fixture(scope="module")
+def glossary() -> Glossary:
+    return load_glossary(REFERENCE)
+
+
+# ---- Everything the data and the code name has both names ---------------------------------------
+
+def test_every_kind_of_the_code_lists_is_declared(glossary):
+    assert set(required()) == set(glossary_module.KINDS)
+
+
+def test_every_id_in_the_data_and_every_code_has_a_chinese_and_an_english_name(glossary):
+    assert unnamed(glossary, required()) == []
+
+
+def test_the_check_fails_when_one_entry_is_removed(tmp_path):
+    """Drop one figure's row and one flag's English: the same check names exactly those."""
+    lines = (REFERENCE / "glossary.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("figure,toilets.completed,")]
+    assert len(kept) == len(lines) - 1
+    kept = [line.replace(",截止日期早于上期,as-of date earlier than last period's,", ",截止日期早于上期,,", 1)
+            for line in kept]
+    (tmp_path / "glossary.csv").write_text("".join(kept), encoding="utf-8")
+    assert unnamed(load_glossary(tmp_path), required()) == [
+        "figure toilets.completed zh", "figure toilets.completed en", "flag as_of_earlier en"]
+
+
+def test_nothing_is_named_that_the_data_and_the_code_do_not_hold(glossary):
+    """No stale rows: an id dropped from every period, or a retired code, is removed from the glossary."""
+    needed = required()
+    extra = [f"{kind} {id}" for kind, id in glossary.entries if id not in needed[kind]]
+    assert extra == []
+
+
+def test_a_new_base_unit_or_flag_in_the_code_would_be_caught(glossary):
+    """The code lists are read from the modules, so a code added there (a new unit, say) is
+    reported until the glossary names it."""
+    needed = required()
+    needed["unit"] = needed["unit"] + ["bale_times"]
+    needed["flag"] = needed["flag"] + ["value_doubled"]
+    assert unnamed(glossary, needed) == ["unit bale_times zh", "unit bale_times en",
+                                         "flag value_doubled zh", "flag value_doubled en"]
+
+
+# ---- The Chinese words of codes are the glossary's, and agree with the printing module ------------
+
+def test_the_chinese_bound_words_of_printing_are_the_glossarys(glossary):
+    """printing/zh.py prints 至多 before a bounded rate; the narrative names bounds from the glossary."""
+    assert glossary.words("bound", "zh") == {code: word for code, word in zh.BOUND_WORDS.items() if code}
+
+
+def test_the_chinese_of_data_ids_is_the_reviewed_name_or_the_transcribed_label(glossary):
+    campaigns = read_csv(REFERENCE / "campaigns.csv")
+    targets = read_csv(REFERENCE / "targets.csv")
+    assert glossary.differences("campaign", dict(zip(campaigns["campaign"], campaigns["name_zh"]))) == {}
+    assert glossary.differences("target", dict(zip(targets["target_id"], targets["label_zh"]))) == {}
+    relation_rows = read_csv(REFERENCE / "relations.csv")
+    assert glossary.differences("relation", dict(zip(relation_rows["relation_id"], relation_rows["description"]))) == {}
+    # A label the transcription changes is a change to review in English too: this fails until then.
+    assert glossary.differences("figure", raw_labels()) == {}
+
+
+def test_differences_name_the_id_and_both_words(glossary):
+    assert glossary.differences("figure", {"toilets.target": "省定改厕目标"}) == {
+        "toilets.target": ("省定农村改厕任务目标", "省定改厕目标")}
+    assert glossary.differences("figure", {"toilets.nowhere": "新指标"}) == {"toilets.nowhere": ("", "新指标")}
+
+
+# ---- Reviewed: references, placeholders, one term for one thing ----------------------------------
+
+def test_every_english_name_says_where_it_comes_from(glossary):
+    assert [f"{kind} {id}" for (kind, id), entry in glossary.entries.items() if not entry.reference.strip()] == []
+
+
+def test_a_descriptive_translation_says_why():
+    """'descriptive translation' is a choice, not a source: the reference then says what it renders
+    or where the nearest usage is (more than the two words)."""
+    rows = read_csv(REFERENCE / "glossary.csv")
+    bare = rows[rows["reference"].str.strip().str.rstrip(".").str.lower() == "descriptive translation"]
+    assert list(bare["id"]) == []
+
+
+def test_placeholders_are_the_same_in_every_language(glossary):
+    for (kind, id), entry in glossary.entries.items():
+        found = {language: sorted(re.findall(r"\{[^{}]*\}", entry.names[language])) for language in LANGUAGES}
+        assert found["zh"] == found["en"], f"{kind} {id}: {found}"
+
+
+# One English term for each recurring Chinese term (and, where the Chinese is a pattern, its words).
+TERMS = [
+    (r"脱贫不稳定户|^不稳定户", "households at risk of returning to poverty"),
+    (r"边缘易致贫户|边缘致贫户", "marginal households at risk of falling into poverty"),
+    (r"突发严重困难户", "households facing severe difficulties from sudden events"),
+    (r"监测对象", "monitored"),
+    (r"已消除(?:返贫|致贫)风险", "whose risk has been eliminated"),
+    (r"暂未消除风险", "whose risk is not yet eliminated"),
+    (r"脱贫劳动力", "workers lifted out of poverty"),
+    (r"就业帮扶车间", "employment-support workshop"),
+    (r"农村改厕", "rural toilet renovation"),
+    (r"危房改造", "renovation of dilapidated"),
+    (r"空心房", "“hollow houses”"),
+    (r"村庄规划", "village planning"),
+    (r"“邵阳红”", "“shaoyang red”"),
+    (r"“党建\+七大专项行动”", "“party building + seven special actions”"),
+    (r"“回头看”", "look-back review"),
+    (r"户数$", "households"),
+    (r"人数$", "persons"),
+]
+
+
+@pytest.mark.parametrize("pattern, term", TERMS)
+def test_a_recurring_chinese_term_has_one_english_term(glossary, pattern, term):
+    rows = [(kind, id, entry.names["zh"], entry.names["en"]) for (kind, id), entry in glossary.entries.items()
+            if kind in ("campaign", "figure", "target") and re.search(pattern, entry.names["zh"])]
+    assert rows, f"no row uses {pattern!r}: the term list is out of date"
+    assert [row for row in rows if term not in row[3].lower()] == []
+
+
+# ---- The loader: clear errors, never a fallback --------------------------------------------------
+
+def test_a_missing_name_names_kind_id_language_and_file(glossary):
+    with pytest.raises(MissingName) as caught:
+        glossary.name("figure", "toilets.nowhere", "en")
+    message = str(caught.value)
+    assert "glossary.csv" in message and "figure 'toilets.nowhere'" in message and "en name" in message
+    assert "Add it: figure,toilets.nowhere," in message
+
+
+def test_an_empty_cell_is_a_missing_name_with_its_line(tmp_path):
+    text = (REFERENCE / "glossary.csv").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("campaign,toilets,"))
+    line = text.splitlines().index(row) + 1
+    (tmp_path / "glossary.csv").write_text(text.replace(row, row.replace(",Rural toilet renovation,", ",,")),
+                                           encoding="utf-8")
+    damaged = load_glossary(tmp_path)
+    with pytest.raises(MissingName, match=rf"line {line}, field 'en': campaign 'toilets' has no en name"):
+        damaged.name("campaign", "toilets", "en")
+    assert damaged.name("campaign", "toilets", "zh") == "农村改厕"
+    with pytest.raises(MissingName, match="1 campaign id"):
+        damaged.require("campaign", ["industry", "toilets"], "en")
+
+
+def test_unknown_kinds_and_languages_are_refused_by_the_caller(glossary):
+    with pytest.raises(ValueError, match="unknown glossary kind 'metric'"):
+        glossary.name("metric", "x", "en")
+    with pytest.raises(ValueError, match="no 'fr' column"):
+        glossary.name("campaign", "toilets", "fr")
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t + "campaign,toilets,农村改厕,Toilets,,ref,\n", r"line 1\d\d, field 'id': campaign 'toilets' is listed twice \(first on line \d+\)"),
+    (lambda t: t + "metric,toilets,农村改厕,Toilets,,ref,\n", r"field 'kind': unknown kind 'metric'"),
+    (lambda t: t + "figure,toilets target,x,y,,ref,\n", r"field 'id': id 'toilets target' is empty or has spaces"),
+    (lambda t: t.replace("kind,id,zh,en,", "kind,id,zh,english,", 1), r"missing column\(s\) en"),
+])
+def test_a_damaged_glossary_is_named_with_its_line(tmp_path, edit, message):
+    text = (REFERENCE / "glossary.csv").read_text(encoding="utf-8")
+    (tmp_path / "glossary.csv").write_text(edit(text), encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_glossary(tmp_path)
+
+
+def test_a_missing_glossary_says_how_to_restore_it(tmp_path):
+    with pytest.raises(InputError, match="the glossary is missing.*git checkout"):
+        load_glossary(tmp_path)
+
+
+def test_the_singular_is_used_after_exactly_one(glossary):
+    assert glossary.name_for_count("unit", "households", "en", 1) == "household"
+    assert glossary.name_for_count("unit", "households", "en", 2) == "households"
+    assert glossary.name_for_count("unit", "square_metres", "en", 1) == "m²"  # no en_one: the same word
+
+
+
+def test_english_names_are_english(glossary):
+    """The English page keeps Chinese only in quotations marked lang="zh-CN"; a name is not one."""
+    chinese = [f"{kind} {id}" for (kind, id), entry in glossary.entries.items()
+               if re.search(r"[\u3400-\u9fff]", entry.names["en"])]
+    assert chinese == []
