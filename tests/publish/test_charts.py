@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import logging
 import warnings
 from pathlib import Path
@@ -148,6 +149,20 @@ def test_alt_text_sits_beside_the_png_and_names_the_as_of_dates(data, tmp_path, 
     assert meta["alt"] == monitoring.alt
     assert "截至2021年10月31日" in meta["alt"]
     assert "脱贫不稳定户户数已消除风险4,556、暂未消除3,294" in meta["alt"]
+
+
+def test_the_english_alt_text_names_each_thing_once(data, tmp_path, isolated_rc):
+    from helpers.publish.edition import load_edition
+
+    _, progress, campaigns = data
+    charts.use_chinese_font()
+    edition = load_edition("en", REFERENCE)
+    chart = charts.completion_chart(progress, campaigns, edition, tmp_path)
+    assert "Rural toilet renovation (households): completion 95.6% (as of 25 October 2021)" in chart.alt
+    assert "Rural toilet renovation, Rural toilet renovation" not in chart.alt
+    names = [edition.campaign_name(campaigns, c) for c in campaigns["campaign"]]
+    for item in chart.alt.split(": ", 1)[1].split("; "):
+        assert all(item.count(name) <= 1 for name in names), f"a campaign named twice: {item}"
 
 
 def test_load_chart_reads_back_what_was_saved(data, tmp_path, isolated_rc):
