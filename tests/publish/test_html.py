@@ -825,3 +825,12 @@ def test_every_image_on_every_page_has_alt_text(out):
         assert images, name
         missing = [img.attrs.get("src", "")[:40] for img in images if not img.attrs.get("alt", "").strip()]
         assert not missing, f"{name}: images without alt text: {missing}"
+
+
+def test_no_element_is_written_self_closed_unless_it_is_void(out):
+    """A browser ignores the slash of <a … /> and leaves the link open around the rest of the page
+    (nbconvert writes an empty heading anchor so; the pages give it a hidden ¶ instead)."""
+    self_closed = re.compile(r"<(?!(?:%s)\b)([a-z][a-z0-9]*)\b[^<>]*/>" % "|".join(sorted(VOID)))
+    for name in ("report.html", "report.en.html", "audit.html"):
+        found = self_closed.findall(strip_data_uris((out / name).read_text(encoding="utf-8")))
+        assert not found, f"{name}: elements written self-closed: {sorted(set(found))}"

@@ -69,7 +69,9 @@ def _exporter(public: bool):
     exporter.optimistic_validation = True  # validate once after the preprocessors, not after each
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    exporter.anchor_link_text = ""
+    # Markdown headings keep their ids and a hidden ¶ link (style.css): with no text, nbconvert writes
+    # the link as <a … />, which a browser reads as an <a> left open around the rest of the page.
+    exporter.anchor_link_text = "¶"
     return exporter
 
 
