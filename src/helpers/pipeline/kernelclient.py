@@ -13,13 +13,22 @@ Imported only when a notebook runs, so that a run with nothing to do never impor
 
 from __future__ import annotations
 
+import time
+from queue import Empty
+
 from jupyter_client.asynchronous.client import AsyncKernelClient
+from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type
 
 
 class OnceReadyClient(AsyncKernelClient):
-    """A kernel client whose channels start once and which waits for the kernel once."""
+    """A kernel client whose channels start once and which waits for the kernel once.
+
+    Ready means the kernel answered a kernel_info request and its broadcast channel delivered the
+    `idle` status of that same request: both channels are connected and nothing earlier is left
+    to read. (jupyter_client's own wait then listens until the channel has been quiet for 0.2 s.)
+    """
 
     _ready = False
 
@@ -28,16 +37,49 @@ class OnceReadyClient(AsyncKernelClient):
             super().start_channels(*args, **kwargs)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
-        if not self._ready:
-            await self._async_wait_for_ready(timeout=timeout)
+        deadline = time.monotonic() + (timeout if timeout is not None else 60)
+        while not self._ready:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the kernel did not answer in {timeout} seconds")
+            request = self.kernel_info()
+            try:
+                await self._reply_to(request, deadline)
+                await self._idle_after(request)
+            except Empty:
+                if not await self._async_is_alive():
+                    raise RuntimeError("the kernel died before it answered") from None
+                continue  # not connected yet (a broadcast sent before we listened is lost): ask again
             self._ready = True
+
+    async def _reply_to(self, request: str, deadline: float) -> None:
+        while True:
+            message = await self.shell_channel.get_msg(timeout=max(0.05, min(1.0, deadline - time.monotonic())))
+            if message["parent_header"].get("msg_id") == request:
+                return
+
+    async def _idle_after(self, request: str) -> None:
+        while True:
+            message = await self.iopub_channel.get_msg(timeout=0.1)  # it follows the reply at once, if connected
+            if message["parent_header"].get("msg_id") == request and message["msg_type"] == "status" \
+                    and message["content"].get("execution_state") == "idle":
+                return
 
 
 class OneClientKernelManager(AsyncKernelManager):
-    """A kernel manager whose `client()` is always the same client, connected on first use."""
+    """A kernel manager whose `client()` is always the same client, connected on first use, and
+    whose kernel starts through kernel_launcher.py (ipykernel without its debugger)."""
 
     client_factory = Type(OnceReadyClient, klass=AsyncKernelClient)
     _client: OnceReadyClient | None = None
+
+    @property
+    def kernel_spec(self):
+        spec = super().kernel_spec
+        if spec is not None and "ipykernel_launcher" in spec.argv:
+            spec = KernelSpec(**{**spec.to_dict(), "argv": [
+                "helpers.pipeline.kernel_launcher" if part == "ipykernel_launcher" else part for part in spec.argv]})
+            self._kernel_spec = spec
+        return spec
 
     def client(self, **kwargs) -> OnceReadyClient:
         if self._client is None:
