@@ -44,7 +44,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from ..io.writers import write_bytes, write_text  # noqa: E402
-from .edition import edition_stem  # noqa: E402
+from .edition import CHARTS_FROM_NOTEBOOK, edition_stem  # noqa: E402
 
 FONT_FAMILY = "Noto Sans CJK SC"
 DPI = 100
@@ -153,12 +153,6 @@ class Words:
 
 def lines_of(text: str) -> int:
     return text.count("\n") + 1
-
-
-# Where an executed notebook finds the charts: it is kept in <period>/notebooks/, beside
-# <period>/figures/ (pipeline/contract.py). The narrative points at a chart by this address, so
-# that the notebook does not carry the PNG a second time; the pages inline it (pages.py).
-CHARTS_FROM_NOTEBOOK = "../figures/"
 
 
 def chart_address(chart: Chart) -> str:

@@ -42,6 +42,12 @@ def edition_stem(stem: str, language: str) -> str:
     return stem if language == SOURCE_LANGUAGE else f"{stem}.{language}"
 
 
+# Where an executed notebook finds the charts: it is kept in <period>/notebooks/, beside
+# <period>/figures/ (pipeline/contract.py). The narrative points at a chart by this address, so
+# that the notebook does not carry the PNG a second time; the pages embed it (pages.inline_charts).
+CHARTS_FROM_NOTEBOOK = "../figures/"
+
+
 def page_name(language: str) -> str:
     """An edition's public page: report.html, report.en.html."""
     return f"{edition_stem('report', language)}.html"

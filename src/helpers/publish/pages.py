@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -41,6 +42,15 @@ def _css() -> str:
 
 
 def _exporter(public: bool):
+    """The HTML exporter, set for a public page (no code) or the auditor's edition. One per process:
+    an exporter compiles nbconvert's templates when it first renders, and a run renders three pages."""
+    exporter = _shared_exporter()
+    exporter.exclude_input = public
+    return exporter
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_exporter():
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
@@ -65,7 +75,6 @@ def _exporter(public: bool):
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     exporter = Exporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)])
-    exporter.exclude_input = public
     exporter.optimistic_validation = True  # validate once after the preprocessors, not after each
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -120,7 +129,7 @@ def inline_charts(nb: nbformat.NotebookNode, figures: Path | None) -> nbformat.N
     import base64
     import re
 
-    from .charts import CHARTS_FROM_NOTEBOOK
+    from .edition import CHARTS_FROM_NOTEBOOK
 
     if figures is None:
         return nb
