@@ -38,19 +38,25 @@ class SharedKernel:
     cost per notebook. The manager here hands out one client, connected once (see
     `kernelclient.py`); the reset between notebooks goes through the same client.
     Between notebooks the namespace is cleared (%reset -f) and pandas' display options are
-    restored, so each notebook sees only its own variables, as in a fresh kernel.
+    restored, so each notebook sees only its own variables, as in a fresh kernel. What survives a
+    reset (modules, the shell) is then frozen out of the garbage collector's sight: the reset's
+    full collection scanned every object of every imported library (0.05-0.2 s a notebook) and
+    now scans only what the last notebook made.
     """
 
     RESET = "\n".join([
         'get_ipython().run_line_magic("reset", "-f")',
+        "import gc as _gc",
+        "_gc.freeze()",
         "import pandas as _pd",
         '_pd.reset_option(r"^display\\.")',
-        "del _pd",
+        "del _pd, _gc",
     ])
 
-    def __init__(self, cwd: Path):
+    def __init__(self, cwd: Path, preload: list[str] = ()):
         from jupyter_core.utils import run_sync
 
+        from .kernel_launcher import PRELOAD
         from .kernelclient import OneClientKernelManager
 
         self._run_sync = run_sync
@@ -58,8 +64,10 @@ class SharedKernel:
         self.used = False
         # The kernel warns on every start that local TCP is unencrypted; that is noise on one machine.
         # Its input history stays in memory: nobody reads it, and a run should not write to ~/.ipython.
+        # It imports what the notebooks import while the runner starts (kernel_launcher.py).
         run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=[
-            "--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"])
+            "--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:",
+            *([PRELOAD + ",".join(preload)] if preload else [])])
 
     def prepare(self) -> None:
         """Clear what the previous notebook left in the kernel."""
@@ -79,6 +87,29 @@ class SharedKernel:
             self._run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that is already gone needs no shutdown
             pass
+
+
+def notebook_imports(notebooks: list[Path]) -> list[str]:
+    """The modules the notebooks' code cells import, in order: `import a.b` gives a.b, and
+    `from a import b, c` gives a, a.b and a.c (b may be a module or a name; the kernel tries each)."""
+    import ast
+    import json
+
+    found: list[str] = []
+    for path in notebooks:
+        for cell in json.loads(Path(path).read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            try:
+                tree = ast.parse("".join(cell["source"]))
+            except SyntaxError:
+                continue  # the notebook reports it when it runs
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found += [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return list(dict.fromkeys(found))
 
 
 def execute(notebook: Path, executed: Path, staging: Path, parameters: dict, console: Console, progress: bool,

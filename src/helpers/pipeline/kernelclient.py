@@ -88,6 +88,11 @@ class OneClientKernelManager(AsyncKernelManager):
             self._client.allow_stdin = False  # a notebook that asks for input fails instead of waiting
         return self._client
 
+    async def _async_wait(self, pollinterval: float = 0.005) -> None:
+        """Wait for a killed kernel to end, looking every 5 ms (jupyter_client looks every 100 ms,
+        and a killed kernel is gone in a few)."""
+        await super()._async_wait(pollinterval=pollinterval)
+
     def close_client(self) -> None:
         if self._client is not None:
             self._client.stop_channels()

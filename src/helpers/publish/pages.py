@@ -84,6 +84,13 @@ def _shared_exporter():
     return exporter
 
 
+def warm_up() -> None:
+    """Import nbconvert and compile the pages' templates now: the runner calls this in a thread
+    while the kernel runs the notebooks, so the export at the end only renders."""
+    _exporter(public=False).from_notebook_node(nbformat.v4.new_notebook(),
+                                               resources={"page": {"title": "", "css": "", "edition": "audit"}})
+
+
 def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Only what a reader should see: the reader's markdown and rich (HTML/image) outputs.
 
