@@ -84,6 +84,7 @@ lab: $(CODE_STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 benchmark: $(CODE_STAMP) ## Measure pipeline speed and memory, and the monthly loop (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/carry_over.py
+	$(BIN)/python benchmarks/pages.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
 	@if ls outputs/.state/*.publish.json >/dev/null 2>&1; then \
