@@ -19,8 +19,10 @@ from .contract import Console, RunFailed
 # installed (by jupyterlab's dependencies): about a second per process, for a format check that
 # notebook validation never uses. Declaring the module absent makes jsonschema skip it.
 sys.modules.setdefault("rfc3987_syntax", None)
-# Likewise rfc3986_validator (a URI grammar of regular expressions, compiled at import: ~0.05 s).
-sys.modules.setdefault("rfc3986_validator", None)
+# Likewise rfc3986_validator (a URI grammar of regular expressions, compiled at import) and
+# isoduration (which imports arrow): ~0.05 s together, for formats notebook validation never checks.
+for _unused in ("rfc3986_validator", "isoduration"):
+    sys.modules.setdefault(_unused, None)
 
 # A kept failure must stay small enough to open: a cell's output beyond this many characters is cut.
 KEPT_OUTPUT_CHARS = 20_000

@@ -166,10 +166,13 @@ class Background:
     def start(self, layout: Layout) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        from ..publish import pages
+        def warm_up() -> None:
+            from ..publish import pages  # imported here: nbformat and nbconvert load in the thread
+
+            pages.warm_up()
 
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="run-background")
-        self._futures = {"export ready": self._pool.submit(pages.warm_up),
+        self._futures = {"export ready": self._pool.submit(warm_up),
                          "commit": self._pool.submit(code_commit, layout.notebooks.parent)}
         self._pool.shutdown(wait=False)
 
