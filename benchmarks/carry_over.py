@@ -32,11 +32,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from helpers.testing import months  # noqa: E402
+from helpers.testing import months, scoring  # noqa: E402
 from helpers.io.paths import Layout  # noqa: E402
 from helpers.io.rawdata import TRANSCRIPTION_COLUMNS  # noqa: E402
 from helpers.pipeline.verify import mirror_layout  # noqa: E402
-from helpers.text.carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over  # noqa: E402
+from helpers.intake.carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over  # noqa: E402
 
 HAND_BASELINE = 241  # field edits the trial made to 64 rows, with the draft alone
 PYTHON = sys.executable
@@ -71,11 +71,11 @@ def accuracy(month: months.Month) -> dict:
     base = month.base
     carried = carry_over(month.text, month.period, base.text, base.period, base.figures, base.non_figures)
     alone = carry_over(month.text, month.period)  # the draft alone: every figure new
-    review = months.review(month, carried.figures)
+    review = scoring.review(month, carried.figures)
     sheet_rows = (len(carried.of(NEW)) + len(carried.of(UNCERTAIN)) + len(carried.of(NOT_FOUND))
                   + sum(1 for o in carried.of(CARRIED) if o.checks))
     return {"share": review.carried_share, "right": review.carried_right, "carried": review.carried,
-            "fields": review.fields_to_edit, "draft_alone": months.review(month, alone.figures).fields_to_edit,
+            "fields": review.fields_to_edit, "draft_alone": scoring.review(month, alone.figures).fields_to_edit,
             "edits": {k: v for k, v in review.edits.items() if v}, "sheet_rows": sheet_rows,
             "figures": len(month.figures)}
 

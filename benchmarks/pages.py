@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/pages.py [--months 12]
 
-Builds 2021-10 and the realistic months after it (`helpers.testing.months.year_of_months`:
+Builds 2021-10 and the realistic months after it (`helpers.testing.year.year_of_months`:
 November and December as the tests make them, then a generic month each: cumulative figures
 grow, printed rates follow, dates move on) in a temporary copy of the inputs, as reviewed
 folders (the reviewer's glossary rows added), runs `shaoyang-report run --all`, and measures:
@@ -37,7 +37,7 @@ import zlib
 from pathlib import Path
 
 from helpers.io.paths import Layout
-from helpers.testing import months as realistic
+from helpers.testing import year as realistic
 from helpers.testing.layouts import temp_layout
 
 PAGE_LIMIT = 500_000  # bytes, each page (issue 19)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from pathlib import Path
 
 import yaml
@@ -55,39 +54,6 @@ def test_parameters_are_plain_typed_values_with_comments():
                 f"{path.name}: parameter line {line!r} should be `name: type = literal  # comment`"
 
 
-def test_environment_yml_declares_the_same_packages_as_pyproject_and_lock():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = {_name(r) for r in pyproject["dependencies"]} | {_name(r) for r in pyproject["optional-dependencies"]["test"]}
-    lock = {}
-    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
-        if "==" in line and not line.startswith("#"):
-            name, rest = line.split("==", 1)
-            lock[_name(name)] = rest.split()[0]
-    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    conda, pip = {}, {}
-    for dependency in env["dependencies"]:
-        if isinstance(dependency, dict):
-            for requirement in dependency["pip"]:
-                if requirement.startswith("-e"):
-                    continue
-                name, version = requirement.split("==")
-                pip[_name(name)] = version
-        elif "=" in dependency:
-            name, version = dependency.split("=", 1)
-            conda[_name(name)] = version
-    from_env = {k: v for k, v in {**conda, **pip}.items() if k != "python"}
-    assert set(from_env) == declared, f"environment.yml and pyproject.toml differ: {set(from_env) ^ declared}"
-    for name, version in from_env.items():
-        assert lock.get(name) == version, f"{name}: environment.yml pins {version}, requirements.lock {lock.get(name)}"
-    assert conda["python"] == "3.11"
-
-
-def test_lock_pins_every_package_exactly():
-    lines = [l for l in (ROOT / "requirements.lock").read_text().splitlines() if l.strip() and not l.startswith("#")]
-    assert len(lines) > 50
-    assert all("==" in line for line in lines)
-
-
 def test_raw_report_is_a_byte_copy_of_the_shared_source_and_matches_its_sidecar():
     raw = ROOT / "data" / "raw" / "2021-10"
     source = yaml.safe_load((raw / "source.yml").read_text(encoding="utf-8"))
@@ -125,8 +91,10 @@ def test_design_folders_exist():
         assert (ROOT / folder).is_dir(), folder
 
 
-# The package's rooms, lowest first: a room may import only rooms below it (and itself).
-ROOMS = ["io", "text", "audit", "publish", "pipeline", "cli", "testing"]
+# The package's rooms, lowest first: a room may import only rooms below it (and itself). The
+# monthly intake sits above the pipeline: it runs the cleaning stage's checks on a drafted folder
+# (audit) and nothing the notebooks or the runner import depends on it.
+ROOMS = ["io", "text", "audit", "publish", "pipeline", "intake", "cli", "testing"]
 
 
 def _room_of(module: str) -> str:
@@ -135,42 +103,80 @@ def _room_of(module: str) -> str:
     return parts[1] if parts[1] in ROOMS else "cli"
 
 
-def upward_imports(package: Path) -> list[str]:
-    """Every import in `package` (a copy of src/helpers) of a room above the importing module's."""
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Every module of `package` (a copy of src/helpers) -> the helpers modules it imports, at the
+    top or inside a function ('from .x import y' names both x and x.y)."""
     import ast
 
-    offences = []
+    graph = {}
     for path in sorted(package.rglob("*.py")):
         relative = path.relative_to(package.parent).with_suffix("")
         module = ".".join(relative.parts)
         if module.endswith(".__init__"):
             module = module[: -len(".__init__")]
-        if module == "helpers":
-            continue
-        room = _room_of(module)
         package_parts = module.split(".")[:-1] if path.name != "__init__.py" else module.split(".")
+        targets = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            targets = []
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = package_parts[: len(package_parts) - node.level + 1]
                 prefix = ".".join(base + ([node.module] if node.module else []))
-                targets = [prefix] if node.module else [f"{prefix}.{alias.name}" for alias in node.names]
+                targets |= {prefix} if node.module else {f"{prefix}.{alias.name}" for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers."):
-                targets = [node.module]
+                targets.add(node.module)
             elif isinstance(node, ast.Import):
-                targets = [a.name for a in node.names if a.name.startswith("helpers.")]
-            for target in targets:
-                if target.count(".") < 1:
-                    continue
-                other = _room_of(target)
-                if ROOMS.index(other) > ROOMS.index(room):
-                    offences.append(f"{module} ({room}) imports {target} ({other})")
+                targets |= {a.name for a in node.names if a.name.startswith("helpers.")}
+        graph[module] = {target for target in targets if target.count(".") >= 1}
+    return graph
+
+
+def upward_imports(package: Path) -> list[str]:
+    """Every import in `package` (a copy of src/helpers) of a room above the importing module's."""
+    offences = []
+    for module, targets in import_graph(package).items():
+        if module == "helpers":
+            continue
+        room = _room_of(module)
+        for target in sorted(targets):
+            other = _room_of(target)
+            if ROOMS.index(other) > ROOMS.index(room):
+                offences.append(f"{module} ({room}) imports {target} ({other})")
     return offences
+
+
+def _reach(edges: dict[str, set[str]], start: str) -> set[str]:
+    """The modules `start` imports, directly or through others."""
+    found, todo = set(), [start]
+    while todo:
+        for target in edges[todo.pop()]:
+            if target not in found:
+                found.add(target)
+                todo.append(target)
+    return found
+
+
+def import_cycles(package: Path) -> list[list[str]]:
+    """Groups of modules that import one another, directly or through others (a house whose every
+    module reads top to bottom has none)."""
+    graph = import_graph(package)
+    edges = {module: {t for t in targets if t in graph and t != module} for module, targets in graph.items()}
+    cycles, seen = [], set()
+    for start in sorted(edges):
+        reach = _reach(edges, start)
+        if start in reach and start not in seen:
+            cycle = sorted(module for module in reach if start in _reach(edges, module))
+            seen.update(cycle)
+            cycles.append(cycle)
+    return cycles
 
 
 def test_each_room_imports_only_the_rooms_below_it():
     offences = upward_imports(ROOT / "src" / "helpers")
     assert offences == [], "a room imports a room above it:\n" + "\n".join(offences)
+
+
+def test_no_module_imports_itself_through_others():
+    cycles = import_cycles(ROOT / "src" / "helpers")
+    assert cycles == [], f"modules that import one another: {cycles}"
 
 
 def test_the_room_rule_catches_an_upward_import(tmp_path):
@@ -182,6 +188,27 @@ def test_the_room_rule_catches_an_upward_import(tmp_path):
     (package / "publish" / "narrative.py").write_text("from ..io.paths import Layout\n")
     assert upward_imports(package) == ["helpers.io.paths (io) imports helpers.publish (publish)",
                                        "helpers.io.paths (io) imports helpers.publish.charts (publish)"]
+
+
+def test_the_rules_catch_the_intake_imported_from_below_and_a_circle(tmp_path):
+    package = tmp_path / "helpers"
+    for room in ("pipeline", "intake"):
+        (package / room).mkdir(parents=True)
+    (package / "pipeline" / "runner.py").write_text("def f():\n    from ..intake import draft\n")
+    (package / "intake" / "draft.py").write_text("from .carry import carry_over\n")
+    (package / "intake" / "carry.py").write_text("from .draft import draft_numbers\n")
+    assert upward_imports(package) == ["helpers.pipeline.runner (pipeline) imports helpers.intake (intake)"]
+    assert import_cycles(package) == [["helpers.intake.carry", "helpers.intake.draft"]]
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines():
+    """A module over 500 lines holds several jobs: split it along them (issue 18)."""
+    long = {path.relative_to(ROOT).as_posix(): n for path in sorted((ROOT / "src" / "helpers").rglob("*.py"))
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"modules over {MAX_MODULE_LINES} lines: {long}"
 
 
 def test_make_env_compiles_the_environment_and_the_project_and_rebuilds_on_its_inputs():

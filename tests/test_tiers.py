@@ -26,7 +26,13 @@ def _stub(folder):
     (folder / "outputs").mkdir()
     (folder / "outputs" / "page.html").write_text("built once", encoding="utf-8")
 
-scenarios.BUILDERS = {name: _stub for name in scenarios.BUILDERS}
+@pytest.fixture(scope="session", autouse=True)
+def _stub_builders():
+    # pytester runs this suite in the same process: restore the real builders afterwards
+    saved = dict(scenarios.BUILDERS)
+    scenarios.BUILDERS.update({name: _stub for name in saved})
+    yield
+    scenarios.BUILDERS.update(saved)
 '''
 
 
@@ -85,6 +91,15 @@ def test_a_scenario_is_built_once_and_a_test_that_changes_it_fails_the_run(suite
     result = suite.runpytest()
     result.assert_outcomes(passed=3, errors=1)
     result.stdout.fnmatch_lines(["*a test changed a shared scenario*base: base/outputs/page.html*"])
+
+
+def test_the_stand_in_builders_do_not_outlive_the_small_suite(suite):
+    from helpers.testing import scenarios
+
+    real = dict(scenarios.BUILDERS)
+    suite.makepyfile(test_x="def test_reads(built):\n    assert (built.outputs / 'page.html').is_file()\n")
+    suite.runpytest().assert_outcomes(passed=1)
+    assert scenarios.BUILDERS == real
 
 
 def test_a_hanging_test_fails_at_its_time_limit(suite):

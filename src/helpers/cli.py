@@ -13,7 +13,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .io.paths import DEFAULT_PERIOD, Layout, check_period
+from .io.paths import DEFAULT_PERIOD, Layout, check_period, is_period
 
 DESCRIPTION = """\
 Build the audited progress report of the Shaoyang City Rural Revitalization Bureau
@@ -23,8 +23,12 @@ Build the audited progress report of the Shaoyang City Rural Revitalization Bure
               transcription over, and print the review sheet
   seal        record every file's sha256 in a period's source.yml after a review edit
   run         raw -> 01_clean -> 02_campaign_progress -> 03_narrative -> report.html + audit.html
-  verify      rebuild a period in a temporary folder and compare with the published outputs
+  status      one line per period: what built it, whether its inputs are sealed, whether a run would
+              republish it and why, whether a publish is pending
+  verify      rebuild a period as it was built (its code commit, inputs and environment) and compare
+              with the published outputs; --today: what today's code would change
   draft       draft a figure transcription from a report's text, for review (add-period uses it)
+  notebook    run one notebook by hand, with a run's parameters, in build/ (published files untouched)
 """
 
 EPILOG = """\
@@ -38,10 +42,15 @@ examples:
   shaoyang-report run --period 2021-10          build one period (skips stages that are up to date)
   shaoyang-report run --period 2021-10 --force  rebuild every stage
   shaoyang-report run --all                     build every period in data/raw/, in parallel
-  shaoyang-report verify --period 2021-10       check that the committed outputs can be rebuilt
+  shaoyang-report status                        what built each period, and what a run would change
+  shaoyang-report verify --period 2021-10       check that the committed outputs can be rebuilt as built
+  shaoyang-report verify --today --period 2021-10   what today's code would change, by file and fact
   shaoyang-report draft data/raw/2021-11/report.txt --period 2021-11 --out draft.csv
+  shaoyang-report notebook 02_campaign_progress  run one notebook into build/notebooks/2021-10/
 
-exit codes: 0 success, 1 a notebook failed (kept in outputs/<period>/failed/), 2 bad input or usage.
+periods are YYYY-MM, the whole argument (nothing before or after), with a month 01-12 and a year 2000-2099.
+exit codes: 0 success, 1 a notebook failed (kept in outputs/<period>/failed/) or verify found a
+difference, 2 bad input or usage, or a fault of the system (a read-only folder, a full disk), named.
 """
 
 
@@ -80,12 +89,33 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print only errors")
     add_layout(run)
 
-    verify = commands.add_parser("verify", help="rebuild a period in a temporary folder and compare",
-                                 description="Rebuild a period from data/raw into a temporary folder and compare "
-                                             "every file with the published outputs; for the HTML, list every "
-                                             "published number that changed. Exit code 1 if anything differs.")
-    verify.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help="period to verify")
+    verify = commands.add_parser(
+        "verify", help="rebuild a period as it was built and compare, byte for byte",
+        description="Rebuild a period as its manifest says it was built — from the code commit it records (a "
+                    "temporary checkout, so later commits do not matter), from the inputs it records (each checked "
+                    "by its sha256), in the environment it records (this one, when Python and every package the "
+                    "stages import have the recorded versions; otherwise each difference is named) — and compare "
+                    "every file with the published outputs, naming every published number that changed by its fact "
+                    "id, on every page. Also checks that outputs/index.html is intact and lists the period. "
+                    "With --today: rebuild with today's code, reference data and environment instead, to see what "
+                    "they would change.",
+        epilog="exit codes: 0 identical, 1 something differs (listed), 2 it cannot be rebuilt (named: a pending "
+               "publish, another environment, a commit not in this repository, a changed input).")
+    verify.add_argument("--period", type=_period, action="append", metavar="YYYY-MM",
+                        help="period to verify; repeat for several")
+    verify.add_argument("--all", action="store_true", help="every period published in outputs/")
+    verify.add_argument("--today", action="store_true",
+                        help="rebuild with today's code, reference data and environment: what would they change?")
     verify.add_argument("--root", type=Path, default=None, help="project folder (default: this repository)")
+
+    state = commands.add_parser(
+        "status", help="one line per period: what built it and whether a run would change it",
+        description="For every period: the code commit and environment that built it, whether its inputs are "
+                    "sealed, whether today's code, reference data or environment would change it (and why), and "
+                    "whether a publish is pending; then whether outputs/index.html is up to date. Runs no "
+                    "notebook; `run --all` republishes exactly the periods it marks.",
+        epilog="exit code: 0 (2 for bad usage).")
+    add_layout(state)
 
     add = commands.add_parser(
         "add-period", help="make data/raw/<period>/ from a new report's text, carrying last month over",
@@ -131,6 +161,21 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--out", type=Path, default=None, help="write the CSV here (default: standard output)")
     draft.add_argument("--compare", type=Path, default=None,
                        help="an existing transcription to compare with (default: figures.csv beside the report)")
+
+    notebook = commands.add_parser(
+        "notebook", help="run one notebook by hand in build/, leaving the published files as they are",
+        description="Run one stage's notebook with the parameters a pipeline run gives it, in "
+                    "build/notebooks/<period>/ (ignored by git): its processed/ and out/figures/ start as copies "
+                    "of the published tables and charts, so any stage can run alone, and everything the notebook "
+                    "writes stays there. The executed notebook is build/notebooks/<period>/<stage>.ipynb.",
+        epilog="The notebook runs on the Jupyter kernel it names (shaoyang-report, installed by make env).\n"
+               "exit codes: 0 it ran, 1 a cell failed (the executed notebook shows where), 2 bad input or usage.")
+    notebook.add_argument("stage", metavar="STAGE",
+                          help="the stage to run: 01_clean, 02_campaign_progress, 03_narrative, 03_narrative.en")
+    notebook.add_argument("--period", type=_period, default=DEFAULT_PERIOD, metavar="YYYY-MM",
+                          help=f"report period (default: {DEFAULT_PERIOD})")
+    notebook.add_argument("--root", type=Path, default=None,
+                          help="project folder holding data/ and outputs/ (default: this repository)")
     return parser
 
 
@@ -155,7 +200,8 @@ def command_run(args) -> int:
     layout = _layout(args)
     periods = list(args.period or [])
     if args.all:
-        periods += sorted(p.name for p in layout.raw.iterdir() if p.is_dir() and _is_period(p.name))
+        periods += sorted(p.name for p in layout.raw.iterdir() if p.is_dir() and is_period(p.name)) \
+            if layout.raw.is_dir() else []
     periods = list(dict.fromkeys(periods))
     if not periods:
         print("error: say which period to build: --period YYYY-MM (e.g. --period 2021-10) or --all",
@@ -177,46 +223,68 @@ def command_run(args) -> int:
     return max(codes)
 
 
-def _is_period(name: str) -> bool:
-    try:
-        check_period(name)
-        return True
-    except ValueError:
-        return False
-
-
 def command_verify(args) -> int:
+    from .pipeline.index import published_periods
     from .pipeline.verify import verify_period
 
-    return verify_period(args.period, Layout.default(args.root))
+    layout = Layout.default(args.root)
+    periods = list(dict.fromkeys((args.period or []) + (published_periods(layout) if args.all else [])))
+    if not periods:
+        print("error: say which period to verify: --period YYYY-MM (e.g. --period 2021-10) or --all",
+              file=sys.stderr)
+        return 2
+    return max(verify_period(period, layout, today=args.today) for period in periods)
+
+
+def command_status(args) -> int:
+    from .pipeline.status import status
+
+    return status(_layout(args))
 
 
 def command_draft(args) -> int:
-    from .text.draft import draft_command
+    from .intake.command import draft_command
 
     return draft_command(args.report, args.period, args.out, args.compare)
 
 
+def _input_error(exc) -> int:
+    """Bad input: its one-line message on stderr, exit code 2, never a traceback."""
+    print(f"error: {exc.message}", file=sys.stderr)
+    return 2
+
+
 def command_add_period(args) -> int:
+    from .intake.add_period import add_period
     from .io.errors import InputError
-    from .pipeline.intake import add_period, command_error
 
     try:
         add_period(args.report, Layout.default(args.root), period=args.period, address=args.address,
                    retrieved=args.retrieved)
     except InputError as exc:
-        return command_error(exc)
+        return _input_error(exc)
     return 0
 
 
 def command_seal(args) -> int:
+    from .intake.seal import seal_period
     from .io.errors import InputError
-    from .pipeline.intake import command_error, seal_period
 
     try:
         return 0 if seal_period(args.period, Layout.default(args.root), include_report=args.include_report) else 1
     except InputError as exc:
-        return command_error(exc)
+        return _input_error(exc)
+
+
+def command_notebook(args) -> int:
+    from .pipeline.byhand import ByHandFailed, run_notebook
+
+    try:
+        run_notebook(args.stage, args.period, Layout.default(args.root))
+    except ByHandFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,13 +293,18 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    handlers = {"run": command_run, "verify": command_verify, "draft": command_draft,
-                "add-period": command_add_period, "seal": command_seal}
+    handlers = {"run": command_run, "verify": command_verify, "status": command_status, "draft": command_draft,
+                "add-period": command_add_period, "seal": command_seal, "notebook": command_notebook}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         print("interrupted: the published outputs are unchanged", file=sys.stderr)
         return 130
+    except OSError as exc:  # a fault of the system that no command met more precisely: one line, never a traceback
+        from .io.errors import describe_os_error
+
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -229,8 +229,9 @@ def make_raw(tmp_path: Path, case: str | None = None) -> Path:
 
 def clean_and_save(raw: Path, processed: Path) -> pd.DataFrame:
     """What the clean notebook does: clean the period, then write the processed tables."""
-    figures, coverage = clean.clean_period(raw, rawdata.load_source(raw))
-    return steps.save_clean(processed, figures, coverage)
+    source = rawdata.load_source(raw)
+    figures, coverage = clean.clean_period(raw, source)
+    return steps.save_clean(processed, figures, coverage, source, ["facts.csv", "facts.en.csv"])
 
 
 def test_base_fixture_is_valid(tmp_path):
@@ -427,8 +428,9 @@ def test_the_same_wrapper_writes_the_tables_on_success(tmp_path):
     raw = make_raw(tmp_path)
     processed = tmp_path / "processed" / "2021-10"
     written = clean_and_save(raw, processed)
-    assert list(written["file"]) == ["figures.csv", "coverage.csv", "dictionary.csv"]
-    assert sorted(p.name for p in processed.iterdir()) == ["coverage.csv", "dictionary.csv", "figures.csv"]
+    assert list(written["file"]) == ["figures.csv", "coverage.csv", "dictionary.csv", "datapackage.json"]
+    assert sorted(p.name for p in processed.iterdir()) == ["coverage.csv", "datapackage.json", "dictionary.csv",
+                                                           "figures.csv"]
     saved = pd.read_csv(processed / "figures.csv", dtype=str, keep_default_na=False)
     assert list(saved["value"]) == ["16869", "42750", "61107", "95.55", "118360600", "1"]
     assert list(saved["precision"]) == ["0", "0", "0", "0.005", "50", "0"]

@@ -7,7 +7,6 @@ remainder and the month's flow at once.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from helpers.audit import clean, diagnoses, relations
 from helpers.io import rawdata, readers
 
-from helpers.testing.tables import check, figure, relation, table
+from helpers.testing.tables import figure, relation, table
 from helpers.testing import ROOT
 
 RAW = ROOT / "data" / "raw" / "2021-10"

@@ -26,7 +26,6 @@ from helpers.audit import clean, history, steps
 from helpers.io import rawdata
 from helpers.io.dictionary import DICTIONARY
 from helpers.io.errors import InputError, InputWarning
-from helpers.io.writers import write_csv
 from helpers.pipeline import contract, freshness
 from helpers.pipeline.contract import Console, RunContext
 

@@ -8,8 +8,6 @@ misprinted total, or a toilet-investment target that changes without a word.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from helpers.testing import synthetic
 from helpers.testing import ROOT
 from helpers.testing.layouts import temp_layout
 from helpers.testing.stages import stage_two
-from helpers.testing.synthetic import DATES, Edit, make_november, november_edits
+from helpers.testing.synthetic import make_november
 from helpers.audit import changes, clean, diagnoses, relations
 from helpers.io import rawdata, readers
 
@@ -166,12 +164,12 @@ def test_november_through_the_pipeline(november_built):
 
 @pytest.fixture(scope="module")
 def year_start(tmp_path_factory):
-    """October to February through helpers.testing.months.following (December to January crosses a
+    """October to February through helpers.testing.year.following (December to January crosses a
     year), written as reviewed folders, with stage 2 of December, January and February in-process."""
-    from helpers.testing import months
+    from helpers.testing import year
 
     layout = temp_layout(tmp_path_factory.mktemp("year"))
-    chain = months.year_of_months(5)
+    chain = year.year_of_months(5)
     for month in chain[1:]:
         month.write(layout.raw, layout.reference)
     work = tmp_path_factory.mktemp("work")
@@ -181,7 +179,7 @@ def year_start(tmp_path_factory):
 def test_a_generic_month_reads_as_the_next_period(year_start):
     chain, _ = year_start
     assert [m.period for m in chain] == ["2021-10", "2021-11", "2021-12", "2022-01", "2022-02"]
-    from helpers.text.header import read_header
+    from helpers.intake.header import read_header
 
     for month in chain[3:]:
         header = read_header(month.text)

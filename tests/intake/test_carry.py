@@ -1,4 +1,4 @@
-"""Carrying last month's transcription over to a new month (helpers.text.carry).
+"""Carrying last month's transcription over to a new month (helpers.intake.carry).
 
 The months are built by helpers.testing.months from the real 2021-10 folder, each with the transcription
 a careful analyst would write for it; the carry-over is checked against that, number by number.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.testing import months
-from helpers.text.carry import (CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over, mask, refresh,
+from helpers.testing import months, scoring
+from helpers.intake.carry import (CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over, mask, refresh,
                                 wording_change)
 
 
@@ -39,7 +39,7 @@ def test_a_month_where_only_numbers_change_is_carried_whole():
     result = carry(month)
     assert [o.status for o in result.outcomes if o.kind == "figure"] == [CARRIED] * 63
     assert all(not o.checks for o in result.of(CARRIED))
-    review = months.review(month, result.figures)
+    review = scoring.review(month, result.figures)
     assert review.fields_to_edit == 0, review.differences
     assert result.figures == month.figures  # row for row, as the analyst would write them
     assert result.non_figures == month.non_figures  # reasons read again: (截至11月25日), (1-11月)
@@ -47,14 +47,14 @@ def test_a_month_where_only_numbers_change_is_carried_whole():
 
 def test_unchanged_figures_keep_their_ids_new_ones_are_new_dropped_ones_not_found(november):
     month, result = november
-    review = months.review(month, result.figures)
+    review = scoring.review(month, result.figures)
     assert review.carried_share == 1.0 and review.carried == 61
     assert not review.missing and not review.extra
     assert sorted(o.previous["figure_id"] for o in result.of(NOT_FOUND)) == sorted(month.dropped) == [
         "project_funds.county_budget", "project_funds.review_aspects"]
     new = result.of(NEW)
     assert [o.row["value"] + o.row["unit"] for o in new] == ["126处", "4.3万人"]
-    assert [o.start for o in new] == [months.figure_position(month.text, row) for row in month.figures
+    assert [o.start for o in new] == [scoring.figure_position(month.text, row) for row in month.figures
                                       if row["figure_id"] in month.new]
 
 
@@ -114,13 +114,13 @@ def test_carried_figures_read_value_unit_qualifier_and_as_of_from_the_new_text(n
     assert rows["village_cleaning.farm_waste"]["note"].startswith("printed 146.2万余吨")
     # ；-joined clauses: the analyst quoted the whole sentence last month, and still does.
     assert rows["monitoring.sudden_households"]["quote"].startswith("截至11月底,邵阳市共有监测对象16915户")
-    review = months.review(month, result.figures)
+    review = scoring.review(month, result.figures)
     assert review.edits["value"] == review.edits["unit"] == review.edits["as_of"] == review.edits["section"] == 0
 
 
 def test_a_month_after_a_carried_month_with_full_width_punctuation_a_split_sentence_and_moved_items(december):
     month, result = december
-    review = months.review(month, result.figures)
+    review = scoring.review(month, result.figures)
     assert review.carried_share == 1.0 and not review.missing and not review.extra
     assert [o.previous["figure_id"] for o in result.of(NOT_FOUND)] == ["toilets.investment_excess"]
     new = result.of(NEW)
@@ -143,13 +143,13 @@ def test_matching_never_uses_values():
     rows = {row["figure_id"]: row["value"] for row in result.figures}
     assert rows["monitoring.households_total"] == "42750" and rows["monitoring.persons_total"] == "16869"
     assert rows["employment.employed"] == "104.03" and rows["employment.employed_rate"] == "39.0589"
-    assert months.review(swapped, result.figures).fields_to_edit == 0
+    assert scoring.review(swapped, result.figures).fields_to_edit == 0
 
 
 def test_a_number_last_month_listed_as_not_a_figure_stays_so_but_is_uncertain_when_the_draft_disagrees():
     october = months.october()
     teams = next(row for row in october.figures if row["figure_id"] == "rectification.inspection_teams")
-    start = months.figure_position(october.text, teams)
+    start = scoring.figure_position(october.text, teams)
     base = months.Month("2021-10", october.text, [row for row in october.figures if row is not teams],
                         october.non_figures + [{"start": str(start), "text": "4", "reason": "not counted (judgement)",
                                                 "context": ""}])
@@ -193,7 +193,7 @@ def test_mask_and_wording_change():
 
 
 def test_a_previous_row_that_cannot_be_located_is_reported_not_carried():
-    from helpers.text.review import review_sheet
+    from helpers.intake.review import review_sheet
 
     october = months.october()
     broken = [dict(row) for row in october.figures]
@@ -202,7 +202,7 @@ def test_a_previous_row_that_cannot_be_located_is_reported_not_carried():
     result = carry_over(month.text, month.period, october.text, october.period, broken, october.non_figures)
     assert [row["figure_id"] for row in result.unlocated] == ["monitoring.households_total"]
     assert "monitoring.households_total" not in [row["figure_id"] for row in result.figures]
-    assert [o.start for o in result.of(NEW)] == [months.figure_position(month.text, month.figures[0])]
+    assert [o.start for o in result.of(NEW)] == [scoring.figure_position(month.text, month.figures[0])]
     sheet = review_sheet(result, [], [])
     assert "## Not located in 2021-10's own text (1)" in sheet and "`monitoring.households_total`" in sheet
 

@@ -1,4 +1,4 @@
-"""Tests for helpers.text.draft: drafting a figure transcription from a report's text.
+"""Tests for helpers.intake.draft: drafting a figure transcription from a report's text.
 
 Each test feeds small, realistic sentences in the bureau's style and checks the exact
 values, units, qualifiers and as-of expressions drafted; the last tests check recall on
@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from helpers.text.draft import (
+from helpers.intake.command import draft_command
+from helpers.intake.draft import (
     COLUMNS,
     COMPARE_COLUMNS,
     compare_with_transcription,
-    draft_command,
     draft_figures,
 )
 from helpers.text.numbers import CHINESE_DIGITS, find_number_tokens, normalise

@@ -1,4 +1,4 @@
-"""`add-period` and `seal` (helpers.pipeline.intake): a new month's folder, drafted and sealed.
+"""`add-period` and `seal` (helpers.intake.add_period, helpers.intake.seal): a new month's folder, drafted and sealed.
 
 Every test works in a temporary copy of the repository's inputs (helpers.testing.layouts.temp_layout, whose raw
 root holds only 2021-10), with next months built by helpers.testing.months.
@@ -21,7 +21,8 @@ from helpers.testing import ROOT
 from helpers.cli import main
 from helpers.io.errors import InputError
 from helpers.io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS, load_source, open_period
-from helpers.pipeline.intake import add_period, folder_problems, seal_period
+from helpers.intake.add_period import add_period
+from helpers.intake.seal import folder_problems, seal_period
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -238,7 +239,7 @@ def test_text_to_built_report_with_fixes_only_where_the_sheet_points(months_buil
 
 
 def test_the_periods_table_keeps_period_order_and_one_row_per_period(tmp_path):
-    from helpers.pipeline.intake import add_period_row
+    from helpers.intake.add_period import add_period_row
 
     readme = tmp_path / "README.md"
     readme.write_text("# raw\n\n## Periods\n\n| period | title | x |\n| --- | --- | --- |\n| 2021-10 | a | b |\n"

@@ -1,4 +1,4 @@
-"""The source sidecar (helpers.io.sidecar) and the page facts it is written from (helpers.text.header)."""
+"""The source sidecar (helpers.intake.sidecar) and the page facts it is written from (helpers.intake.header)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import yaml
 
 from helpers.testing import months
 from helpers.testing import ROOT
-from helpers.io.sidecar import recorded_checksums, render_sidecar, scalar, seal_text
-from helpers.text.header import period_of_title, read_header
+from helpers.intake.sidecar import recorded_checksums, render_sidecar, scalar, seal_text
+from helpers.intake.header import period_of_title, read_header
 
 OCTOBER_SIDECAR = (ROOT / "data" / "raw" / "2021-10" / "source.yml").read_text(encoding="utf-8")
 

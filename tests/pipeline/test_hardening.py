@@ -7,17 +7,15 @@ not 0, and never in a traceback.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
 import warnings
-from pathlib import Path
 
 import pytest
 import yaml
 
-from helpers.testing import PERIOD, ROOT
+from helpers.testing import PERIOD
 from helpers.audit import clean
 from helpers.io import rawdata
 from helpers.io.writers import write_csv

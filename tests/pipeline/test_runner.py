@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,8 +17,8 @@ from helpers.testing import PERIOD, ROOT
 from helpers.testing.layouts import temp_layout
 from helpers.cli import main as cli_main
 from helpers.io.paths import Layout
-from helpers.pipeline import contract, kernel as kernels, swap
-from helpers.pipeline.contract import Console, RunFailed
+from helpers.pipeline import contract, kernel as kernels
+from helpers.pipeline.contract import Console
 from helpers.pipeline.freshness import published_files
 from helpers.pipeline.runner import run_period
 from helpers.pipeline.verify import compare, verify_period
@@ -318,7 +317,6 @@ def test_the_shared_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
         nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
         return nb
 
-    layout = Layout(raw=tmp_path, processed=tmp_path, outputs=tmp_path, reference=tmp_path, notebooks=tmp_path)
     nbformat.write(notebook("left_behind = 41", "import pandas as pd\npd.set_option('display.max_rows', 3)"),
                    tmp_path / "first.ipynb")
     nbformat.write(notebook("import pandas as pd\n"

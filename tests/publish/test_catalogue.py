@@ -4,7 +4,6 @@ every key the code or a template asks for exists, and nothing falls back silentl
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from markupsafe import Markup

@@ -490,7 +490,6 @@ def test_the_smallest_text_check_can_fail(tmp_path, isolated_rc):
 
 def test_the_english_words_draw_an_english_chart_beside_the_chinese(three_months, tmp_path, isolated_rc,
                                                                    monkeypatch, caplog):
-    import re
 
     charts.use_chinese_font()
     drawn = drawn_panels(monkeypatch)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
 
 from helpers.testing import PERIOD, scenarios
 

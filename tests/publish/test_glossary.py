@@ -9,7 +9,6 @@ same wherever they recur; a missing name is an error that says what to add and w
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

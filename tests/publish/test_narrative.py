@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -217,7 +216,7 @@ def test_in_process_report_equals_the_one_read_back_from_csv(real_inputs, tmp_pa
     """The notebooks read the tables back as text; the HTML must not depend on which."""
     report = build_report(real_inputs)
     processed = tmp_path / "processed"
-    steps.save_clean(processed, report.figures, real_inputs["coverage"])
+    steps.save_clean(processed, report.figures, real_inputs["coverage"], rawdata.load_source(RAW), ["facts.csv"])
     steps.save_progress(processed, report.progress, report.checks, report.changes, report.diagnoses)
     loaded = narrative.load_report("2021-10", processed, RAW, REFERENCE, tmp_path / "no-charts")
     assert loaded.charts == {}

@@ -4,7 +4,6 @@ same number in both editions, — for what is missing, words from the glossary."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest

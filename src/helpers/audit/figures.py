@@ -6,7 +6,6 @@ that relations, progress, month-over-month comparisons and diagnoses all read it
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 

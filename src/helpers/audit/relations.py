@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..io.errors import InputError
 from ..io.rawdata import load_reference_table
-from ..text import numbers
+from ..text import numbers, segments
 from ..text.numbers import plain_number as _fmt
 from .figures import Figure, figure_index, split_ids
 
@@ -111,8 +111,6 @@ def render_description(template: str, figures: dict[str, Figure]) -> str:
 # ---- Items a count lists ---------------------------------------------------------------------
 
 _CLAUSE_BREAKS = ",，;；:：。!！?？\n"
-_SECTION_NUMBER = re.compile(rf"^\s*[{numbers.CHINESE_DIGITS}]+、")
-_TOP_HEADING = re.compile(rf"\n\s*[{numbers.CHINESE_DIGITS}]+、")
 # Words that open an enumeration's clause before its first item (重点聚焦项目库情况、…).
 _LEAD_IN = re.compile(r"^.*(?:聚焦|包括|涉及|围绕|重点|其中|分别是|分别为)")
 _LAST_JOINER = re.compile(r"以及|和|及")
@@ -142,7 +140,7 @@ def listed_items(count: Figure, text: str) -> tuple[str, list[str], bool] | None
     if position < 0:
         return None
     clause_start = max(text.rfind(mark, 0, position) for mark in _CLAUSE_BREAKS) + 1
-    clause = _SECTION_NUMBER.sub("", text[clause_start:position]).strip()
+    clause = segments.strip_section_number(text[clause_start:position]).strip()
     etc = clause.endswith("等")
     clause = clause.removesuffix("等")
     if "、" in clause:
@@ -150,8 +148,8 @@ def listed_items(count: Figure, text: str) -> tuple[str, list[str], bool] | None
         items[0] = _LEAD_IN.sub("", items[0]) or items[0]
         items = items[:-1] + _LAST_JOINER.split(items[-1])
         return "enumeration", [item.strip() for item in items if item.strip()], etc
-    heading = _TOP_HEADING.search(text, position)
-    section = text[position:heading.start() if heading else len(text)]
+    end = segments.next_section(text, position)
+    section = text[position:len(text) if end is None else end]
     items, at = [], 0
     while True:
         marker = cn2an.an2cn(len(items) + 1) + "是"

@@ -14,9 +14,9 @@ import pandas as pd
 
 from . import changes as changes_module, diagnoses as diagnoses_module, progress as progress_module
 from . import history as history_module, relations as relations_module
-from ..io.dictionary import dictionary_table
+from ..io.dictionary import datapackage, dictionary_table
 from ..io.readers import read_csv, read_utf8
-from ..io.writers import write_csv
+from ..io.writers import write_csv, write_json
 from ..io.paths import check_period, find_previous_raw_period
 from ..io.errors import InputError, InputWarning
 from ..io.rawdata import Source, load_source, open_period
@@ -30,12 +30,20 @@ def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
     return source, files
 
 
-def save_clean(processed_dir: Path, figures: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
-    """Write figures.csv, coverage.csv and dictionary.csv; return a table of what was written."""
+def save_clean(processed_dir: Path, figures: pd.DataFrame, coverage: pd.DataFrame, source: Source,
+               facts_files: list[str]) -> pd.DataFrame:
+    """Write figures.csv, coverage.csv, dictionary.csv and datapackage.json; return a table of what was written.
+
+    datapackage.json describes every table the period publishes in data/processed/<period>/, the later
+    stages' included (their columns are declared in io/dictionary.py): `facts_files` names each
+    edition's facts file (facts.csv, facts.en.csv …). Its "rows" are its resources, one per table."""
     processed_dir = Path(processed_dir)
+    package = datapackage(source.period, source.title, source.address, facts_files)
     written = [write_csv(figures, processed_dir / "figures.csv"), write_csv(coverage, processed_dir / "coverage.csv"),
-               write_csv(dictionary_table(), processed_dir / "dictionary.csv")]
-    return pd.DataFrame({"file": [p.name for p in written], "rows": [len(figures), len(coverage), len(dictionary_table())]})
+               write_csv(dictionary_table(), processed_dir / "dictionary.csv"),
+               write_json(processed_dir / "datapackage.json", package)]
+    rows = [len(figures), len(coverage), len(dictionary_table()), len(package["resources"])]
+    return pd.DataFrame({"file": [p.name for p in written], "rows": rows})
 
 
 @dataclass

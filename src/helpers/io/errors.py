@@ -83,3 +83,38 @@ class InputErrors(InputError):
             where = file + (f", field '{field}'" if field else "")
             lines.append(f"  … and {count:,} more like this ({where}: {problem})")
         return "\n".join(lines)
+
+
+# What the operating system's faults mean for the analyst, and what to do about each.
+_OS_FAULTS = {
+    "EROFS": ("the file system is read-only",
+              "Make the folder writable, or build elsewhere with --outputs-dir and --processed-dir"),
+    "EACCES": ("permission denied", "Make the folder writable for this user (chmod/chown), or build elsewhere with "
+                                    "--outputs-dir and --processed-dir"),
+    "EPERM": ("operation not permitted", "Make the folder writable for this user, or build elsewhere with "
+                                         "--outputs-dir and --processed-dir"),
+    "ENOSPC": ("no space left on the device", "Free some space (df -h shows what is left) and run again"),
+    "EDQUOT": ("the disk quota is exceeded", "Free some space or ask for a larger quota, and run again"),
+    "ENOLCK": ("no locks available", "The folder's file system does not support locks (a network share?): "
+                                     "build on a local disk with --outputs-dir"),
+    "EMFILE": ("too many open files", "Close other programs or raise the limit (ulimit -n), and run again"),
+    "ENFILE": ("too many open files on the system", "Close other programs and run again"),
+    "EIO": ("an input/output error", "The disk may be failing: check it (dmesg) before running again"),
+    "ENAMETOOLONG": ("the file name is too long", "Use a shorter folder"),
+    "ENOENT": ("no such file or folder", "Check the folder exists"),
+}
+
+
+def describe_os_error(exc: OSError, doing: str = "") -> str:
+    """One line for an operating-system fault: the file, what went wrong, and what to do."""
+    import errno as errno_names
+
+    code = errno_names.errorcode.get(exc.errno or 0, "")
+    reason, fix = _OS_FAULTS.get(code, (exc.strerror or str(exc), "Fix the cause and run again"))
+    where = str(exc.filename) if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where += f" -> {exc.filename2}"
+    text = f"{where}: {reason}" if where else reason
+    if doing:
+        text += f" ({doing})"
+    return f"{text}. {fix}"

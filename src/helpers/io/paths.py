@@ -6,7 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-PERIOD_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# A period is YYYY-MM, matched as a whole (`fullmatch`: a trailing newline is not a period), with a
+# year in the range the bureau's reports can have: the bureau was formed in 2021, and a year far
+# outside 2000-2099 is a typing error (0000-01 is not a month any calendar function accepts).
+PERIOD_PATTERN = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 DEFAULT_PERIOD = "2021-10"
 
 
@@ -19,10 +23,17 @@ def project_root() -> Path:
     return Path.cwd()
 
 
+def is_period(text) -> bool:
+    """Whether `text` is exactly YYYY-MM, with a month 01-12 and a year FIRST_YEAR-LAST_YEAR."""
+    match = PERIOD_PATTERN.fullmatch(text) if isinstance(text, str) else None
+    return bool(match) and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR
+
+
 def check_period(period: str) -> str:
     """Return `period` if it is YYYY-MM, else raise ValueError saying what is expected."""
-    if not isinstance(period, str) or not PERIOD_PATTERN.match(period):
-        raise ValueError(f"period {period!r} is not of the form YYYY-MM (for example 2021-10)")
+    if not is_period(period):
+        raise ValueError(f"period {period!r} is not of the form YYYY-MM (for example 2021-10), with a month "
+                         f"01-12 and a year {FIRST_YEAR}-{LAST_YEAR}, and nothing before or after it")
     return period
 
 
@@ -59,7 +70,7 @@ def earlier_raw_periods(raw_root: Path, period: str) -> list[str]:
     root = Path(raw_root)
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and PERIOD_PATTERN.match(p.name) and p.name < period)
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and is_period(p.name) and p.name < period)
 
 
 def find_previous_raw_period(raw_root: Path, period: str) -> str | None:

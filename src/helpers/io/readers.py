@@ -1,11 +1,23 @@
-"""Reading inputs as text: one reader for UTF-8 files and one for CSV, with errors that name the line."""
+"""Reading inputs as text: one reader for UTF-8 files and one for CSV, with errors that name the line.
+
+Every command and stage reads through these (the draft, add-period and seal too), so that a missing
+file, a folder, a byte that is not UTF-8 or a bad header is one InputError naming the file and line.
+
+Every read of outside input is bounded: `read_bytes` opens the file, refuses anything that is not a
+regular file (a folder, a FIFO, a device such as /dev/zero) before reading a byte, and reads at most
+its limit + 1 bytes, so a 1 GB file or an endless stream is refused within milliseconds and without
+holding more than the limit in memory.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
+import os
 import re
+import stat
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,18 +32,143 @@ if TYPE_CHECKING:  # pandas is imported where tables are read, not by the runner
     import pandas as pd
 
 
-def read_utf8(path: Path) -> str:
-    """A file's text, with a clear error if it is not UTF-8."""
+# The most bytes a reader takes from each kind of outside input. Our largest real files are far
+# below these (a report text 5.5 KB, the glossary 30 KB, a manifest 20 KB); a file past its limit
+# is the wrong file, and reading it would only cost memory before failing.
+TEXT_LIMIT = 20_000_000  # a CSV table or a YAML file: what read_utf8 reads when not told otherwise
+YAML_LIMIT = 1_000_000
+MANIFEST_LIMIT = 20_000_000
+
+
+def size_text(count: int) -> str:
+    return f"{count / 1_000_000:,.0f} MB" if count >= 1_000_000 else f"{count:,} bytes"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device (such as /dev/zero)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes, at most `limit` + 1 of them, so that a caller can refuse a file past its limit
+    without reading it all; without a `limit`, a file over TEXT_LIMIT is refused here, named.
+    InputError for a missing file, a folder, a FIFO or a device (found on the open file, before
+    reading a byte: /dev/zero never ends), or an unreadable one."""
     path = Path(path)
-    data = path.read_bytes()
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, f"is {_kind(info.st_mode)}", expected="a file", fix="Point it at the file itself")
+        bound = TEXT_LIMIT if limit is None else limit
+        if limit is None and info.st_size > bound:
+            raise _over(path, bound, info.st_size)
+        chunks, total = [], 0
+        while total <= bound:
+            chunk = os.read(handle, min(1 << 20, bound + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if limit is None and total > bound:
+            raise _over(path, bound)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(handle)
+
+
+def _over(path: Path, limit: int, size: int | None = None, what: str = "file") -> InputError:
+    found = f"the file is {size_text(size)}, over" if size else "the file is over"
+    return InputError(path, f"{found} the limit of {size_text(limit)} for a {what}", expected=f"at most "
+                      f"{size_text(limit)}", fix="Is this the right file?")
+
+
+def read_limited(path: Path, limit: int = TEXT_LIMIT, what: str = "file") -> bytes:
+    """At most `limit` bytes of a regular file; a larger one is refused, naming the limit (by its
+    size before reading, and by reading at most limit + 1 bytes, for a file that grows)."""
+    path = Path(path)
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0  # read_bytes names what is wrong with it
+    if size > limit and os.path.isfile(path):
+        raise _over(path, limit, size, what)
+    data = read_bytes(path, limit)
+    if len(data) > limit:
+        raise _over(path, limit, what=what)
+    return data
+
+
+def decode_utf8(data: bytes, path: Path) -> str:
+    """Bytes read from `path` as text, exactly (a byte-order mark stays).
+
+    InputError naming the line and byte offset of the first byte that is not UTF-8, and whether
+    the bytes read as GBK/GB18030 (the usual other encoding of Chinese web pages)."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, f"not UTF-8: byte {exc.start} ({data[exc.start:exc.start + 4]!r}) "
-                         f"cannot be decoded ({exc.reason})", row=line,
-                         expected="a UTF-8 text file",
-                         fix="Re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from exc
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = "; it decodes as GBK/GB18030, the usual other encoding of Chinese web pages"
+        except UnicodeDecodeError:
+            pass
+        raise InputError(path, f"not UTF-8: byte offset {exc.start} holds {data[exc.start:exc.end]!r}, which cannot "
+                         f"be decoded ({exc.reason}){hint}", row=line, expected="a UTF-8 text file",
+                         fix="Re-save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
+
+
+def read_utf8(path: Path, limit: int = TEXT_LIMIT) -> str:
+    """A file's text, at most `limit` bytes, with a clear error if it is missing, unreadable, not a
+    file, too large or not UTF-8."""
+    return decode_utf8(read_limited(path, limit, "text file"), Path(path))
+
+
+def yaml_error(path: Path, exc: Exception) -> InputError:
+    """A YAML parse error (or nesting too deep to parse) as an InputError naming the file and line."""
+    if isinstance(exc, RecursionError):
+        return InputError(path, "not valid YAML: nested too deeply to read", expected="a flat YAML mapping")
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    return InputError(path, f"not valid YAML: {problem}" + (f" ({context})" if context else ""),
+                      row=mark.line + 1 if mark is not None else None, expected="a YAML mapping",
+                      fix="Correct the line (a quote or colon out of place, a tab for indentation?)")
+
+
+def parse_yaml(text: str, path: Path):
+    """YAML text read from `path`, with errors naming the file and line (syntax, depth)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise yaml_error(path, exc) from None
+
+
+def read_yaml(path: Path, limit: int = YAML_LIMIT):
+    """A YAML file's content, bounded, with errors naming the file and line (encoding, syntax, depth)."""
+    return parse_yaml(read_utf8(path, limit), Path(path))
+
+
+def starts_with_bom(data: bytes) -> bool:
+    return data.startswith(codecs.BOM_UTF8)
 
 
 def check_header(path: Path, header: list[str], schema: TableSchema | list[str]) -> None:
@@ -105,7 +242,10 @@ def read_csv_strict(path: Path, schema: TableSchema | list[str],
 
 
 def read_csv(path: Path) -> "pd.DataFrame":
-    """Read a processed table back as text (empty cells as ''); callers convert the numbers they use."""
+    """Read a table as text (empty cells as ''); callers convert the numbers they use. The bytes go
+    through read_utf8, so a table in another encoding (a reference table saved as GBK, say) is named
+    with its file and line, and a huge one is refused."""
     import pandas as pd
 
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    text = read_utf8(path)
+    return pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype=str, keep_default_na=False)

@@ -33,7 +33,7 @@ FIGURES = TableSchema(
     required=("figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit", "qualifier",
               "as_of", "quote", "note"),
     optional=("occurrence",),
-    meaning="the hand transcription: one row per figure, with its verbatim quote",
+    meaning="the transcription, one row per figure, each with its verbatim quote",
 )
 # Column order of a written transcription (draft, add-period): the documented format.
 FIGURES_ORDER = ["figure_id", "section", "campaign", "metric", "label", "kind", "value", "unit", "qualifier",
@@ -42,7 +42,8 @@ FIGURES_ORDER = ["figure_id", "section", "campaign", "metric", "label", "kind", 
 # data/raw/<period>/non_figures.csv: every other number in the text, with a reason.
 NON_FIGURES = TableSchema(
     "non_figures.csv", required=("start", "text", "reason", "context"),
-    meaning="every other number in report.txt, with the reason it is not a figure",
+    meaning="every other number in report.txt (dates, section numbers, names), each with the reason it is not a "
+            "figure",
 )
 
 RAW_TABLES = {schema.name: schema for schema in (FIGURES, NON_FIGURES)}

@@ -14,13 +14,22 @@ if TYPE_CHECKING:  # pandas is imported where tables are written, not by the run
 FLOAT_FORMAT = "%.15g"  # 390589, 95.55, 118360600: no '.0', no exponent for our magnitudes
 
 
+def csv_text(frame: "pd.DataFrame") -> str:
+    """A table as CSV text, the one format every table is written in: '\\n' line ends, stable numbers."""
+    return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
+
+
 def write_csv(frame: "pd.DataFrame", path: Path) -> Path:
-    """Write a table as UTF-8 CSV with '\\n' line ends and stable number formatting."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
-    write_text(path, text)
-    return path
+    """Write a table as UTF-8 CSV (csv_text), atomically."""
+    return write_text(path, csv_text(frame))
+
+
+def write_rows(path: Path, columns: list[str], rows: list[dict]) -> Path:
+    """Write rows of text (dicts) as a CSV with `columns`, in that order; a cell a row lacks is empty."""
+    import pandas as pd
+
+    return write_csv(pd.DataFrame([{column: row.get(column, "") for column in columns} for row in rows],
+                                  columns=columns), path)
 
 
 def write_text(path: Path, text: str) -> Path:

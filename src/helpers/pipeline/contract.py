@@ -110,7 +110,8 @@ class Stage:
         return values
 
 
-CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv")
+CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv",
+                  "processed/datapackage.json")
 PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
                      "processed/history.csv", "out/figures/*")
 PERIOD = ("period", "report period, YYYY-MM")
@@ -174,8 +175,9 @@ class Console:
     lines: list = field(default_factory=list)
 
     def say(self, text: str) -> None:
+        """A progress line; an error ("error: …") is printed even with --quiet, which hides only progress."""
         self.lines.append(text)
-        if not self.quiet:
+        if not self.quiet or text.startswith("error: "):
             print(f"{self.prefix}{text}", file=sys.stderr, flush=True)
 
     def warn(self, text: str) -> None:

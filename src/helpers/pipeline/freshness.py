@@ -1,8 +1,9 @@
 """Freshness: whether a stage must rerun, and whether what was published is still what was made.
 
 A stage is skipped when every component of its cache key (its notebook, the code the notebooks
-import, the inputs it reads, its parameters, the files of earlier stages it reads) hashes the
-same as at its last successful run, as recorded in `manifest.json`, and its products on disk
+import, the inputs it reads, its parameters, the files of earlier stages it reads, and the
+versions of Python and of every installed distribution it imports) hashes the same as at its last
+successful run, as recorded in `manifest.json`, and its products on disk
 still have the sha256 the manifest recorded. Independently, every run compares every published
 file with the manifest: a file edited, removed or added by hand is named, and the run
 republishes (or, for a file the pipeline did not make, refuses and names it).
@@ -16,12 +17,15 @@ from pathlib import Path
 
 from ..io.paths import Layout, earlier_raw_periods
 from ..io.rawdata import sha256_of
+from . import environment
 from .contract import RunContext, Stage
 
 PACKAGE = Path(__file__).resolve().parents[1]
-# Code the notebooks never import (relative to the package): changing it must not rerun them.
-COMMAND_LINE_ONLY = ("cli.py", "__main__.py", "pipeline/", "text/draft.py", "text/carry.py", "text/header.py",
-                     "text/review.py", "io/sidecar.py", "testing/")
+# Code that neither the notebooks nor the pages' export runs (relative to the package): the
+# commands, the runner, the monthly intake and test support. Changing it must not rerun a stage;
+# everything else is in the code hash. tests/pipeline/test_freshness.py holds this list to what
+# the notebooks import (a module they import but listed here would let a run reuse stale outputs).
+COMMAND_LINE_ONLY = ("cli.py", "__main__.py", "pipeline/", "intake/", "testing/")
 # Inside outputs/<period>/, kept by failed runs for debugging: never published, never compared.
 NOT_PUBLISHED = ("failed",)
 
@@ -31,14 +35,22 @@ def hash_files(paths: list[Path], root: Path) -> str:
     for path in sorted(paths):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        with open(path, "rb") as stream:  # in blocks: a large input never sits in memory whole
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
+
+
+def command_line_only(path: Path) -> bool:
+    """Whether a file of the helpers package is code no notebook runs (COMMAND_LINE_ONLY)."""
+    path = Path(path) if Path(path).is_relative_to(PACKAGE) else Path(path).resolve()
+    return path.relative_to(PACKAGE).as_posix().startswith(COMMAND_LINE_ONLY)
 
 
 def code_files() -> list[Path]:
     """The code the notebooks run: the helpers package's modules and templates."""
     return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and not p.relative_to(PACKAGE).as_posix().startswith(COMMAND_LINE_ONLY))
+                  and not command_line_only(p))
 
 
 def code_hash() -> str:
@@ -56,12 +68,27 @@ def _digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
 
 
-def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: str) -> dict:
-    """The hashes that decide whether a stage must rerun, by component (for the printed reason)."""
+def stage_distributions(stage: Stage, layout: Layout, notebook: str, code: str, before: dict | None) -> list[str]:
+    """The distributions a stage imports: as its last run recorded them when its notebook and the
+    code are the same (what is imported depends on nothing else, and reading the code costs most of
+    a no-op run), else found afresh."""
+    if isinstance(before, dict) and isinstance(before.get("distributions"), list):
+        recorded = before.get("components", {})
+        if recorded.get("notebook") == notebook and recorded.get("code") == code:
+            return list(before["distributions"])
+    return environment.stage_distributions(stage.notebook(layout))
+
+
+def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: str,
+                     before: dict | None = None) -> dict:
+    """The hashes that decide whether a stage must rerun, by component (for the printed reason).
+    `before` is the stage's record in the last manifest, if any."""
     layout = context.layout
+    notebook = sha256_of(stage.notebook(layout))
     components = {
-        "notebook": sha256_of(stage.notebook(layout)),
+        "notebook": notebook,
         "code": code,
+        "environment": environment.key(stage_distributions(stage, layout, notebook, code, before)),
         "raw inputs": _digest(raw_sums),
         "parameters": _digest(stage.parameter_values(context)),
         "upstream outputs": hash_files(expand(context.staging, [r for r in stage.reads if "/" in r]),
@@ -78,6 +105,26 @@ def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: st
         files = [path for name in earlier for path in (layout.raw / name).glob("*") if path.is_file()]
         components["earlier periods"] = f"{','.join(earlier)}:{hash_files(files, layout.raw)}" if earlier else "none"
     return components
+
+
+def changed_components(stage: Stage, components: dict, before: dict, previous: dict, layout: Layout,
+                       ignore: tuple[str, ...] = ()) -> list[str]:
+    """The components of a stage's key that differ from its last run, each with what changed where
+    the manifest can say: "environment (matplotlib 3.11.2 -> 3.10.9)"."""
+    recorded = before.get("components", {}) if isinstance(before, dict) else {}
+    changed = []
+    for name, value in components.items():
+        if name in ignore or recorded.get(name) == value:
+            continue
+        if name == "environment":
+            names = before.get("distributions") or environment.stage_distributions(stage.notebook(layout))
+            detail = environment.differences(previous.get("environment"), environment.record(), names)
+            if not detail and not isinstance(previous.get("environment"), dict):
+                detail = ["not recorded by the last run"]
+            changed.append(f"environment ({', '.join(detail)})" if detail else name)
+        else:
+            changed.append(name)
+    return changed
 
 
 def published_name(period: str, staged: str) -> str:

@@ -1,8 +1,11 @@
 """The manifest of a published period, the export of both HTML editions, and the index of periods.
 
-`outputs/<period>/manifest.json` records what a run read (the sha256 of every raw and reference
-file), what it published (the sha256 of every file in both folders), its parameters, the
-package versions, the code commit, and each stage's cache key and products.
+`outputs/<period>/manifest.json` records what a run read (the sha256 of every raw file of the
+period and of the earlier periods its history reads, and of every reference table), what it
+published (the sha256 of every file in both folders), its parameters, the package versions, the
+environment (Python's version and every installed distribution's), the code commit, and each
+stage's cache key, the distributions it imports and its products. That is what `verify` needs
+to rebuild the period as it was built.
 
 The code commit is the last commit that changed the code a run executes (`src/`, `notebooks/`,
 `data/reference/`, `pyproject.toml`, `requirements.lock`), with `+uncommitted-changes` if those
@@ -13,16 +16,18 @@ monthly flow (add-period, review, seal, commit, build) gives outputs that `verif
 
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
 from pathlib import Path
 
-from ..io.paths import Layout, check_period
+from ..io.errors import InputError
+from ..io.paths import Layout, earlier_raw_periods
 from ..io.rawdata import load_source, sha256_of
+from ..io.readers import MANIFEST_LIMIT, read_limited
 from ..io.writers import write_json, write_text
 from ..publish.edition import page_name
-from .contract import EDITIONS, STAGES, RunContext
+from . import environment
+from .contract import STAGES, RunContext
 
 # The paths whose last commit is the code commit a run records.
 CODE_PATHS = ["src", "notebooks", "data/reference", "pyproject.toml", "requirements.lock"]
@@ -38,11 +43,16 @@ def read_manifest(path: Path) -> dict:
     Raises ManifestProblem for a file that is not JSON or not of the manifest's shape (say
     `{"stages": "x"}`), so that the caller rebuilds instead of crashing on it.
     """
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        data = json.loads(read_limited(path, MANIFEST_LIMIT, "manifest").decode("utf-8"))
+    except InputError as exc:
+        raise ManifestProblem(f"{path.name} cannot be used: {exc.problem}") from None
+    except RecursionError:
+        raise ManifestProblem(f"{path.name} is not a manifest this runner wrote: it is nested too deeply to "
+                              "read") from None
+    except (UnicodeDecodeError, ValueError) as exc:
         raise ManifestProblem(f"{path.name} is not valid JSON ({exc})") from None
     problem = _shape_problem(data)
     if problem:
@@ -65,6 +75,14 @@ def _shape_problem(data) -> str:
             return f"stage {name!r} should have 'components' (an object) and 'products' (a list of names)"
     if not isinstance(data.get("git_commit", ""), str):
         return "'git_commit' should be a string"
+    env = data.get("environment", {"python": "", "distributions": {}})
+    if not isinstance(env, dict) or not isinstance(env.get("python"), str) \
+            or not isinstance(env.get("distributions"), dict) \
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in env["distributions"].items()):
+        return "'environment' should hold 'python' (a version) and 'distributions' (names to versions)"
+    for name, record in data["stages"].items():
+        if not isinstance(record.get("distributions", []), list):
+            return f"stage {name!r}: 'distributions' should be a list of names"
     return ""
 
 
@@ -94,6 +112,10 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
                  for stage in STAGES}
     source = load_source(layout.raw_period(period))
     inputs = {f"data/raw/{period}/{name}": sha for name, sha in raw_sums.items()}
+    if any("earlier" in stage.reads for stage in STAGES):
+        for earlier in earlier_raw_periods(layout.raw, period):
+            for path in sorted(p for p in (layout.raw / earlier).rglob("*") if p.is_file()):
+                inputs[f"data/raw/{earlier}/{path.relative_to(layout.raw / earlier).as_posix()}"] = sha256_of(path)
     for path in sorted(layout.reference.glob("*.csv")):
         inputs[f"data/reference/{path.name}"] = sha256_of(path)
     versions = pages.package_versions()
@@ -110,27 +132,16 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
         outputs[f"outputs/{period}/{path.relative_to(out).as_posix()}"] = sha256_of(path)
     for path in sorted(p for p in (staging / "processed").rglob("*") if p.is_file()):
         outputs[f"data/processed/{period}/{path.relative_to(staging / 'processed').as_posix()}"] = sha256_of(path)
+    env = environment.record()
+    env["pages"] = environment.page_distributions()
     write_json(out / "manifest.json", {
         "period": period, "inputs": inputs, "outputs": outputs, "parameters": parameters,
-        "packages": versions, "git_commit": commit, "stages": stages_record,
+        "packages": versions, "git_commit": commit, "stages": stages_record, "environment": env,
     })
 
 
 def write_index(layout: Layout) -> None:
-    """outputs/index.html: every published period, newest first."""
-    from ..publish import pages
+    """outputs/index.html and its manifest: every published period, newest first (see index.py)."""
+    from . import index
 
-    entries = []
-    for folder in sorted(layout.outputs.iterdir()) if layout.outputs.is_dir() else []:
-        try:
-            check_period(folder.name)
-        except ValueError:
-            continue
-        if (folder / "report.html").is_file():
-            title = ""
-            with contextlib.suppress(Exception):
-                title = load_source(layout.raw_period(folder.name)).title
-            entries.append({"period": folder.name, "title": title,
-                            "editions": [(language, page_name(language)) for language in EDITIONS
-                                         if (folder / page_name(language)).is_file()]})
-    write_text(layout.outputs / "index.html", pages.index_html(entries))
+    index.update(layout)

@@ -1,13 +1,16 @@
 """The pipeline runner: raw -> 01_clean -> 02_campaign_progress -> 03_narrative -> HTML.
 
 How a run protects what was published:
-- every input is checked (period, raw folder, sidecar, checksums, the report text's size, the
-  transcription's columns) before any notebook starts;
+- every input is checked (period, raw folder, sidecar, checksums, the report text's size and
+  encoding, the transcription's columns, the reference tables' and catalogues' encoding, and that
+  every input is the repository's own file, not a link to one elsewhere) before any notebook starts;
+- a fault of the operating system (a read-only folder, a full disk, a lock that cannot be taken)
+  is one line naming the file and what to do, exit code 2, and the published files unchanged;
 - what was published is compared with its manifest: a file edited or removed by hand is named
   and republished; a file the pipeline did not make stops the run, named;
 - the notebooks write into a staging folder; both published folders (`data/processed/<period>/`,
-  `outputs/<period>/`) are replaced only when every stage has succeeded, by a journaled swap
-  that the next run completes if it is interrupted (see `swap.py`);
+  `outputs/<period>/`) and the index are replaced only when every stage has succeeded, by a
+  journaled swap that the next run completes if it is interrupted (see `swap.py`, `index.py`);
 - a failing notebook is kept, executed up to the failing cell and bounded in size, in
   `outputs/<period>/failed/`.
 
@@ -21,23 +24,38 @@ The stages, their parameters and their files are declared once, in `contract.py`
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import tempfile
 import time
 import warnings
 from pathlib import Path
 
-from ..io.errors import InputError, InputWarning
-from ..io.paths import Layout, check_period
-from ..io.rawdata import open_period
-from . import freshness, kernel as kernels, swap
+from ..io.errors import InputError, InputWarning, describe_os_error
+from ..io.paths import Layout, check_period, earlier_raw_periods
+from ..io.rawdata import check_own_files, open_period
+from ..io.readers import read_utf8
+from . import environment, freshness, index, kernel as kernels, swap
 from .contract import EDITIONS, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, STAGES, Console, RunContext, RunFailed
-from .manifest import ManifestProblem, code_commit, export, read_manifest, write_index
+from .locks import LockError
+from .manifest import ManifestProblem, code_commit, export, read_manifest
 
 
 def preflight(period: str, layout: Layout) -> dict:
     """Every check that can stop a run before any notebook starts. Returns the raw files' sha256."""
+    from ..publish.catalogue import load_catalogue
+
     check_period(period)
-    return open_period(layout.raw_period(period), period)[1]
+    raw_sums = open_period(layout.raw_period(period), period)[1]
+    for earlier in earlier_raw_periods(layout.raw, period):
+        check_own_files(layout.raw_period(earlier), f"data/raw/{earlier}/")
+    check_own_files(layout.reference, "data/reference/")
+    for path in sorted(layout.reference.glob("*.csv")):
+        read_utf8(path)  # the encoding of every reference table, named with its file and line
+    for language in EDITIONS:
+        load_catalogue(language)  # a catalogue that is not UTF-8 or not YAML, named with its file and line
+    return raw_sums
 
 
 def _checked_inputs(period: str, layout: Layout, console: Console) -> dict | None:
@@ -91,12 +109,34 @@ def run_period(period: str, layout: Layout | None = None, force: bool = False, c
     raw_sums = _checked_inputs(period, layout, console)
     if raw_sums is None:
         return EXIT_BAD_INPUT
+    try:
+        return _run_locked(period, layout, force, console, progress, raw_sums, started)
+    except OSError as exc:
+        console.say(f"error: {describe_os_error(exc)}; the published outputs are unchanged")
+    except (LockError, swap.PublishError) as exc:
+        console.say(f"error: {exc}")
+    return EXIT_BAD_INPUT
+
+
+def check_writable(folder: Path) -> None:
+    """Raise the operating system's error (named by the caller) if `folder` cannot take a new file:
+    found before any notebook runs, not at the publish."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, probe = tempfile.mkstemp(dir=folder, prefix=".write-probe.", suffix=".tmp")
+    os.close(handle)
+    os.unlink(probe)
+
+
+def _run_locked(period: str, layout: Layout, force: bool, console: Console, progress: bool, raw_sums: dict,
+                started: float) -> int:
     published_out = layout.outputs_period(period)
-    with swap.period_lock(layout, period):
+    with swap.period_lock(layout, period, console.say):
         repaired = swap.recover(layout, period)
         if repaired:
             console.say(f"{period}: {repaired}")
-            write_index(layout)
+        for tidied in swap.sweep(layout):
+            console.say(f"{tidied}: removed what an interrupted run left")
+        check_writable(layout.processed)
         try:
             previous = read_manifest(published_out / "manifest.json")
             unusable = ""
@@ -122,31 +162,29 @@ def run_period(period: str, layout: Layout | None = None, force: bool = False, c
             executed_any, record = _run_stages(context, raw_sums, previous, unusable, force, console, progress,
                                                background)
             commit = background.result("commit") or code_commit(layout.notebooks.parent)
-            reasons = [why for why, applies in (
-                ("forced", force), ("a stage ran", executed_any), ("published files drifted", drifted),
-                ("first run", not previous),
-                ("the code commit it records is out of date", previous.get("git_commit") != commit),
-            ) if applies]
+            reasons = republish_reasons(previous, commit, force=force, executed_any=executed_any, drifted=drifted)
             if not reasons:
                 console.say(f"{period} is up to date: nothing to do ({time.perf_counter() - started:.1f} s)")
                 shutil.rmtree(staging)
+                _update_index(layout, console)
                 return EXIT_OK
             tick = time.perf_counter()
             background.result("export ready")
             export(context, raw_sums, record, commit)
-            console.say(f"export: report.html and audit.html written in {time.perf_counter() - tick:.1f} s")
+            console.say(f"export: report.html and audit.html written in {time.perf_counter() - tick:.1f} s"
+                        + "".join(f"; {r}" for r in reasons if r.startswith("the environment")))
         except RunFailed as exc:
             background.result("export ready")  # keep_failed renders pages too: never two at once
             kept = kernels.keep_failed(staging, published_out)
-            console.say(f"error: {exc}")
+            fault = _os_fault(str(exc))
+            console.say(f"error: {exc}" + (f". {fault}" if fault else ""))
             console.say(f"the failed notebook is kept in {kept}; the published outputs are unchanged")
             shutil.rmtree(staging, ignore_errors=True)
-            return EXIT_BAD_INPUT if exc.bad_input else EXIT_FAILED
+            return EXIT_BAD_INPUT if exc.bad_input or fault else EXIT_FAILED
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         swap.publish(layout, period)
-    write_index(layout)
     console.say(f"{period}: published {published_out / 'report.html'} and audit.html "
                 f"in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
@@ -186,6 +224,47 @@ class Background:
             return None
 
 
+def _update_index(layout: Layout, console: Console) -> None:
+    repaired = index.update(layout, only_if_drifted=True)
+    if repaired:
+        console.say(f"outputs/index.html: repaired ({repaired})")
+
+
+def _os_fault(message: str) -> str:
+    """What to do about an operating-system fault a notebook met (a full disk while it wrote a table),
+    or "" if the failure was not one."""
+    import errno
+
+    found = re.search(r"\[Errno (\d+)\]", message)
+    code = int(found.group(1)) if found else 0
+    if code not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EIO):
+        return ""
+    return describe_os_error(OSError(code, os.strerror(code))).split(". ", 1)[-1]
+
+
+def republish_reasons(previous: dict, commit: str, force: bool = False, executed_any: bool = False,
+                      drifted=(), stages_change: bool = False) -> list[str]:
+    """Why a run republishes a period, [] if it would not: the one decision `run` and `status` share.
+
+    `executed_any` (a run) or `stages_change` (status: a stage's key differs) say a stage reruns."""
+    page_changes = []
+    if previous:
+        before = previous.get("environment")
+        if isinstance(before, dict):
+            # The distributions the pages import, as recorded: they change only with the code, and a
+            # code change reruns the stages and so republishes the pages anyway.
+            names = before.get("pages") if isinstance(before.get("pages"), list) else environment.page_distributions()
+            page_changes = environment.differences(before, environment.record(), names)
+        else:
+            page_changes = ["not recorded by the last run"]
+    return [why for why, applies in (
+        ("forced", force), ("a stage ran", executed_any), ("a stage's inputs changed", stages_change),
+        ("published files drifted", bool(drifted)), ("first run", not previous),
+        ("the code commit it records is out of date", bool(previous) and previous.get("git_commit") != commit),
+        (f"the environment changed for the pages: {', '.join(page_changes)}", bool(page_changes)),
+    ) if applies]
+
+
 def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: str, force: bool,
                 console: Console, progress: bool, background: Background | None = None) -> tuple[bool, dict]:
     """Run or reuse each stage in order. Returns whether any notebook ran, and each stage's
@@ -194,9 +273,9 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
     record, executed_any, kernel = {}, False, None
     try:
         for number, stage in enumerate(STAGES, start=1):
-            components = freshness.stage_components(stage, context, raw_sums, code)
             before = previous.get("stages", {}).get(stage.name, {})
-            changed = [name for name, value in components.items() if before.get("components", {}).get(name) != value]
+            components = freshness.stage_components(stage, context, raw_sums, code, before)
+            changed = freshness.changed_components(stage, components, before, previous, context.layout)
             pairs = None
             if not force and not changed:
                 pairs = freshness.reusable_products(stage, before, context.layout, context.period,
@@ -225,7 +304,9 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 executed_any = True
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: done in {time.perf_counter() - tick:.1f} s")
             products = [str(p.relative_to(context.staging)) for p in freshness.expand(context.staging, stage.writes)]
-            record[stage.name] = {"components": components, "products": products}
+            record[stage.name] = {"components": components, "products": products,
+                                  "distributions": freshness.stage_distributions(
+                                      stage, context.layout, components["notebook"], code, before)}
     finally:
         if kernel is not None:
             kernel.shutdown()

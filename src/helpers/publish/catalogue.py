@@ -9,8 +9,9 @@ them in step. A key that is missing is an error naming the key and the file, nev
 Placeholder values that are Markup (fact links, names already escaped) go in as they are; any
 other value is escaped.
 
-Adding a language: a catalogue here, its columns in data/reference/glossary.csv, and a printing
-module (publish/printing/<language>.py). No other code changes.
+Adding a language: a catalogue here and its columns in data/reference/glossary.csv. Its numbers,
+units and dates are printed by publish/printing/generic.py, configured by the catalogue's number.*
+and date.* keys; no code changes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from markupsafe import Markup, escape
 
 CATALOGUES = Path(__file__).parent / "catalogues"
@@ -78,9 +78,9 @@ def load_catalogue(language: str) -> Catalogue:
     path = CATALOGUES / f"{language}.yml"
     if not path.is_file():
         raise CatalogueError(f"no catalogue for language {language!r} (there are: {', '.join(languages())})")
-    # libyaml's safe loader where PyYAML has it: the same mapping, eight times faster than the pure
-    # Python one for a catalogue of 250 messages (the runner and the kernel each load two).
-    messages = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    from ..io.readers import read_yaml
+
+    messages = read_yaml(path) or {}  # a malformed or non-UTF-8 catalogue is named with its file and line
     if not isinstance(messages, dict):
         raise CatalogueError(f"{path.name} is not a mapping of keys to messages")
     return Catalogue(language, {str(k): "" if v is None else str(v) for k, v in messages.items()}, path)

@@ -13,19 +13,16 @@ caption and the size of its smallest text in pixels, which the browser test scal
 width the page gives the image.
 
 The month-by-month charts (`month_charts`) take every word they draw or write from a
-`MonthWords` the caller passes, so that each edition's language comes from its own words and
-the drawing is shared; `chinese_month_words` makes the Chinese set.
+`MonthWords` (monthwords.py), so that each edition's language comes from its own words.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable
 
 import matplotlib
 
@@ -41,18 +38,14 @@ import pandas as pd  # noqa: E402
 import matplotlib.dates as mdates  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.text import Text  # noqa: E402
 
 from ..io.writers import write_bytes, write_text  # noqa: E402
+from .chartlayout import (DPI, LINE, PAD, TEXT_PT, TITLE_PT, WIDTH, WIDTH_PX, Layout, Words,  # noqa: E402, F401
+                          legend_columns, lines_of, px, smallest_text_px, spaced_tick_labels, text_height)
 from .edition import CHARTS_FROM_NOTEBOOK, edition_stem  # noqa: E402
+from .monthwords import MONTH_TEXT_KEYS, MonthWords, month_words  # noqa: E402, F401 - the notebook's charts.month_words
 
 FONT_FAMILY = "Noto Sans CJK SC"
-DPI = 100
-WIDTH_PX = 440  # the width a chart takes on a laptop; a 375 px phone shows it at about 346 px
-WIDTH = WIDTH_PX / DPI  # in inches
-TEXT_PT = 11.0  # the smallest text on a chart: 15.3 px, about 12 CSS px on a phone
-TITLE_PT = 12.5
-LINE = 1.3  # line height, in font sizes
 PALETTE_COLOURS = 32
 COLOURS = {"done": "#2f6f9f", "remaining": "#e0a040", "target": "#555555", "ahead": "#3b8a4f",
            "behind": "#c0392b", "met": "#2f6f9f"}
@@ -105,58 +98,8 @@ def save_chart(fig, directory: Path, name: str, alt: str, caption: str) -> Chart
     return Chart(name, path, alt, caption)
 
 
-def smallest_text_px(fig) -> float:
-    """The size, in the image's pixels, of the smallest text the figure draws."""
-    sizes = [text.get_fontsize() for text in fig.findobj(Text) if text.get_visible() and text.get_text().strip()]
-    return round(min(sizes) * fig.dpi / 72, 2) if sizes else 0.0
-
-
-class Words:
-    """Text measured and wrapped to a width, in the figure's pixels, as the figure will draw it.
-
-    Widths are summed from each character's advance, measured once per size (kerning is ignored,
-    and a margin allows for it): wrapping a label costs a dictionary lookup per character."""
-
-    def __init__(self):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.renderer = FigureCanvasAgg(Figure(figsize=(WIDTH, 1), dpi=DPI)).get_renderer()
-        self.family = list(plt.rcParams["font.family"])
-        self._advance: dict[tuple[str, float], float] = {}
-
-    def width(self, text: str, size: float) -> float:
-        return max((sum(self._char(char, size) for char in line) for line in text.split("\n")), default=0.0) * 1.03
-
-    def _char(self, char: str, size: float) -> float:
-        key = (char, size)
-        if key not in self._advance:
-            prop = font_manager.FontProperties(family=self.family, size=size)
-            self._advance[key] = self.renderer.get_text_width_height_descent(char, prop, ismath=False)[0]
-        return self._advance[key]
-
-    def wrap(self, text: str, size: float, width: float) -> str:
-        """`text` in lines no wider than `width` px: broken between Chinese characters or at spaces,
-        never inside a run of Latin letters, digits and signs (a number stays whole)."""
-        lines = []
-        for paragraph in text.split("\n"):
-            line = ""
-            for piece in re.findall(r"[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+|.", paragraph):
-                if line.strip() and self.width((line + piece).rstrip(), size) > width:
-                    lines.append(line.rstrip())
-                    line = piece.lstrip()
-                else:
-                    line += piece
-            lines.append(line.rstrip())
-        return "\n".join(lines)
-
-
-def lines_of(text: str) -> int:
-    return text.count("\n") + 1
-
-
 def chart_address(chart: Chart) -> str:
-    """The chart's address as the executed notebook sees it: ../figures/completion.png."""
+    """The chart's address as the executed notebook sees it: CHARTS_FROM_NOTEBOOK and its file name."""
     return CHARTS_FROM_NOTEBOOK + chart.path.name
 
 
@@ -181,58 +124,6 @@ def use_fonts(language: str) -> None:
     # the next for a missing glyph, but takes a single font from a generic family, so a Chinese
     # name on an English chart would otherwise be drawn as boxes.
     plt.rcParams["font.family"] = order
-
-
-def px(points: float) -> float:
-    """A size in points (fonts, line widths) in the figure's pixels."""
-    return points * DPI / 72
-
-
-PAD = 8  # px around a chart's edges
-
-
-class Layout:
-    """A chart's rows, stacked from the top in pixels, turned into figure coordinates once the
-    figure's height (the sum of its rows) is known: a fixed layout, computed before drawing."""
-
-    def __init__(self):
-        self.rows: list[tuple[str, float]] = []
-
-    def add(self, name: str, height: float) -> None:
-        self.rows.append((name, height))
-
-    @property
-    def height(self) -> float:
-        return sum(height for _, height in self.rows)
-
-    def top(self, name: str) -> float:
-        """The row's top edge, in pixels from the figure's bottom."""
-        above = 0.0
-        for row, height in self.rows:
-            if row == name:
-                return self.height - above
-            above += height
-        raise KeyError(name)
-
-    def figure(self):
-        fig = plt.figure(figsize=(WIDTH, self.height / DPI), dpi=DPI)
-        return fig
-
-    def axes(self, fig, name: str, left: float = PAD, right: float = PAD):
-        """An axes filling the row `name`, between `left` and `right` px from the edges."""
-        height = dict(self.rows)[name]
-        bottom = self.top(name) - height
-        return fig.add_axes((left / WIDTH_PX, bottom / self.height, (WIDTH_PX - left - right) / WIDTH_PX,
-                             height / self.height))
-
-    def text(self, fig, name: str, text: str, size: float, x: float = PAD, ha_center: bool = False, **kwargs):
-        """`text` at the top of the row `name`, left-aligned at `x` px (or centred on it)."""
-        return fig.text(x / WIDTH_PX, self.top(name) / self.height, text, fontsize=size, va="top",
-                        ha="center" if ha_center else "left", linespacing=LINE, **kwargs)
-
-
-def text_height(text: str, size: float) -> float:
-    return lines_of(text) * LINE * px(size)
 
 
 def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, directory: Path,
@@ -376,78 +267,6 @@ def show(chart: Chart | None, absent: str = "no chart this period"):
 
 # ---- Month by month ----------------------------------------------------------------------------------
 
-# The words a month-by-month chart needs, by key; `MonthWords.text` must hold every one.
-# Templates are filled with str.format: {campaign}, {figure}, {targets}, {value}, {date}, ….
-MONTH_TEXT_KEYS = {
-    "title": "the chart's title: {campaign}",
-    "date_axis": "the label of the date axis",
-    "legend_achieved": "the legend's entry for the figures' line",
-    "legend_target": "the legend's entry for a printed target",
-    "legend_implied_target": "the legend's entry for an implied target",
-    "target": "a printed target in a panel's title: {value}",
-    "implied_target": "an implied target in a panel's title: {value}",
-    "target_change": "a target that changed, in a panel's title: {first}, {last} (the first and the latest value)",
-    "panel_with_targets": "a panel's title when its figure has targets: {figure}, {targets} (may hold a line break)",
-    "alt": "the alt text: {campaign}, {figures} (each figure's alt_figure, joined by figure_list)",
-    "alt_figure": "one figure in the alt text: {figure}, {points}",
-    "alt_figure_with_targets": "one figure with targets in the alt text: {figure}, {targets} (every one), {points}",
-    "alt_point": "one point in the alt text: {date}, {value}",
-    "list": "the separator of points and of targets (、 or , )",
-    "figure_list": "the separator of figures in the alt text (; or ; )",
-    "caption": "the caption under the chart",
-}
-
-@dataclass(frozen=True)
-class MonthWords:
-    """Every word a month-by-month chart draws or writes, in one language.
-
-    `text` holds the templates of MONTH_TEXT_KEYS; `campaigns` and `figures` name campaign and
-    figure ids; `value` prints a row of history.csv as the edition prints figures, `value_like`
-    a computed number (an implied target) in the style of such a row; `date` and `short_date`
-    print an ISO date (the short form for the axis, when all dates share a year). A missing
-    template or name is an error, never a fallback to another language.
-    """
-
-    language: str
-    text: Mapping[str, str]
-    campaigns: Mapping[str, str]
-    figures: Mapping[str, str]
-    value: Callable[[Mapping], str]
-    value_like: Callable[[float, Mapping], str]
-    date: Callable[[str], str]
-    short_date: Callable[[str], str]
-
-    def __post_init__(self):
-        missing = [key for key in MONTH_TEXT_KEYS if key not in self.text]
-        if missing:
-            raise ValueError(f"the {self.language} words for the month-by-month charts lack {', '.join(missing)}")
-
-    def campaign(self, campaign: str) -> str:
-        return self._name(self.campaigns, "campaign", campaign)
-
-    def figure(self, figure_id: str) -> str:
-        return self._name(self.figures, "figure", figure_id)
-
-    def _name(self, names: Mapping[str, str], kind: str, key: str) -> str:
-        if key not in names:
-            raise ValueError(f"the {self.language} words for the month-by-month charts have no name for {kind} {key!r}")
-        return names[key]
-
-
-def month_words(edition, campaigns: pd.DataFrame, history: pd.DataFrame) -> MonthWords:
-    """An edition's words for the month-by-month charts: templates from its catalogue (chart.months.*),
-    campaign and figure names as the edition names them (the Chinese edition: campaigns.csv and each
-    figure's label as last transcribed; others: the glossary), numbers and dates from its printing module."""
-    latest = history.sort_values("period", kind="stable").drop_duplicates("figure_id", keep="last")
-    return MonthWords(language=edition.language,
-                      text={key: edition.t.text(f"chart.months.{key}") for key in MONTH_TEXT_KEYS},
-                      campaigns={c: edition.campaign_name(campaigns, c) for c in campaigns["campaign"]},
-                      figures={row.figure_id: edition.data_name("figure", row.figure_id, row.label)
-                               for row in latest.itertuples()},
-                      value=edition.printer.format_figure, value_like=edition.printer.like,
-                      date=edition.printer.format_date, short_date=edition.printer.format_short_date)
-
-
 def month_charts(history: pd.DataFrame, words: MonthWords, directory: Path) -> list[Chart] | None:
     """One chart per campaign of its cumulative figures by as-of date, when two or more periods exist.
 
@@ -508,7 +327,7 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
         if (rows["target_source"] == source).any():
             handles.append(Line2D([], [], color=COLOURS["target"], linestyle=TARGET_STYLES[source], linewidth=1.2,
                                   label=words.text[key]))
-    columns = _legend_columns([handle.get_label() for handle in handles], measure, inner)
+    columns = legend_columns([handle.get_label() for handle in handles], measure, inner)
     layout.add("legend", -(-len(handles) // columns) * LINE * px(TEXT_PT) + PAD)
     fig = layout.figure()
     layout.text(fig, "title", title, TITLE_PT)
@@ -524,19 +343,6 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
                handletextpad=0.6, labelspacing=LINE - 1)
     alt = words.text["alt"].format(campaign=name, figures=words.text["figure_list"].join(alt_figures))
     return save_chart(fig, directory, month_chart_name(campaign, words.language), alt, words.text["caption"])
-
-
-def _legend_columns(labels: list[str], measure: Words, width: float) -> int:
-    """As many columns as fit the chart's width (a handle, its gap and its label per entry, in the
-    sizes month_chart gives the legend)."""
-    em = px(TEXT_PT)
-    for columns in range(len(labels), 1, -1):
-        per_column = -(-len(labels) // columns)  # matplotlib fills a legend column by column
-        groups = [labels[i:i + per_column] for i in range(0, len(labels), per_column)]
-        widest = [max(measure.width(label, TEXT_PT) for label in group) + (1.8 + 0.6) * em for group in groups]
-        if sum(widest) + 1.2 * em * (len(widest) - 1) <= width:
-            return columns
-    return 1
 
 
 def _panel_title(series: pd.DataFrame, history: pd.DataFrame, words: MonthWords) -> tuple[str, str]:
@@ -578,7 +384,7 @@ def _month_panel(ax, series: pd.DataFrame, words: MonthWords, x_range, tick_text
     _label_points(ax, series, words, measure)
     ticks = sorted(set(series["date"]))
     ax.set_xticks(ticks)
-    labels = ax.set_xticklabels(_spaced_tick_labels(ax, ticks, [tick_text(day.date().isoformat()) for day in ticks],
+    labels = ax.set_xticklabels(spaced_tick_labels(ax, ticks, [tick_text(day.date().isoformat()) for day in ticks],
                                                     measure), fontsize=TEXT_PT)
     if len(labels) > 1:  # the first and the latest date run inwards from their ticks, to stay inside the chart
         labels[0].set_horizontalalignment("left")
@@ -588,27 +394,6 @@ def _month_panel(ax, series: pd.DataFrame, words: MonthWords, x_range, tick_text
     ax.set_ylabel("")
     ax.spines[["top", "right", "left"]].set_visible(False)
     return styles
-
-
-def _spaced_tick_labels(ax, ticks, labels: list[str], measure: Words) -> list[str]:
-    """The tick labels that fit side by side, upright and inside the chart: the latest, the first,
-    then each other one, latest first, that keeps a gap from those kept (a point's date is in the
-    alt text whether or not it is labelled)."""
-    left, right = ax.get_xlim()  # date numbers
-    width = ax.get_position().width * WIDTH_PX
-    kept, shown = [], [""] * len(labels)
-    last = len(labels) - 1
-    for index in dict.fromkeys([last, 0, *range(last - 1, 0, -1)]):
-        at = (mdates.date2num(ticks[index]) - left) / (right - left) * width
-        size = measure.width(labels[index], TEXT_PT)
-        # As _month_panel aligns them: the first label runs right from its tick, the latest left.
-        span = (at, at + size) if index == 0 and last else (at - size, at) if index == last and last else \
-            (at - size / 2, at + size / 2)
-        inside = -PAD < span[0] and span[1] < width + PAD
-        if inside and all(span[1] + 8 <= other[0] or span[0] >= other[1] + 8 for other in kept):
-            kept.append(span)
-            shown[index] = labels[index]
-    return shown
 
 
 def _latest_first_order(rows: pd.DataFrame, column: str) -> list[str]:

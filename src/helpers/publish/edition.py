@@ -3,7 +3,7 @@
     edition = load_edition("en", reference_dir)
     edition.t("section.summary")              # words, from catalogues/en.yml
     edition.name("flag", "cumulative_fell")   # names, from data/reference/glossary.csv
-    edition.printer.format_figure(row)        # numbers, units and dates, from printing/en.py
+    edition.printer.format_figure(row)        # numbers, units and dates, from printing/generic.py
 
 The Chinese edition names figures, targets and campaigns as the month's own data does (the
 transcribed label, targets.csv label_zh, campaigns.csv name_zh); other editions take them from
@@ -58,11 +58,16 @@ def facts_name(language: str) -> str:
     return f"{edition_stem('facts', language)}.csv"
 
 
+def facts_files() -> list[str]:
+    """Every edition's facts file, the source language's first: what a period's data package lists."""
+    return [facts_name(language) for language in editions()]
+
+
 @dataclass
 class Edition:
     language: str
     t: Catalogue
-    printer: object  # BoundPrinter over printing/<language>.py
+    printer: object  # BoundPrinter over printing/zh.py (Chinese) or printing/generic.py (the others)
     glossary: Glossary
     untranslated: list = field(default_factory=list)
 

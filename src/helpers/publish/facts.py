@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..audit.figures import split_ids
 from ..io.rawdata import UNKNOWN
@@ -493,70 +493,3 @@ def _changes(book: FactBook, report) -> None:
                          explain=(f"{which}_range", {"period": "previous.period"}))
         elif period and str(r.previous_printed or "").strip():
             previous_fact(book, report, r.figure_id, str(r.previous_printed), r.previous_value, str(r.label))
-
-
-# ---- The words of a derived fact's calculation, with links to its inputs -----------------------
-
-def explanation_html(book: FactBook, fact: Fact, working: Markup = Markup(""), describe=None) -> Markup:
-    """A derived fact's explanation in the edition's words, each input a link to its own fact.
-
-    `describe` turns a check id into its description (HTML); the page passes it."""
-    if not fact.explain:
-        return Markup("")
-    code, params = fact.explain
-    key = f"explain.{code}"
-    wanted = set(re.findall(r"\{(\w+)\}", book.edition.t.text(key)))
-    values = {}
-    for name in wanted:
-        target = params.get(name, "")
-        if name == "working":
-            values[name] = working
-        elif target == "inputs":
-            values[name] = book.edition.t.join(
-                Markup("{}{}").format(book[f"figure.{i}"].label, book.link(f"figure.{i}"))
-                for i in fact.inputs if f"figure.{i}" in book)
-        elif target == "resolves":
-            values[name] = book.edition.t.join(describe(c) if describe else escape(c) for c in fact.inputs[1:])
-        elif target in book:
-            values[name] = book.link(target)
-        else:
-            values[name] = str(target)
-    return book.edition.t(key, **values)
-
-
-_FIGURE_TOKEN = re.compile(r"^(previous:|Δ)?([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)$")
-
-
-def working_html(book: FactBook, report, check) -> Markup:
-    """A check's working from its formula: each figure a link to its fact, the result a link to the
-    recomputed fact. 597个 ÷ 760个 × 100% = 78.55%."""
-    result = f"check.{check.check_id}.recomputed"
-    if check.kind == "count_listed":
-        names = str(check.working).split(": ", 1)[1] if ": " in str(check.working) else ""
-        return book.edition.t("audit.count_listed", count=book.link(result), names=names)
-    pieces: list = []
-    formula = str(check.formula).replace("previous ", "previous:").replace("(", " ( ").replace(")", " ) ")
-    for token in formula.split():
-        match = _FIGURE_TOKEN.match(token)
-        if token == "100":
-            if pieces and pieces[-1] == "/":
-                pieces.pop()  # "rate / 100": the rate is printed as a percentage already
-                continue
-            pieces.append(book.link("constant.full"))
-        elif match and match.group(1) == "Δ":
-            figure_id = match.group(2)
-            previous = f"previous.{figure_id}"
-            pieces.append(Markup("({} − {})").format(
-                book.link(f"figure.{figure_id}"), book.link(previous) if previous in book else book.printer.MISSING))
-        elif match and match.group(1):
-            previous = f"previous.{match.group(2)}"
-            pieces.append(book.link(previous) if previous in book else book.printer.MISSING)
-        elif match and f"figure.{match.group(2)}" in book:
-            pieces.append(book.link(f"figure.{match.group(2)}"))
-        else:
-            pieces.append(escape(token))
-    for index in range(len(pieces) - 2, 0, -1):  # "( x )" around a single term: no brackets
-        if pieces[index - 1] == "(" and pieces[index + 1] == ")":
-            pieces[index - 1:index + 2] = [pieces[index]]
-    joined = Markup(" ").join(pieces).replace("( ", "(").replace(" )", ")")
-    return Markup("{} = {}").format(Markup(joined), book.link(result))

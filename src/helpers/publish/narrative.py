@@ -9,85 +9,29 @@ Three things are kept apart:
   undefined names an error.
 
 The functions here choose what each section says (which rows, which sentence) and hand the
-template its pieces; they never format a number or hold a sentence of any language.
+template its pieces; they never format a number or hold a sentence of any language. What they read
+is a `Report` (publish/report.py); the notebook gets it with `narrative.load_report` and its facts
+with `narrative.build_facts`, both defined there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-import yaml
 from markupsafe import Markup, escape
 
 from ..audit.figures import split_ids
-from ..audit.relations import load_relations
 from ..io.rawdata import UNKNOWN
-from ..io.readers import read_csv, read_utf8
-from . import facts as facts_module
-from .charts import Chart, chart_address, load_chart
-from .edition import Edition, edition_stem, load_edition, page_name
+from . import explanations, facts as facts_module
+from .charts import Chart, chart_address
+from .edition import page_name
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, stale_days
 from .htmlparts import Html, link
+from .report import Report, build_facts, load_report  # noqa: F401 - the notebook's narrative.load_report, .build_facts
 from .sourceview import figure_anchor, source_view as _source_view
 
 TEMPLATES = Path(__file__).parent / "templates" / "sections"
-
-
-@dataclass
-class Report:
-    """Everything the narrative reads for one period."""
-
-    period: str
-    source: dict
-    figures: pd.DataFrame
-    progress: pd.DataFrame
-    checks: pd.DataFrame
-    changes: pd.DataFrame
-    campaigns: pd.DataFrame
-    charts: dict = field(default_factory=dict)
-    diagnoses: pd.DataFrame = field(default_factory=pd.DataFrame)
-    report_text: str = ""
-    descriptions: dict = field(default_factory=dict)  # relation id -> description with {figure_id}s
-    language: str = "zh"
-
-    def figure(self, figure_id: str) -> pd.Series | None:
-        rows = self.figures[self.figures["figure_id"] == figure_id]
-        return rows.iloc[0] if len(rows) else None
-
-
-def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: Path, figures_dir: Path,
-                language: str = "zh") -> Report:
-    """Read this period's processed tables, its text and source sidecar, and the edition's charts."""
-    processed_dir = Path(processed_dir)
-    source = yaml.safe_load((Path(raw_dir) / "source.yml").read_text(encoding="utf-8"))
-    changes_path, diagnoses_path = processed_dir / "changes.csv", processed_dir / "diagnoses.csv"
-    report = Report(
-        period=period, source=source,
-        figures=read_csv(processed_dir / "figures.csv"),
-        progress=read_csv(processed_dir / "progress.csv"),
-        checks=read_csv(processed_dir / "checks.csv"),
-        changes=read_csv(changes_path) if changes_path.is_file() else pd.DataFrame(),
-        campaigns=read_csv(Path(reference_dir) / "campaigns.csv"),
-        diagnoses=read_csv(diagnoses_path) if diagnoses_path.is_file() else pd.DataFrame(),
-        report_text=read_utf8(Path(raw_dir) / "report.txt"),
-        descriptions={r["relation_id"]: r["description"] for r in load_relations(reference_dir)},
-        language=language,
-    )
-    names = ["completion", "monitoring"] + [f"campaign_{c}" for c in report.campaigns["campaign"]] + \
-        [f"months_{c}" for c in report.campaigns["campaign"]]
-    report.charts = {name: chart for name in names if (chart := load_chart(figures_dir, edition_stem(name, language)))}
-    return report
-
-
-def build_facts(report: Report, reference_dir: Path | None = None, edition: Edition | None = None) -> FactBook:
-    """Every number the page may print, in the report's language (facts.build)."""
-    from ..io.paths import project_root
-
-    edition = edition or load_edition(report.language, reference_dir or project_root() / "data" / "reference")
-    return facts_module.build(report, edition)
 
 
 # ---- Rendering ----------------------------------------------------------------------------------
@@ -370,7 +314,7 @@ def audit_section(report: Report, book: FactBook) -> Html:
             reported = _figure(book, ids[0]) if ids and f"figure.{ids[0]}" in book else _missing(book)
             numbers = t("audit.mismatch", reported=reported, recomputed=book.link(base + ".recomputed"),
                         difference=book.link(base + ".difference"), tolerance=book.link(base + ".tolerance"))
-            working = facts_module.working_html(book, report, check)
+            working = explanations.working_html(book, report, check)
         else:
             if str(check.bound_by or "") == "all_done":
                 numbers = t("audit.derived_all_done", value=book.link(base + ".recomputed"))
@@ -498,8 +442,8 @@ def calculations(report: Report, book: FactBook) -> Html:
             if fact_id.startswith("check.") and fact_id.endswith(".recomputed"):
                 check = report.checks[report.checks["check_id"] == fact_id[len("check."):-len(".recomputed")]]
                 if len(check):
-                    working = Markup(str(facts_module.working_html(book, report, check.iloc[0])).rsplit(" = ", 1)[0])
-            explanation = facts_module.explanation_html(book, fact, working=working,
+                    working = Markup(str(explanations.working_html(book, report, check.iloc[0])).rsplit(" = ", 1)[0])
+            explanation = explanations.explanation_html(book, fact, working=working,
                                                         describe=lambda c: _check_description(report, book, c))
             items.append((facts_module.calc_anchor(fact_id),
                           book.edition.t("calculations.item", fact=book.backlink(fact_id), label=fact.label,

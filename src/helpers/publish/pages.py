@@ -128,7 +128,7 @@ def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def inline_charts(nb: nbformat.NotebookNode, figures: Path | None) -> nbformat.NotebookNode:
-    """The notebook with every chart its HTML outputs point at (../figures/<name>.png, beside the
+    """The notebook with every chart its HTML outputs point at (CHARTS_FROM_NOTEBOOK, beside the
     executed notebook) embedded as a data: address, so that the page is one self-contained file.
 
     The notebook itself keeps the address: its charts are published once, in figures/.
@@ -224,30 +224,31 @@ def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str,
     return body
 
 
+def _page_template(name: str):
+    """A whole page's template (templates/pages/), autoescaped like the sections'."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    environment = Environment(loader=FileSystemLoader(str(TEMPLATES / "pages")), autoescape=True,
+                              undefined=StrictUndefined, keep_trailing_newline=True)
+    return environment.get_template(name)
+
+
 def index_html(entries: list[dict]) -> str:
     """outputs/index.html: every published period, newest first, with links to every edition.
 
     The page is Chinese (the bureau's website); the other editions' words are marked with their
-    language, and all words come from the catalogues."""
+    language, and all words come from the catalogues. The markup is templates/pages/index.html.j2."""
     from .catalogue import load_catalogue
 
     zh = load_catalogue("zh")
-    entries = sorted(entries, key=lambda e: e["period"], reverse=True)
-    items = []
-    for e in entries:
+    periods = []
+    for e in sorted(entries, key=lambda e: e["period"], reverse=True):
         links = []
         for language, page in e.get("editions", [("zh", "report.html")]):
             words = load_catalogue(language)
-            links.append(f'<a href="{escape(e["period"])}/{escape(page)}" lang="{escape(words.text("lang"))}" '
-                         f'hreflang="{escape(words.text("lang"))}">{escape(words.text("index.public"))}</a>')
-        links.append(f'<a href="{escape(e["period"])}/audit.html">{escape(zh.text("index.audit"))}</a>')
-        items.append(f'<li><strong>{escape(e["period"])}</strong> {escape(e.get("title", ""))}<br>'
-                     + " · ".join(links) + "</li>")
-    en = load_catalogue("en")
-    title = f'{escape(zh.text("index.title"))}'
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{title}</title>\n"
-            f"<style>\n{_css()}\n</style>\n</head>\n<body>\n<main class=\"report\">\n"
-            f"<h1>{title}</h1>\n<p lang=\"en\">{escape(en.text('index.title'))}</p>\n"
-            f"<ol class=\"periods\">{''.join(items)}</ol>\n</main>\n</body>\n</html>\n")
+            links.append({"href": f"{e['period']}/{page}", "lang": words.text("lang"), "text": words.text("index.public")})
+        links.append({"href": f"{e['period']}/audit.html", "lang": "", "text": zh.text("index.audit")})
+        periods.append({"period": e["period"], "title": e.get("title", ""), "links": links})
+    return _page_template("index.html.j2").render(title=zh.text("index.title"),
+                                                  title_en=load_catalogue("en").text("index.title"),
+                                                  css=_css(), periods=periods)

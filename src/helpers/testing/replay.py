@@ -7,8 +7,8 @@ stands in for the kernel and for `kernel.execute`: a stage "runs" by copying the
 notebook and the products of the same stage of a finished build (the recording).
 
 It refuses to play back a stage whose inputs differ from the recording's (the cache-key
-components that `freshness.stage_components` computes: notebook, raw inputs, reference tables,
-parameters, upstream outputs, earlier periods), so a test can never pass on outputs that its own
+components that `freshness.stage_components` computes: notebook, environment, raw inputs,
+reference tables, parameters, upstream outputs, earlier periods), so a test can never pass on outputs that its own
 inputs would not give. The code's hash is not compared: within one test session the code is the
 recording's. A test that changes an input on purpose, and knows that the change leaves the
 products as they were, names it in `allow`.
@@ -58,8 +58,8 @@ def install(setter: Callable, recorded: Layout, period: str, allow: frozenset[st
     played: list[str] = []
     real_components = freshness.stage_components
 
-    def components(stage, context, raw_sums, code):
-        found = real_components(stage, context, raw_sums, code)
+    def components(stage, context, raw_sums, code, before=None):
+        found = real_components(stage, context, raw_sums, code, before)
         computed[stage.name] = found
         return found
 

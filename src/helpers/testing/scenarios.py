@@ -70,7 +70,8 @@ def november(folder: Path) -> Layout:
 def add_month(layout: Layout, month: realistic.Month) -> Path:
     """A month added as the README's loop does: add-period from the text as received, the
     reviewer's edits (the month's truth, row by row, and its new campaigns), then seal."""
-    from ..pipeline.intake import add_period, seal_period
+    from ..intake.add_period import add_period
+    from ..intake.seal import seal_period
 
     def quiet(_message: str) -> None:
         pass
@@ -89,7 +90,6 @@ def add_month(layout: Layout, month: realistic.Month) -> Path:
 
 def months(folder: Path) -> Layout:
     layout = temp_layout(folder)
-    console = folder / "console"
     november_month = realistic.november()
     for month in (november_month, realistic.december(november_month)):
         add_month(layout, month)

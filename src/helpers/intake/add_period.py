@@ -1,17 +1,13 @@
-"""A new month in one command: `add-period` drafts the period's folder, `seal` records checksums.
+"""A new month in one command: `add-period` drafts the period's folder (`seal` records its checksums).
 
     shaoyang-report add-period REPORT.txt [--period YYYY-MM] [--address URL] [--retrieved DATE]
-    shaoyang-report seal --period YYYY-MM
 
 `add_period` copies the text byte for byte into a new data/raw/<period>/, writes figures.csv and
-non_figures.csv by carrying the previous period's reviewed transcription over (helpers.text.carry),
-writes source.yml from the page's own facts (helpers.text.header) with every file's sha256, runs
+non_figures.csv by carrying the previous period's reviewed transcription over (helpers.intake.carry),
+writes source.yml from the page's own facts (helpers.intake.header) with every file's sha256, runs
 the cleaning stage's checks on the result, and writes and prints the review sheet. It never
-touches an existing folder: the new one appears whole or not at all.
-
-`seal_period` records every file's sha256 in source.yml after a review edit (only the sha256
-lines change, so comments and order survive), says which files changed, and checks that the
-folder will build.
+touches an existing folder: the new one appears whole or not at all. After a review edit,
+`seal` (helpers.intake.seal) records the edited files' checksums.
 """
 
 from __future__ import annotations
@@ -20,52 +16,29 @@ import calendar
 import datetime as dt
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
-from typing import Callable
 
-import yaml
-
-from ..io.errors import InputError, InputErrors
+from ..io.errors import InputError
 from ..io.paths import Layout, check_period, find_previous_raw_period
-from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS, UNKNOWN, load_reference_table, open_period
+from ..io.rawdata import (NON_FIGURE_COLUMNS, REVIEW_SHEET, SIDECAR, TRANSCRIPTION_COLUMNS, UNKNOWN, open_period,
+                          read_report, read_sidecar)
 from ..io.readers import read_csv_strict, read_utf8
-from ..io.sidecar import (REVIEW_SHEET, SIDECAR, checksums_of, folder_files, recorded_checksums, render_sidecar,
-                          seal_text)
-from ..io.writers import write_bytes, write_text
+from ..io.writers import write_bytes, write_rows, write_text
+from .carry import carry_over
+from .draft import TRANSCRIPTION_KEYS
+from .guesses import load_campaigns
+from .header import read_header
+from .review import printed_part, review_sheet
+from .seal import Say, folder_problems, say_out
+from .sidecar import checksums_of, folder_files, render_sidecar
 
-Say = Callable[[str], None]
-
-
-def _say(message: str) -> None:
-    print(message, flush=True)
-
-
-# --------------------------------------------------------------------------------------
-# add-period
-# --------------------------------------------------------------------------------------
 
 def add_period(report: Path, layout: Layout, period: str | None = None, address: str | None = None,
-               retrieved: str | None = None, today: dt.date | None = None, say: Say = _say) -> Path:
+               retrieved: str | None = None, today: dt.date | None = None, say: Say = say_out) -> Path:
     """Create data/raw/<period>/ from a report text; return the folder. Raises InputError for bad input."""
-    from ..text.carry import carry_over
-    from ..text.draft import DraftInputError, decode_report
-    from ..text.header import read_header
-    from ..text.review import printed_part, review_sheet
-
     report = Path(report)
-    try:
-        data = report.read_bytes()
-    except FileNotFoundError:
-        raise InputError(report, "no such file", expected="the report text, saved as UTF-8") from None
-    except OSError as exc:
-        raise InputError(report, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = decode_report(data, report)
-    except DraftInputError as exc:
-        raise InputError(report, str(exc).split(": ", 1)[-1].rstrip("."),
-                         fix="Save the page's text as UTF-8 and run add-period again") from None
+    data, text = read_report(report)
     header = read_header(text)
     period = _period(report, header, period, say)
     if retrieved is not None:
@@ -78,7 +51,7 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
 
     previous_period = find_previous_raw_period(layout.raw, period)
     previous = _previous(layout, previous_period, say) if previous_period else None
-    campaigns = _campaigns(layout)
+    campaigns = load_campaigns(layout.reference / "campaigns.csv")
     say(f"add-period {period}: drafting from {report}"
         + (f", carrying over {previous_period}" if previous else " (no earlier period to carry from)"))
     carry = carry_over(text, period, previous["text"] if previous else None, previous_period if previous else None,
@@ -89,8 +62,8 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
     staging = Path(tempfile.mkdtemp(prefix=f".add-{period}-", dir=layout.raw))
     try:
         write_bytes(staging / "report.txt", data)
-        _write_table(staging / "figures.csv", TRANSCRIPTION_COLUMNS, carry.figures)
-        _write_table(staging / "non_figures.csv", NON_FIGURE_COLUMNS, carry.non_figures)
+        write_rows(staging / "figures.csv", TRANSCRIPTION_COLUMNS, carry.figures)
+        write_rows(staging / "non_figures.csv", NON_FIGURE_COLUMNS, carry.non_figures)
         fields = _source_fields(header, period, address, retrieved, today or dt.date.today(),
                                 previous["source"] if previous else {}, previous_period)
         _write_sidecar(staging, fields, period, previous_period)  # so that the folder can be checked
@@ -150,11 +123,10 @@ def _previous(layout: Layout, period: str, say: Say) -> dict | None:
     folder = layout.raw_period(period)
     try:
         text = read_utf8(folder / "report.txt")
-        _, figures, _ = read_csv_strict(folder / "figures.csv", ["figure_id", "value", "unit", "quote"],
-                                        allow_empty=True)
+        _, figures, _ = read_csv_strict(folder / "figures.csv", TRANSCRIPTION_KEYS, allow_empty=True)
         _, non_figures, _ = read_csv_strict(folder / "non_figures.csv", NON_FIGURE_COLUMNS, allow_empty=True)
-        source = yaml.safe_load(read_utf8(folder / SIDECAR)) or {}
-    except (InputError, OSError, yaml.YAMLError) as exc:
+        source = read_sidecar(folder)
+    except InputError as exc:
         say(f"warning: cannot carry over {period} ({exc}); every figure will be drafted as new")
         return None
     try:
@@ -162,25 +134,6 @@ def _previous(layout: Layout, period: str, say: Say) -> dict | None:
     except InputError as exc:
         say(f"warning: {period} does not pass its own checks ({exc}); carrying it over all the same")
     return {"text": text, "figures": figures, "non_figures": non_figures, "source": source}
-
-
-def _campaigns(layout: Layout) -> dict[str, str]:
-    path = layout.reference / "campaigns.csv"
-    try:
-        return {row["campaign"]: row.get("name_zh", "") for row in load_reference_table(path, ["campaign"])}
-    except (InputError, OSError):
-        return {}
-
-
-def _write_table(path: Path, columns: list[str], rows: list[dict]) -> None:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({column: row.get(column, "") for column in columns} for row in rows)
-    write_text(path, buffer.getvalue())
 
 
 def _source_fields(header, period: str, address: str | None, retrieved: str | None, today: dt.date,
@@ -253,93 +206,3 @@ def _fact(value) -> str:
     if value == UNKNOWN:
         return f"{UNKNOWN} (not in the text; edit source.yml if you know it, then seal)"
     return str(value)
-
-
-# --------------------------------------------------------------------------------------
-# Will it build?
-# --------------------------------------------------------------------------------------
-
-def folder_problems(folder: Path, period: str, layout: Layout) -> list[str]:
-    """What stops the folder from building: the runner's checks, the cleaning stage's checks, and
-    campaigns missing from data/reference/campaigns.csv. Empty when it builds."""
-    from ..audit.clean import clean_period
-
-    try:
-        source, _ = open_period(folder, period)
-        figures, _ = clean_period(folder, source)
-    except InputErrors as exc:
-        return [error.message for error in exc.errors]
-    except InputError as exc:
-        return [exc.message]
-    known = set(_campaigns(layout))
-    problems = []
-    for campaign in sorted(set(figures["campaign"]) - known) if known else ():
-        first = figures[figures["campaign"] == campaign].iloc[0]["figure_id"]
-        problems.append(f"campaign {campaign!r} (figure {first}) is not in {layout.reference / 'campaigns.csv'}: "
-                        "add a row for it (campaign, name_zh, name_en, order), or file the figure under a known one")
-    return problems
-
-
-# --------------------------------------------------------------------------------------
-# seal
-# --------------------------------------------------------------------------------------
-
-def seal_period(period: str, layout: Layout, include_report: bool = False, say: Say = _say) -> bool:
-    """Record every file's sha256 in data/raw/<period>/source.yml; return whether the folder builds.
-
-    Raises InputError when the folder or its sidecar is missing or unreadable, or when report.txt
-    changed and `include_report` is not set (the text must stay exactly as published).
-    """
-    folder = layout.raw_period(period)
-    sidecar = folder / SIDECAR
-    if not folder.is_dir():
-        raise InputError(folder, f"no folder for period {period}",
-                         fix="Create it with `shaoyang-report add-period REPORT.txt`")
-    if not sidecar.is_file():
-        raise InputError(sidecar, "no source sidecar to record checksums in",
-                         fix="add-period writes one; see data/raw/README.md for its fields")
-    text = read_utf8(sidecar)
-    try:
-        recorded = recorded_checksums(yaml.safe_load(text))
-    except yaml.YAMLError as exc:
-        raise InputError(sidecar, f"not valid YAML ({exc})") from None
-    names = folder_files(folder)
-    current = checksums_of(folder, names)
-    changed = {name: current[name] for name in names if recorded.get(name) != current[name]}
-    if "report.txt" in changed and recorded.get("report.txt") and not include_report:
-        raise InputError(folder / "report.txt", "the report text changed since it was recorded",
-                         expected="report.txt to stay exactly as published",
-                         fix="Restore it (git checkout -- <file>); if you replaced it with a corrected capture "
-                             "on purpose, run seal again with --include-report")
-    width = max(len(name) for name in names) if names else 10
-    for name in names:
-        if name not in changed:
-            say(f"  {name:<{width}}  unchanged")
-        elif recorded.get(name):
-            say(f"  {name:<{width}}  changed: {recorded[name][:12]}… -> {current[name][:12]}…")
-        else:
-            say(f"  {name:<{width}}  recorded: {current[name][:12]}…")
-    for name in sorted(set(recorded) - set(names)):
-        say(f"  {name:<{width}}  listed in {SIDECAR} but not in the folder (left as it is)")
-    if changed:
-        try:
-            write_text(sidecar, seal_text(text, changed))
-        except ValueError as exc:
-            raise InputError(sidecar, str(exc), field="files") from None
-        say(f"sealed {period}: {len(changed)} checksum(s) recorded in {sidecar}")
-    else:
-        say(f"sealed {period}: nothing changed")
-    problems = folder_problems(folder, period, layout)
-    if problems:
-        say(f"{period} does not build yet ({len(problems)} problem(s)):")
-        for problem in problems:
-            say(f"  - {problem}")
-        say(f"Fix them, then run `shaoyang-report seal --period {period}` again.")
-        return False
-    say(f"{period} passes the cleaning checks: build it with `make report PERIOD={period}`")
-    return True
-
-
-def command_error(exc: InputError) -> int:
-    print(f"error: {exc.message}", file=sys.stderr)
-    return 2

@@ -10,12 +10,7 @@ month's text that stood in the same place, and lets it keep what the analyst dec
 - a number that was not a figure keeps its reason, with the words it quotes from last month's
   text read again in this month's ("as-of date (截至10月25日)" -> "as-of date (截至11月25日)").
 
-A place is recognised by what surrounds its number, never by the number itself: the sentence with
-every number masked (截至#月底,邵阳市共有监测对象#户#人…), the heading of its section (so a section
-that moved or was renumbered still matches), the words right before and right after it, and its
-unit. Full-width and ASCII punctuation count as the same. Each pair of places gets a score from
-0 to 1; pairs are taken best first, each place at most once, and each match remembers its
-margin over the best free alternative.
+Places are matched by helpers.intake.matching, never by the numbers themselves.
 
 What the reviewer is told (see `Outcome`):
 - carried: a confident match (score >= CARRY_SCORE, a clear margin, and last month's and this
@@ -35,164 +30,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .draft import (FIGURE, FULL_STOPS, SPACES, DraftedNumber, draft_numbers, guess_campaign, load_campaigns, normalise_figure,
-                    sentence_bounds)
-from .numbers import CHINESE_DIGITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
-
-# Scores: at or above CARRY_SCORE (and MARGIN clear of the next best) a match is carried; from
-# UNCERTAIN_SCORE it is offered as uncertain; below, the numbers are new / not found.
-CARRY_SCORE = 0.72
-UNCERTAIN_SCORE = 0.45
-MARGIN = 0.04
-CLOSEST_SCORE = 0.3  # a figure not found names the closest unmatched number from this score
-# A match between a figure and a number read as not a figure costs this much.
-STATUS_PENALTY = 0.15
-LEFT, RIGHT = 24, 16  # characters of context either side of a number
-NEAR = 12  # how many characters right next to a number weigh most
-WEIGHTS = {"left": 0.30, "right": 0.20, "sentence": 0.30, "heading": 0.20}
+from ..text.numbers import CHINESE_DIGITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
+from ..text.segments import SPACES, full_sentence
+from .classify import FIGURE
+from .draft import DraftedNumber, draft_numbers
+from .guesses import guess_campaign, load_campaigns
+from .matching import CARRY_SCORE, CLOSEST_SCORE, MARGIN, Match, Place, Similarity, mask, match_places, places
 
 CARRIED, UNCERTAIN, NEW, NOT_FOUND = "carried", "uncertain", "new", "not found"
 KEPT_FIELDS = ("figure_id", "campaign", "metric", "label", "kind", "note")
-_NARROW = str.maketrans({"，": ",", "：": ":", "（": "(", "）": ")", "；": ";", "％": "%", "！": "!", "？": "?"})
 # Any number as the tokenizer reads it (39.0589万, 1,053, 七), for finding quoted words again.
 _NUMBER_PATTERN = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)[万亿]?|[{CHINESE_DIGITS}]+)"
 
-
-def mask(text: str) -> str:
-    """Numbers as #, punctuation narrowed, spaces dropped: what two months' wording is compared on."""
-    return re.sub(r"\s", "", NUMBER_TOKEN.sub("#", text)).translate(_NARROW)
-
-
-# --------------------------------------------------------------------------------------
-# Places and how alike two are
-# --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Place:
-    """A number in a text, described by its surroundings."""
-
-    start: int
-    status: str  # figure / not-figure: as transcribed (last month) or as drafted (this month)
-    base_unit: str
-    sentence: str  # masked
-    left: str  # masked words before the number
-    right: str  # masked words after it, its unit first
-    heading: str  # masked heading of its section and sub-section
-
-
-def places(text: str, numbers: list[DraftedNumber], status: dict[int, str] | None = None) -> list[Place]:
-    """The place of every number; `status` (start -> figure / not-figure) overrides the draft's
-    reading and leaves out numbers it does not list."""
-    full_stops = [i for i, ch in enumerate(text) if ch in FULL_STOPS]
-    headings = _headings(numbers)
-    found = []
-    for number in numbers:
-        if status is not None and number.start not in status:
-            continue
-        start, end = number.start, number.token.end
-        paragraph = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
-        sentence_start, sentence_end = sentence_bounds(text, start, full_stops)
-        found.append(Place(
-            start=start,
-            status=status[start] if status is not None else number.status,
-            base_unit=normalise_figure(number.quantity.value, number.quantity.unit)[1],
-            sentence=mask(text[sentence_start:sentence_end]),
-            left=mask(text[max(paragraph, start - LEFT):start]),
-            right=mask(text[end:min(line_end, end + RIGHT)]),
-            heading=headings[number.start],
-        ))
-    return found
-
-
-def _headings(numbers: list[DraftedNumber]) -> dict[int, str]:
-    """Each number's section heading, with its top-level section's: 以“党建+七大…/推进农村危房改造专项行动."""
-    top: dict[str, str] = {}
-    result = {}
-    for number in numbers:
-        section = number.section.split("(")[0]
-        if number.section == section:
-            top[section] = number.heading
-        heading = number.heading if number.section == section else f"{top.get(section, '')}/{number.heading}"
-        result[number.start] = mask(heading)
-    return result
-
-
-class Similarity:
-    """Scores of pairs of places, with the text comparisons cached (many places share a sentence)."""
-
-    def __init__(self):
-        self._ratios: dict[tuple[str, str], float] = {}
-
-    def ratio(self, a: str, b: str) -> float:
-        if a == b:
-            return 1.0
-        key = (a, b)
-        if key not in self._ratios:
-            self._ratios[key] = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-        return self._ratios[key]
-
-    def score(self, old: Place, new: Place) -> float:
-        if old.base_unit != new.base_unit:
-            return 0.0
-        left = 0.5 * _common(old.left[::-1], new.left[::-1]) + 0.5 * self.ratio(old.left, new.left)
-        right = 0.5 * _common(old.right, new.right) + 0.5 * self.ratio(old.right, new.right)
-        score = (WEIGHTS["left"] * left + WEIGHTS["right"] * right
-                 + WEIGHTS["sentence"] * self.ratio(old.sentence, new.sentence)
-                 + WEIGHTS["heading"] * self.ratio(old.heading, new.heading))
-        return score - (STATUS_PENALTY if old.status != new.status else 0.0)
-
-
-def _common(a: str, b: str) -> float:
-    """How many of the first NEAR characters two strings share, as a share of NEAR."""
-    n = 0
-    for x, y in zip(a[:NEAR], b[:NEAR]):
-        if x != y:
-            break
-        n += 1
-    return n / NEAR if (a or b) else 1.0
-
-
-@dataclass(frozen=True)
-class Match:
-    old: int  # start of last month's number
-    new: int  # start of this month's
-    score: float
-    margin: float  # over the best alternative still free when the match was made
-
-
-def match_places(old: list[Place], new: list[Place], similarity: Similarity | None = None) -> list[Match]:
-    """Pairs of places, best first, each place used once; pairs under UNCERTAIN_SCORE are left out."""
-    similarity = similarity or Similarity()
-    candidates: list[tuple[float, int, int]] = []
-    by_old: dict[int, list[tuple[float, int]]] = {}
-    by_new: dict[int, list[tuple[float, int]]] = {}
-    for i, o in enumerate(old):
-        for j, n in enumerate(new):
-            score = similarity.score(o, n)
-            if score < UNCERTAIN_SCORE - MARGIN:
-                continue
-            # Ties go to the pair whose places sit at the same share of their texts.
-            candidates.append((round(score, 6), -abs(i / max(len(old), 1) - j / max(len(new), 1)), i, j))
-            by_old.setdefault(i, []).append((score, j))
-            by_new.setdefault(j, []).append((score, i))
-    candidates.sort(reverse=True)
-    used_old, used_new, matches = set(), set(), []
-    for score, _, i, j in candidates:
-        if i in used_old or j in used_new or score < UNCERTAIN_SCORE:
-            continue
-        rival = max([s for s, other in by_old[i] if other != j and other not in used_new]
-                    + [s for s, other in by_new[j] if other != i and other not in used_old] + [0.0])
-        used_old.add(i)
-        used_new.add(j)
-        matches.append(Match(old[i].start, new[j].start, score, score - rival))
-    return matches
-
-
-# --------------------------------------------------------------------------------------
-# The carry-over
-# --------------------------------------------------------------------------------------
 
 @dataclass
 class Outcome:
@@ -314,8 +163,8 @@ def _carried(text: str, number: DraftedNumber, previous_text: str, old: DraftedN
         checks.append("last month's transcription says it is a figure, the draft reads it as "
                       f"{number.reason or 'not a figure'}" if kind == "figure"
                       else "last month it was listed as not a figure, the draft reads it as a figure")
-    if mask(text[slice(*_full_sentence(text, number.start))]) != \
-            mask(previous_text[slice(*_full_sentence(previous_text, old.start))]):
+    if mask(text[slice(*full_sentence(text, number.start))]) != \
+            mask(previous_text[slice(*full_sentence(previous_text, old.start))]):
         checks.append("wording changed: " + wording_change(previous_text, old.start, text, number.start))
     if kind == "figure":
         row, more = _carried_figure(text, number, previous_text, old, previous)
@@ -333,10 +182,6 @@ def _carried(text: str, number: DraftedNumber, previous_text: str, old: DraftedN
     uncertain = weak or close or drafted != kind
     return Outcome(UNCERTAIN if uncertain else CARRIED, kind, row, number.start, previous=dict(previous),
                    score=match.score, margin=match.margin, checks=checks)
-
-
-def _full_sentence(text: str, pos: int) -> tuple[int, int]:
-    return sentence_bounds(text, pos, [i for i, ch in enumerate(text) if ch in FULL_STOPS])
 
 
 def _carried_figure(text: str, number: DraftedNumber, previous_text: str, old: DraftedNumber,
@@ -364,7 +209,7 @@ def _carried_figure(text: str, number: DraftedNumber, previous_text: str, old: D
     # A quote holding ；-joined clauses was the analyst's choice of the whole sentence.
     old_quote = previous.get("quote", "")
     whole = any(mark in old_quote for mark in ";；")
-    quote_start, quote_end = _full_sentence(text, number.start) if whole else (number.quote_start, number.quote_end)
+    quote_start, quote_end = full_sentence(text, number.start) if whole else (number.quote_start, number.quote_end)
     lead = old_quote[:len(old_quote) - len(old_quote.lstrip(SPACES))]  # "    五、…": the line's indent too
     if lead and text[max(0, quote_start - len(lead)):quote_start] == lead:
         quote_start -= len(lead)
@@ -537,8 +382,8 @@ def _split(text: str) -> list:
 
 def wording_change(old_text: str, old_pos: int, new_text: str, new_pos: int, pieces: int = 4, width: int = 12) -> str:
     """What changed in a number's sentence besides its numbers, briefly: '−物业保安等 +各类'."""
-    old = mask(old_text[slice(*_full_sentence(old_text, old_pos))])
-    new = mask(new_text[slice(*_full_sentence(new_text, new_pos))])
+    old = mask(old_text[slice(*full_sentence(old_text, old_pos))])
+    new = mask(new_text[slice(*full_sentence(new_text, new_pos))])
     parts = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag in ("delete", "replace"):

@@ -1,11 +1,12 @@
 """Writing a period's source sidecar (source.yml) and recording its files' checksums in it.
 
-`render_sidecar` writes a new sidecar with the fields in the order data/raw/2021-10/source.yml
-has them, and comments that say how it was made. `seal_text` records new checksums by editing
-only the `sha256:` lines of the `files:` block (adding an entry for a file not listed yet), so
-that the comments, order and wording a person gave the sidecar survive: PyYAML, the YAML library
-the project already has, drops comments on a round trip. The edited text is parsed again and
-checked to say exactly what was meant before it is returned.
+`render_sidecar` writes a new sidecar with its fields in the order io.rawdata.SIDECAR_FIELDS gives
+(that of data/raw/2021-10/source.yml), and comments that say how it was made. `seal_text` records
+new checksums by editing only the `sha256:` lines of the `files:` block (adding an entry for a file
+not listed yet), so that the comments, order and wording a person gave the sidecar survive: PyYAML,
+the YAML library the project already has, drops comments on a round trip. The edited text is
+parsed again and checked to say exactly what was meant before it is returned. The sidecar is read
+by io.rawdata.read_sidecar.
 """
 
 from __future__ import annotations
@@ -16,21 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .rawdata import REQUIRED_RAW_FILES, sha256_of
-
-SIDECAR = "source.yml"
-REVIEW_SHEET = "review.md"
-# What each file of a period folder is, as the sidecar describes it.
-FILE_DESCRIPTIONS = {
-    "report.txt": "the report text exactly as captured from the web page, breadcrumb and footer lines included (UTF-8)",
-    "figures.csv": "the transcription, one row per figure, each with its verbatim quote",
-    "non_figures.csv": "every other number in report.txt (dates, section numbers, names), each with the reason it "
-                       "is not a figure",
-    REVIEW_SHEET: "the review sheet add-period wrote: figures carried over from the previous period, new, not "
-                  "found and uncertain",
-}
-FIELD_ORDER = ("period", "title", "publisher", "publisher_en", "where", "address", "published", "dated",
-               "period_covered", "retrieved", "licence", "files")
+from ..io.rawdata import RAW_FILES, SIDECAR, SIDECAR_FIELDS, sha256_of
 
 
 def scalar(value) -> str:
@@ -55,21 +42,21 @@ def folder_files(folder: Path) -> list[str]:
     the required ones first."""
     names = sorted(p.name for p in Path(folder).iterdir()
                    if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
-    order = list(REQUIRED_RAW_FILES) + [REVIEW_SHEET]
+    order = list(RAW_FILES)
     return sorted(names, key=lambda name: (order.index(name) if name in order else len(order), name))
 
 
 def render_sidecar(fields: dict, checksums: dict[str, str], comments: list[str]) -> str:
-    """A new source.yml: `comments` first (each a line), then `fields` in FIELD_ORDER (a
+    """A new source.yml: `comments` first (each a line), then `fields` in SIDECAR_FIELDS (a
     period_covered mapping of start, end and note), then `files` with each file's description
     and sha256."""
     lines = [f"# {comment}".rstrip() for comment in comments]
-    for name in FIELD_ORDER:
+    for name in SIDECAR_FIELDS:
         if name == "files":
             lines.append("files:")
             for file_name, checksum in checksums.items():
                 lines.append(f"  {file_name}:")
-                lines.append(f"    description: {scalar(FILE_DESCRIPTIONS.get(file_name, 'a file of the period'))}")
+                lines.append(f"    description: {scalar(_description(file_name))}")
                 lines.append(f"    sha256: {scalar(checksum)}")
         elif name == "period_covered":
             covered = fields[name]
@@ -78,7 +65,7 @@ def render_sidecar(fields: dict, checksums: dict[str, str], comments: list[str])
         elif name in fields and fields[name] is not None:
             lines.append(f"{name}: {scalar(fields[name])}")
     text = "\n".join(lines) + "\n"
-    assert yaml.safe_load(text)["files"] == {n: {"description": FILE_DESCRIPTIONS.get(n, "a file of the period"),
+    assert yaml.safe_load(text)["files"] == {n: {"description": _description(n),
                                                   "sha256": c} for n, c in checksums.items()}
     return text
 
@@ -119,7 +106,7 @@ def seal_text(text: str, checksums: dict[str, str]) -> str:
     for name, checksum in checksums.items():
         entry = _entry_line(lines, start + 1, end, name)
         if entry is None:
-            addition = [f"  {name}:\n", f"    description: {scalar(FILE_DESCRIPTIONS.get(name, 'a file of the period'))}\n",
+            addition = [f"  {name}:\n", f"    description: {scalar(_description(name))}\n",
                         f"    sha256: {scalar(checksum)}\n"]
             lines[end:end] = addition
             end += len(addition)
@@ -149,6 +136,11 @@ def seal_text(text: str, checksums: dict[str, str]) -> str:
     assert all(recorded.get(name) == checksum for name, checksum in checksums.items()), "seal_text lost a checksum"
     assert {k: v for k, v in after.items() if k != "files"} == {k: v for k, v in data.items() if k != "files"}
     return result
+
+
+def _description(name: str) -> str:
+    """What a file of the period is, in the sidecar's words (io.rawdata.RAW_FILES)."""
+    return RAW_FILES.get(name, "a file of the period")
 
 
 def _entry_line(lines: list[str], start: int, end: int, name: str) -> int | None:

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .numbers import RANGE_SEPARATOR
+from ..text.numbers import RANGE_SEPARATOR
 
 # Titles that name a part of the year rather than months: the last month each covers.
 PART_OF_YEAR = {"上半年": (1, 6), "前三季度": (1, 9), "一季度": (1, 3), "第一季度": (1, 3), "全年": (1, 12),

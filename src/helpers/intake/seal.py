@@ -1,0 +1,103 @@
+"""`seal`: record a period's checksums after a review edit, and say whether its folder builds.
+
+    shaoyang-report seal --period YYYY-MM
+
+`seal_period` records every file's sha256 in source.yml after a review edit (only the sha256
+lines change, so comments and order survive: helpers.intake.sidecar), says which files changed,
+and checks that the folder will build. `folder_problems` is that check, which add-period runs on
+the folder it drafts too: the runner's checks of a raw folder, the cleaning stage's, and campaigns
+missing from data/reference/campaigns.csv.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..audit.clean import clean_period
+from ..io.errors import InputError, InputErrors
+from ..io.paths import Layout
+from ..io.rawdata import SIDECAR, open_period, parse_sidecar
+from ..io.readers import read_utf8
+from ..io.writers import write_text
+from .guesses import load_campaigns
+from .sidecar import checksums_of, folder_files, recorded_checksums, seal_text
+
+Say = Callable[[str], None]
+
+
+def say_out(message: str) -> None:
+    """Print a line of progress at once (add-period and seal talk to the analyst on stdout)."""
+    print(message, flush=True)
+
+
+def folder_problems(folder: Path, period: str, layout: Layout) -> list[str]:
+    """What stops the folder from building: the runner's checks, the cleaning stage's checks, and
+    campaigns missing from data/reference/campaigns.csv. Empty when it builds."""
+    try:
+        source, _ = open_period(folder, period)
+        figures, _ = clean_period(folder, source)
+    except InputErrors as exc:
+        return [error.message for error in exc.errors]
+    except InputError as exc:
+        return [exc.message]
+    known = set(load_campaigns(layout.reference / "campaigns.csv"))
+    problems = []
+    for campaign in sorted(set(figures["campaign"]) - known) if known else ():
+        first = figures[figures["campaign"] == campaign].iloc[0]["figure_id"]
+        problems.append(f"campaign {campaign!r} (figure {first}) is not in {layout.reference / 'campaigns.csv'}: "
+                        "add a row for it (campaign, name_zh, name_en, order), or file the figure under a known one")
+    return problems
+
+
+def seal_period(period: str, layout: Layout, include_report: bool = False, say: Say = say_out) -> bool:
+    """Record every file's sha256 in data/raw/<period>/source.yml; return whether the folder builds.
+
+    Raises InputError when the folder or its sidecar is missing or unreadable, or when report.txt
+    changed and `include_report` is not set (the text must stay exactly as published).
+    """
+    folder = layout.raw_period(period)
+    sidecar = folder / SIDECAR
+    if not folder.is_dir():
+        raise InputError(folder, f"no folder for period {period}",
+                         fix="Create it with `shaoyang-report add-period REPORT.txt`")
+    if not sidecar.is_file():
+        raise InputError(sidecar, "no source sidecar to record checksums in",
+                         fix="add-period writes one; see data/raw/README.md for its fields")
+    text = read_utf8(sidecar)
+    recorded = recorded_checksums(parse_sidecar(text, sidecar))
+    names = folder_files(folder)
+    current = checksums_of(folder, names)
+    changed = {name: current[name] for name in names if recorded.get(name) != current[name]}
+    if "report.txt" in changed and recorded.get("report.txt") and not include_report:
+        raise InputError(folder / "report.txt", "the report text changed since it was recorded",
+                         expected="report.txt to stay exactly as published",
+                         fix="Restore it (git checkout -- <file>); if you replaced it with a corrected capture "
+                             "on purpose, run seal again with --include-report")
+    width = max(len(name) for name in names) if names else 10
+    for name in names:
+        if name not in changed:
+            say(f"  {name:<{width}}  unchanged")
+        elif recorded.get(name):
+            say(f"  {name:<{width}}  changed: {recorded[name][:12]}… -> {current[name][:12]}…")
+        else:
+            say(f"  {name:<{width}}  recorded: {current[name][:12]}…")
+    for name in sorted(set(recorded) - set(names)):
+        say(f"  {name:<{width}}  listed in {SIDECAR} but not in the folder (left as it is)")
+    if changed:
+        try:
+            write_text(sidecar, seal_text(text, changed))
+        except ValueError as exc:
+            raise InputError(sidecar, str(exc), field="files") from None
+        say(f"sealed {period}: {len(changed)} checksum(s) recorded in {sidecar}")
+    else:
+        say(f"sealed {period}: nothing changed")
+    problems = folder_problems(folder, period, layout)
+    if problems:
+        say(f"{period} does not build yet ({len(problems)} problem(s)):")
+        for problem in problems:
+            say(f"  - {problem}")
+        say(f"Fix them, then run `shaoyang-report seal --period {period}` again.")
+        return False
+    say(f"{period} passes the cleaning checks: build it with `make report PERIOD={period}`")
+    return True

@@ -1,0 +1,75 @@
+"""What the narrative reads for one period: its processed tables, its text and sidecar, its charts.
+
+`load_report` reads them into a `Report`; `build_facts` makes the book of every number the page
+may print from it (facts.build), in the report's language. The narrative's sections
+(narrative.py) take both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..audit.relations import load_relations
+from ..io.rawdata import read_sidecar
+from ..io.readers import read_csv, read_utf8
+from . import facts as facts_module
+from .charts import load_chart
+from .edition import Edition, edition_stem, load_edition
+from .facts import FactBook
+
+
+@dataclass
+class Report:
+    """Everything the narrative reads for one period."""
+
+    period: str
+    source: dict
+    figures: pd.DataFrame
+    progress: pd.DataFrame
+    checks: pd.DataFrame
+    changes: pd.DataFrame
+    campaigns: pd.DataFrame
+    charts: dict = field(default_factory=dict)
+    diagnoses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    report_text: str = ""
+    descriptions: dict = field(default_factory=dict)  # relation id -> description with {figure_id}s
+    language: str = "zh"
+
+    def figure(self, figure_id: str) -> pd.Series | None:
+        rows = self.figures[self.figures["figure_id"] == figure_id]
+        return rows.iloc[0] if len(rows) else None
+
+
+def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: Path, figures_dir: Path,
+                language: str = "zh") -> Report:
+    """Read this period's processed tables, its text and source sidecar, and the edition's charts."""
+    processed_dir = Path(processed_dir)
+    source = read_sidecar(raw_dir)
+    changes_path, diagnoses_path = processed_dir / "changes.csv", processed_dir / "diagnoses.csv"
+    report = Report(
+        period=period, source=source,
+        figures=read_csv(processed_dir / "figures.csv"),
+        progress=read_csv(processed_dir / "progress.csv"),
+        checks=read_csv(processed_dir / "checks.csv"),
+        changes=read_csv(changes_path) if changes_path.is_file() else pd.DataFrame(),
+        campaigns=read_csv(Path(reference_dir) / "campaigns.csv"),
+        diagnoses=read_csv(diagnoses_path) if diagnoses_path.is_file() else pd.DataFrame(),
+        report_text=read_utf8(Path(raw_dir) / "report.txt"),
+        descriptions={r["relation_id"]: r["description"] for r in load_relations(reference_dir)},
+        language=language,
+    )
+    names = ["completion", "monitoring"] + [f"campaign_{c}" for c in report.campaigns["campaign"]] + \
+        [f"months_{c}" for c in report.campaigns["campaign"]]
+    report.charts = {name: chart for name in names if (chart := load_chart(figures_dir, edition_stem(name, language)))}
+    return report
+
+
+def build_facts(report: Report, reference_dir: Path | None = None, edition: Edition | None = None) -> FactBook:
+    """Every number the page may print, in the report's language (facts.build)."""
+    from ..io.paths import project_root
+
+    edition = edition or load_edition(report.language, reference_dir or project_root() / "data" / "reference")
+    return facts_module.build(report, edition)
