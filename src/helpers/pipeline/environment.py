@@ -47,10 +47,23 @@ def python_version() -> str:
 def _installed() -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     for dist in metadata.distributions():
-        name = dist.metadata["Name"]
+        name, version = _name_and_version(dist)
         if name:
-            found.setdefault(normalise(name), dist.version)  # the first on sys.path is the one imported
+            found.setdefault(normalise(name), version)  # the first on sys.path is the one imported
     return tuple(sorted(found.items()))
+
+
+def _name_and_version(dist: metadata.Distribution) -> tuple[str | None, str | None]:
+    """A distribution's Name and Version, read from the header of its metadata file. Both come before
+    the first blank line; `dist.metadata` parses the whole file as an email message, description
+    included (0.2 s for the environment's 250 distributions, before every run)."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    header = text.split("\n\n", 1)[0]
+    name = re.search(r"^Name:[ \t]*(.*?)\s*$", header, re.M)
+    version = re.search(r"^Version:[ \t]*(.*?)\s*$", header, re.M)
+    if name is None or version is None:  # not the usual layout: the full parse
+        return dist.metadata["Name"], dist.version
+    return name.group(1), version.group(1)
 
 
 def installed() -> dict[str, str]:
