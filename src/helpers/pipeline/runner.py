@@ -192,10 +192,11 @@ def _run_locked(period: str, layout: Layout, force: bool, console: Console, prog
 
 class Background:
     """What a run can prepare while the kernel runs the notebooks and the runner mostly waits for
-    it, in threads: the export (nbconvert imported, its templates compiled) and the code commit
-    (two git commands). Started only when a notebook runs, so that a run with nothing to do stays
-    instant. A task that fails gives None: the caller then does the work itself, and meets and
-    reports the failure there."""
+    it, in threads: the export (nbconvert imported, its templates compiled, the distributions the
+    pages import found: environment.py caches what it reads) and the code commit (two git
+    commands). Started only when a notebook runs, so that a run with nothing to do stays instant.
+    A task that fails gives None: the caller then does the work itself, and meets and reports the
+    failure there."""
 
     def __init__(self):
         self._futures: dict = {}
@@ -208,6 +209,7 @@ class Background:
             from ..publish import pages  # imported here: nbformat and nbconvert load in the thread
 
             pages.warm_up()
+            environment.page_distributions()
 
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="run-background")
         self._futures = {"export ready": self._pool.submit(warm_up),
