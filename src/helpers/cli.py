@@ -7,10 +7,8 @@ only when a notebook runs.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .io.paths import DEFAULT_PERIOD, Layout, check_period, is_period
@@ -215,6 +213,9 @@ def command_run(args) -> int:
         # that has run kernels (a test's, say) inherits its ZeroMQ and event-loop state and can spin
         # forever starting its own kernel. The server imports the runner and papermill once, so
         # each child starts with them loaded.
+        import multiprocessing  # only here: a single period (and a no-op) never needs a process pool
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["helpers.pipeline.runner", "papermill", "nbformat"])
         with ProcessPoolExecutor(max_workers=min(args.jobs, len(periods)), mp_context=context) as pool:
