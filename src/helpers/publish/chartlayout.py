@@ -35,26 +35,34 @@ def smallest_text_px(fig) -> float:
 class Words:
     """Text measured and wrapped to a width, in the figure's pixels, as the figure will draw it.
 
-    Widths are summed from each character's advance, measured once per size (kerning is ignored,
-    and a margin allows for it): wrapping a label costs a dictionary lookup per character."""
+    Widths are summed from each character's advance, measured once per font order and size for
+    the whole process (kerning is ignored, and a margin allows for it): wrapping a label costs a
+    dictionary lookup per character."""
+
+    _renderer = None
+    _advance: dict[tuple[tuple[str, ...], str, float], float] = {}
 
     def __init__(self):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.renderer = FigureCanvasAgg(Figure(figsize=(WIDTH, 1), dpi=DPI)).get_renderer()
-        self.family = list(matplotlib.rcParams["font.family"])
-        self._advance: dict[tuple[str, float], float] = {}
+        self.family = tuple(matplotlib.rcParams["font.family"])
 
     def width(self, text: str, size: float) -> float:
         return max((sum(self._char(char, size) for char in line) for line in text.split("\n")), default=0.0) * 1.03
 
     def _char(self, char: str, size: float) -> float:
-        key = (char, size)
-        if key not in self._advance:
-            prop = font_manager.FontProperties(family=self.family, size=size)
-            self._advance[key] = self.renderer.get_text_width_height_descent(char, prop, ismath=False)[0]
-        return self._advance[key]
+        key = (self.family, char, size)
+        if key not in Words._advance:
+            prop = font_manager.FontProperties(family=list(self.family), size=size)
+            Words._advance[key] = self._measure().get_text_width_height_descent(char, prop, ismath=False)[0]
+        return Words._advance[key]
+
+    @classmethod
+    def _measure(cls):
+        if cls._renderer is None:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            cls._renderer = FigureCanvasAgg(Figure(figsize=(WIDTH, 1), dpi=DPI)).get_renderer()
+        return cls._renderer
 
     def wrap(self, text: str, size: float, width: float) -> str:
         """`text` in lines no wider than `width` px: broken between Chinese characters or at spaces,

@@ -88,7 +88,7 @@ def save_chart(fig, directory: Path, name: str, alt: str, caption: str) -> Chart
     image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).convert("RGB")
     plt.close(fig)
     buffer = io.BytesIO()
-    image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+    image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
         buffer, format="PNG")
     directory = Path(directory)
     path = write_bytes(directory / f"{name}.png", buffer.getvalue())
@@ -411,10 +411,13 @@ def _target_values(series: pd.DataFrame, history: pd.DataFrame, words: MonthWord
     printed as the target figure is printed when the report prints it, in the figure's style when
     it is implied."""
     values: list[tuple[str, str]] = []
-    for _, row in series[series["target_source"] != ""].iterrows():
+    targeted = series[series["target_source"] != ""]
+    printed: dict = {}  # each target figure as printed, by period (the first row, as the table lists them)
+    for _, row in history[history["figure_id"].isin(set(targeted["target_figure_id"]))].iterrows():
+        printed.setdefault((row["period"], row["figure_id"]), row)
+    for _, row in targeted.iterrows():
         if row["target_source"] == "reported":
-            printed = history[(history["period"] == row["period"]) & (history["figure_id"] == row["target_figure_id"])]
-            value = words.value(printed.iloc[0])
+            value = words.value(printed[(row["period"], row["target_figure_id"])])
         else:
             value = words.value_like(row["target"], row)
         if not values or values[-1] != (row["target_source"], value):
