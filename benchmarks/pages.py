@@ -7,7 +7,8 @@ November and December as the tests make them, then a generic month each: cumulat
 grow, printed rates follow, dates move on) in a temporary copy of the inputs, as reviewed
 folders (the reviewer's glossary rows added), runs `shaoyang-report run --all`, and measures:
 
-1. the size of every page of the last month (report.html, report.en.html, audit.html);
+1. the size of every page of the last month (report.html and report.en.html, at most 500 kB
+   each as tools/check_sizes.py holds every committed public page; audit.html, reported);
 2. what each month adds to the committed outputs (`outputs/<period>/` and
    `data/processed/<period>/`): the files' bytes, the bytes git stores for them (each file
    compressed as git compresses an object), and, once all months are committed to a git
@@ -142,8 +143,10 @@ def main() -> int:
         text = smallest_chart_text(layout, last)
     raw_last, stored_last = growth[last]
     stored_mean = statistics.mean(stored for _, stored in growth.values())
-    rows = [(f"page: {name} ({last}, {len(periods)} months)", f"{size / 1000:.0f} kB", f"<= {PAGE_LIMIT // 1000} kB",
-             size <= PAGE_LIMIT or name == "audit.html", "" if name != "audit.html" else "(reported)")
+    # The limit is the public pages' (tools/check_sizes.py); the auditor's edition is reported.
+    rows = [(f"page: {name} ({last}, {len(periods)} months)", f"{size / 1000:.0f} kB",
+             "(report)" if name == "audit.html" else f"<= {PAGE_LIMIT // 1000} kB",
+             name == "audit.html" or size <= PAGE_LIMIT, "")
             for name, size in pages.items()]
     rows.append((f"repository growth, month {len(periods)} (git objects)", f"{stored_last / 1e6:.2f} MB",
                  f"<= {GROWTH_LIMIT / 1e6:.1f} MB", stored_last <= GROWTH_LIMIT,
