@@ -635,7 +635,8 @@ def test_a_report_that_is_not_a_file_or_is_huge_is_refused_by_run(built, tmp_pat
 
 def test_the_installed_distributions_are_read_from_their_metadata_headers_as_in_full():
     """The environment reads each distribution's Name and Version from its metadata file's header,
-    not by parsing the whole file: the same names and versions importlib.metadata gives."""
+    and its modules from its file list as text, not by parsing whole files into objects: the same
+    names, versions and modules importlib.metadata gives."""
     from importlib import metadata
 
     from helpers.pipeline import environment
@@ -646,3 +647,7 @@ def test_the_installed_distributions_are_read_from_their_metadata_headers_as_in_
             full.setdefault(environment.normalise(dist.metadata["Name"]), dist.version)
     assert environment.installed() == full
     assert environment.installed()["shaoyang-report"] == metadata.version("shaoyang-report")
+    # Likewise the modules each distribution provides, read from top_level.txt and RECORD as text.
+    assert environment._module_distributions() == {
+        module: tuple(sorted({environment.normalise(name) for name in names}))
+        for module, names in metadata.packages_distributions().items()}
