@@ -187,6 +187,13 @@ def _layout(args) -> Layout:
 
 
 def _run_one(period: str, layout: Layout, force: bool, prefix: str, quiet: bool) -> int:
+    import gc
+
+    # A run (here, or in a pool's worker) imports a few hundred thousand objects (papermill,
+    # nbformat, nbconvert) and then mostly waits for its kernel; at the collector's default pace it
+    # scanned them again and again, a tenth of the runner's time. Collecting less often leaves the
+    # peak memory as it was.
+    gc.set_threshold(10_000, 50, 100)
     from .pipeline.contract import Console
     from .pipeline.runner import run_period
 
@@ -195,12 +202,6 @@ def _run_one(period: str, layout: Layout, force: bool, prefix: str, quiet: bool)
 
 
 def command_run(args) -> int:
-    import gc
-
-    # A run imports a few hundred thousand objects (papermill, nbformat, nbconvert) and then mostly
-    # waits for its kernel; at the collector's default pace it scanned them again and again, a tenth
-    # of the runner's time. Collecting less often leaves the peak memory as it was.
-    gc.set_threshold(10_000, 50, 100)
     layout = _layout(args)
     periods = list(args.period or [])
     if args.all:
