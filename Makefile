@@ -8,6 +8,9 @@ FORCE ?=
 # title does not say which months the report covers.
 REPORT ?=
 ADDRESS ?=
+# rename-campaign: OLD=<the id add-period proposed> NEW=<the id to give it>.
+OLD ?=
+NEW ?=
 # Whether PERIOD was given (on the command line or in the environment), not the default above.
 PERIOD_GIVEN := $(filter command line environment,$(origin PERIOD))
 PYTHON ?= python3
@@ -41,12 +44,12 @@ NB ?=
 AXE := node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help env lock add-period seal report status check test lab notebook clean verify draft benchmark
+.PHONY: help env lock add-period seal rename-campaign report status check test lab notebook clean verify draft benchmark
 
 help: ## List the targets
 	@echo "Usage: make <target> [PERIOD=YYYY-MM]   (PERIOD defaults to $(PERIOD))"
 	@echo
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-11s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
 
 ifneq ($(wildcard $(VENV)/conda-meta),)
 # A conda environment (environment.yml) holds every package already: install the project itself
@@ -95,6 +98,10 @@ seal: $(CODE_STAMP) ## Record the sha256 of every file of data/raw/PERIOD/ in it
 	@test -n "$(PERIOD_GIVEN)" || { echo "usage: make seal PERIOD=YYYY-MM (say which period: seal never picks one)"; exit 2; }
 	$(BIN)/shaoyang-report seal --period $(PERIOD)
 
+rename-campaign: $(CODE_STAMP) ## Give a campaign add-period proposed its final id everywhere: PERIOD=… OLD=… NEW=…
+	@test -n "$(PERIOD_GIVEN)" -a -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make rename-campaign PERIOD=YYYY-MM OLD=<proposed id> NEW=<id>"; exit 2; }
+	$(BIN)/shaoyang-report rename-campaign --period $(PERIOD) "$(OLD)" "$(NEW)"
+
 report: $(CODE_STAMP) ## Build outputs/$(PERIOD)/ (report.html, audit.html, ...) from data/raw/$(PERIOD)/ [FORCE=1]
 	$(BIN)/shaoyang-report run --period $(PERIOD) $(if $(FORCE),--force,)
 
@@ -124,9 +131,10 @@ notebook: $(CODE_STAMP) ## Run one notebook by hand in build/ (NB=02_campaign_pr
 	@test -n "$(NB)" || { echo "usage: make notebook NB=01_clean|02_campaign_progress|03_narrative [PERIOD=YYYY-MM]"; exit 2; }
 	$(BIN)/shaoyang-report notebook $(NB) --period $(PERIOD) --root $(CURDIR)
 
-benchmark: $(CODE_STAMP) ## Measure pipeline speed and memory, and the monthly loop (benchmarks/README.md)
+benchmark: $(CODE_STAMP) ## Measure pipeline speed and memory, the monthly loop, the checks per month, and a year of pages (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/carry_over.py
+	$(BIN)/python benchmarks/checks.py
 	$(BIN)/python benchmarks/pages.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)

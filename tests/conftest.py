@@ -5,7 +5,7 @@ The tiers (README, "For maintainers"):
 - `make test`: the whole suite, on two pytest-xdist workers.
 
 A scenario (`helpers.testing.scenarios`: `built` is 2021-10; `november_built`, `months_built`,
-`failed_run`) is built once per test run, by whichever worker asks first, under a file lock in
+`year_end_built`, `failed_run`) is built once per test run, by whichever worker asks first, under a file lock in
 the run's shared temporary folder; the other worker waits and reads the same folder. Tests only
 read a scenario; one that needs to change something works on `copy_built(scenario, tmp_path / ...)`.
 At the end of the run every scenario is hashed again, and a test run in which one changed fails.
@@ -30,7 +30,8 @@ from helpers.testing import ROOT, scenarios
 from helpers.testing.layouts import temp_layout, tree_hashes
 
 # Scenario fixtures, by the builder in helpers.testing.scenarios that makes them.
-SCENARIOS = {"built": "base", "november_built": "november", "months_built": "months", "failed_run": "failed"}
+SCENARIOS = {"built": "base", "november_built": "november", "months_built": "months", "year_end_built": "year_end",
+             "failed_run": "failed"}
 # A test that may wait for a scenario's build gets this many seconds (pytest-timeout's limit is 60).
 SCENARIO_TIMEOUT = 600
 
@@ -126,6 +127,13 @@ def november_built(_scenario_registry) -> Layout:
 def months_built(_scenario_registry) -> Layout:
     """2021-10, November and December added through the intake loop and built in turn."""
     return _scenario_registry("months")
+
+
+@pytest.fixture(scope="session")
+def year_end_built(_scenario_registry) -> Layout:
+    """October, a November with a misprinted total and the year-end month with every new thing
+    (helpers.testing.year_end), November and December built."""
+    return _scenario_registry("year_end")
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ Build the audited progress report of the Shaoyang City Rural Revitalization Bure
   add-period  a new month: make data/raw/<period>/ from the report's text, carrying last month's
               transcription over, and print the review sheet
   seal        record every file's sha256 in a period's source.yml after a review edit
+  rename-campaign  give a campaign add-period proposed its final id, in every row that names it
   run         raw -> 01_clean -> 02_campaign_progress -> 03_narrative -> report.html + audit.html
   status      one line per period: what built it, whether its inputs are sealed, whether a run would
               republish it and why, whether a publish is pending
@@ -33,6 +34,7 @@ EPILOG = """\
 a new month (see README.md, "Rerunning for another month"):
   shaoyang-report add-period ~/Downloads/report.txt     make data/raw/2021-11/ and print the review sheet
   (edit data/raw/2021-11/figures.csv where the sheet says)
+  shaoyang-report rename-campaign --period 2021-11 water_supply rural_water   a proposed campaign's final id
   shaoyang-report seal --period 2021-11                 record the edited files' checksums
   shaoyang-report run --period 2021-11                  build it (or: make report PERIOD=2021-11)
 
@@ -148,6 +150,22 @@ def build_parser() -> argparse.ArgumentParser:
     seal.add_argument("--include-report", action="store_true",
                       help="also record a changed report.txt (only for a corrected capture of the published text)")
     seal.add_argument("--root", type=Path, default=None, help="project folder holding data/ (default: this repository)")
+
+    rename = commands.add_parser(
+        "rename-campaign", help="give a campaign add-period proposed its final id, in every row that names it",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Rename a campaign add-period proposed for a new month (its campaigns.csv row has\n"
+                    "since = the period) in every row that names it:\n"
+                    "  figures.csv      of the period: campaign, and figure ids OLD.x become NEW.x\n"
+                    "  campaigns.csv    the campaign's row\n"
+                    "  glossary.csv     the rows of the campaign and its figures\n"
+                    "A NEW that exists already files the figures under that campaign.",
+        epilog="Then seal the folder again (shaoyang-report seal --period YYYY-MM).\n"
+               "exit codes: 0 renamed, 2 bad input (nothing is written).")
+    rename.add_argument("old", help="the proposed id, as the review sheet shows it")
+    rename.add_argument("new", help="the id to give it (lower-case letters, digits and _)")
+    rename.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help="the period that added it")
+    rename.add_argument("--root", type=Path, default=None, help="project folder holding data/ (default: this repository)")
 
     draft = commands.add_parser("draft", help="draft a figure transcription from a report text",
                                 description="Read a report text and write a CSV draft of every number: figures "
@@ -284,6 +302,17 @@ def command_seal(args) -> int:
         return _input_error(exc)
 
 
+def command_rename_campaign(args) -> int:
+    from .intake.rename import rename_campaign
+    from .io.errors import InputError
+
+    try:
+        rename_campaign(args.period, args.old, args.new, Layout.default(args.root))
+    except InputError as exc:
+        return _input_error(exc)
+    return 0
+
+
 def command_notebook(args) -> int:
     from .pipeline.byhand import ByHandFailed, run_notebook
 
@@ -302,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     handlers = {"run": command_run, "verify": command_verify, "status": command_status, "draft": command_draft,
-                "add-period": command_add_period, "seal": command_seal, "notebook": command_notebook}
+                "add-period": command_add_period, "seal": command_seal, "notebook": command_notebook,
+                "rename-campaign": command_rename_campaign}
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:

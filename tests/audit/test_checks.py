@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.audit import changes, diagnoses, progress, relations
+from helpers.audit import changes, diagnoses, progress, relations, sentences
 from helpers.audit import clean
 from helpers.io import rawdata, readers
 from helpers.io.errors import InputError
@@ -513,7 +513,7 @@ def test_load_relations_rejects_an_unknown_kind():
 def real():
     figures, _ = clean.clean_period(RAW, rawdata.load_source(RAW))
     text = readers.read_utf8(RAW / "report.txt")
-    rels = relations.load_relations(REFERENCE)
+    rels = sentences.relations_for(relations.load_relations(REFERENCE, "2021-10"), figures, text)
     result = relations.run_checks(figures, rels, text)
     return figures, result.set_index("check_id", drop=False), rels
 
@@ -522,6 +522,9 @@ def test_real_every_relation_gives_one_row(real):
     _, result, rels = real
     assert list(result["check_id"]) == [r["relation_id"] for r in rels]
     assert len(result) == 31
+    # 16 declared in relations.csv (flows, restatements, remainders printed in another sentence, …),
+    # 15 read from the sentences that state them.
+    assert result["origin"].value_counts().to_dict() == {"declared": 16, "text": 15}
     assert set(result["status"]) <= set(relations.STATUSES)
     assert result["status"].value_counts().to_dict() == {"pass": 20, "derived": 5, "mismatch": 2, "not-checkable": 2,
                                                          "not-applicable": 2}
@@ -532,9 +535,10 @@ def test_real_every_relation_gives_one_row(real):
 
 def test_real_descriptions_are_this_months_words(real):
     _, result, _ = real
-    assert result.loc["hollow_houses.counties_listed", "description"] == "已全部完成任务的8个县 = 同句以顿号列出的县市"
+    assert result.loc["hollow_houses.counties_completed.count_listed", "description"] == \
+        "已全部完成任务的县市 = 武冈市…城步县"  # the month's own list, first and last
     assert result.loc["rectification.inspection_teams", "description"].startswith("市乡村振兴局组织了4个督导组")
-    assert result.loc["project_funds.review_aspects_listed", "description"].startswith("“回头看”聚焦的8个方面")
+    assert result.loc["project_funds.review_aspects.count_listed", "description"].startswith("“回头看”聚焦方面 = 项目库情况…")
     reference = (REFERENCE / "relations.csv").read_text(encoding="utf-8")
     assert "8个县" not in reference and "4个督导组" not in reference  # typed nowhere
 
@@ -542,12 +546,12 @@ def test_real_descriptions_are_this_months_words(real):
 def test_real_exactly_two_mismatches_in_village_planning(real):
     _, result, _ = real
     bad = result[result["status"] == "mismatch"]
-    assert list(bad["check_id"]) == ["village_planning.prepared_share", "village_planning.surveyed_share"]
-    prepared = result.loc["village_planning.prepared_share"]
+    assert list(bad["check_id"]) == ["village_planning.prepared_share.rate", "village_planning.surveyed_share.rate"]
+    prepared = result.loc["village_planning.prepared_share.rate"]
     assert (prepared["reported"], prepared["tolerance"]) == (80, 0.5)
     assert prepared["recomputed"] == pytest.approx(597 / 760 * 100, abs=1e-6)  # 78.55
     assert round(prepared["recomputed"], 2) == 78.55
-    surveyed = result.loc["village_planning.surveyed_share"]
+    surveyed = result.loc["village_planning.surveyed_share.rate"]
     assert (surveyed["reported"], surveyed["tolerance"]) == (76, 0.5)
     assert round(surveyed["recomputed"], 2) == 73.95
 
@@ -555,14 +559,14 @@ def test_real_exactly_two_mismatches_in_village_planning(real):
 def test_real_mismatch_table_quotes_the_sentence(real):
     figures, result, _ = real
     table_ = diagnoses.mismatches(result.reset_index(drop=True), figures)
-    assert list(table_["check_id"]) == ["village_planning.prepared_share", "village_planning.surveyed_share"]
+    assert list(table_["check_id"]) == ["village_planning.prepared_share.rate", "village_planning.surveyed_share.rate"]
     assert all("占比80%" in q and "占比76%" in q for q in table_["quotes"])
     assert table_.iloc[0]["working"] == "597 ÷ 760 × 100 = 78.5526"
 
 
 def test_real_derived_employment_target(real):
     _, result, _ = real
-    row = result.loc["employment.implied_target"]
+    row = result.loc["employment.employed.implied_ratio"]
     assert row["status"] == "derived"
     assert row["recomputed"] == pytest.approx(375458.04, abs=0.01)
     assert row["lower"] == pytest.approx(375439.52, abs=0.01)
@@ -572,7 +576,7 @@ def test_real_derived_employment_target(real):
 
 def test_real_toilets_completed_rate_passes(real):
     _, result, _ = real
-    row = result.loc["toilets.completed_rate"]
+    row = result.loc["toilets.completed_rate.rate"]
     assert (row["status"], row["reported"], row["tolerance"]) == ("pass", 95.55, 0.005)
     assert row["difference"] == pytest.approx(-0.004339, abs=1e-6)
 
@@ -590,12 +594,13 @@ def test_real_monitoring_sums_and_remainders_pass(real):
 def test_real_check_statuses_of_other_kinds(real):
     _, result, _ = real
     statuses = result["status"].to_dict()
-    assert statuses["rural_construction.special_actions_listed"] == "pass"
+    assert statuses["rural_construction.special_actions.count_listed"] == "pass"
     assert statuses["rural_construction.special_actions_restated"] == "pass"
-    assert statuses["workshops.poverty_labour_within_total"] == "pass"
-    assert statuses["toilets.investment_excess"] == "pass"
-    assert statuses["housing.implied_completed"] == "derived"
-    assert statuses["hollow_houses.counties_listed"] == statuses["project_funds.review_aspects_listed"] == "pass"
+    assert statuses["workshops.employed_poverty_labour.part_of"] == "pass"
+    assert statuses["toilets.investment_excess.excess"] == "pass"
+    assert statuses["housing.target_restated.implied_product"] == "derived"
+    assert statuses["hollow_houses.counties_completed.count_listed"] == \
+        statuses["project_funds.review_aspects.count_listed"] == "pass"
     assert statuses["rectification.leadership_rounds"] == "not-checkable"
 
 
@@ -606,7 +611,7 @@ def test_real_check_statuses_of_other_kinds(real):
 @pytest.fixture(scope="module")
 def real_progress(real):
     figures, _, _ = real
-    return progress.progress_table(figures, progress.load_targets(REFERENCE)).set_index("target_id", drop=False)
+    return progress.progress_table(figures, progress.load_targets(REFERENCE, "2021-10")).set_index("target_id", drop=False)
 
 
 def test_progress_real_rows(real_progress):
@@ -808,8 +813,25 @@ def test_an_implied_target_within_last_months_range_is_not_flagged():
 
 def test_renames_table_may_be_empty_and_is_read(tmp_path):
     path = tmp_path / "figure_renames.csv"
-    path.write_text("old_figure_id,new_figure_id,since_period,note\n", encoding="utf-8")
+    path.write_text("old_figure_id,new_figure_id,since,note\n", encoding="utf-8")
     assert changes.load_renames(tmp_path) == {}
-    path.write_text("old_figure_id,new_figure_id,since_period,note\na.b,a.c,2021-11,renamed by the bureau\n",
+    path.write_text("old_figure_id,new_figure_id,since,note\na.b,a.c,2021-11,renamed by the bureau\n",
                     encoding="utf-8")
     assert changes.load_renames(tmp_path) == {"a.b": "a.c"}
+
+
+def test_a_rename_applies_from_its_since_period_on(tmp_path):
+    """figure_renames.csv's since is honoured: a rename recorded for December leaves October's and
+    November's builds as they were (their ids, their history), and applies from December on."""
+    (tmp_path / "figure_renames.csv").write_text(
+        "old_figure_id,new_figure_id,since,note\na.b,a.c,2021-12,renamed by the bureau\n", encoding="utf-8")
+    assert changes.load_renames(tmp_path, "2021-10") == {}
+    assert changes.load_renames(tmp_path, "2021-11") == {}
+    assert changes.load_renames(tmp_path, "2021-12") == {"a.b": "a.c"}
+    assert changes.load_renames(tmp_path, "2022-03") == {"a.b": "a.c"}
+
+
+def test_a_rename_without_its_since_period_is_refused(tmp_path):
+    (tmp_path / "figure_renames.csv").write_text("old_figure_id,new_figure_id,note\na.b,a.c,x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column.*since"):
+        changes.load_renames(tmp_path, "2021-12")

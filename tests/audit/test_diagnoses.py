@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.audit import clean, diagnoses, relations
+from helpers.audit import clean, diagnoses, relations, sentences
 from helpers.io import rawdata, readers
 
 from helpers.testing.tables import figure, relation, table
@@ -24,7 +24,8 @@ REFERENCE = ROOT / "data" / "reference"
 @pytest.fixture(scope="module")
 def october():
     figures, _ = clean.clean_period(RAW, rawdata.load_source(RAW))
-    return figures, readers.read_utf8(RAW / "report.txt"), relations.load_relations(REFERENCE)
+    text = readers.read_utf8(RAW / "report.txt")
+    return figures, text, sentences.relations_for(relations.load_relations(REFERENCE, "2021-10"), figures, text)
 
 
 def diagnose(figures: pd.DataFrame, text: str, rels: list[dict], previous: pd.DataFrame | None = None):
@@ -65,7 +66,7 @@ def test_octobers_two_shares_are_one_different_base_not_a_misprint(october):
     assert (row["figure_id"], row["printed"], row["proposed"], row["unit_printed"]) == \
         ("village_planning.target", "760", "742–744", "个")
     assert (row["lower"], row["upper"], row["kind"], row["typo"]) == (742, 744, "different_base", "")
-    assert row["resolves"] == "village_planning.prepared_share|village_planning.surveyed_share"
+    assert row["resolves"] == "village_planning.prepared_share.rate|village_planning.surveyed_share.rate"
     # The checks keep their verdicts.
     shares = checks.set_index("check_id").loc[row["resolves"].split("|"), "status"]
     assert list(shares) == ["mismatch", "mismatch"]
@@ -75,6 +76,7 @@ def test_the_base_range_is_exact_at_both_ends(october):
     """742 and 744 fit both printed shares; 741 and 745 do not."""
     figures, text, rels = october
     shares = [r for r in rels if r["relation_id"].startswith("village_planning.")]
+    assert len(shares) == 2
     for base, fits in ((741, False), (742, True), (744, True), (745, False)):
         changed = figures.copy()
         changed.loc[changed["figure_id"] == "village_planning.target", ["value", "value_printed"]] = [base, str(base)]
@@ -104,12 +106,12 @@ def monitoring_month(total: str, previous: pd.DataFrame | None = None):
               "marginal_resolved_households": "4411", "sudden_resolved_households": "1819",
               "remaining_households": "6226", "unstable_remaining_households": "3344",
               "marginal_remaining_households": "608", "sudden_remaining_households": "2274"}
-    rows = []
+    rows, text = [], sentence + remaining
     for metric, printed in values.items():
         row = figure(f"monitoring.{metric}", printed, "户")
         quote = remaining if "remaining" in metric else sentence
-        rows.append({**row, "quote": quote})
-    return table(*rows), sentence + remaining
+        rows.append({**row, "quote": quote, "value_start": str(text.index(f"{printed}户"))})
+    return table(*rows), text
 
 
 def october_monitoring() -> pd.DataFrame:
@@ -117,16 +119,18 @@ def october_monitoring() -> pd.DataFrame:
     return figures[figures["figure_id"].str.startswith("monitoring.") & figures["unit"].eq("households")]
 
 
-def household_relations() -> list[dict]:
-    return [r for r in relations.load_relations(REFERENCE)
-            if r["relation_id"].startswith("monitoring.") and "persons" not in r["relation_id"]]
+def household_relations(figures: pd.DataFrame, text: str) -> list[dict]:
+    """The monitoring relations on households: declared (remainders, the flow) and read from the sentences."""
+    declared = [r for r in relations.load_relations(REFERENCE, "2021-10")
+                if r["relation_id"].startswith("monitoring.") and "persons" not in r["relation_id"]]
+    return sentences.relations_for(declared, figures, text)
 
 
 def test_a_misprinted_total_is_one_misprint_resolving_sum_remainder_and_flow():
     figures, text = monitoring_month("17021")
-    checks, found = diagnose(figures, text, household_relations(), october_monitoring())
+    checks, found = diagnose(figures, text, household_relations(figures, text), october_monitoring())
     mismatched = list(checks.loc[checks["status"] == "mismatch", "check_id"])
-    assert mismatched == ["monitoring.households_by_category", "monitoring.remaining_households",
+    assert mismatched == ["monitoring.households_total.sum", "monitoring.remaining_households",
                           "monitoring.remaining_households_flow"]
     assert len(found) == 1
     row = found.iloc[0]
@@ -138,21 +142,21 @@ def test_a_misprinted_total_is_one_misprint_resolving_sum_remainder_and_flow():
 
 def test_the_same_month_printed_right_needs_no_diagnosis():
     figures, text = monitoring_month("17012")
-    checks, found = diagnose(figures, text, household_relations(), october_monitoring())
+    checks, found = diagnose(figures, text, household_relations(figures, text), october_monitoring())
     assert "mismatch" not in set(checks["status"])
     assert found.empty
 
 
 def test_without_the_previous_month_the_misprint_still_resolves_both_identities():
     figures, text = monitoring_month("17021")
-    _, found = diagnose(figures, text, household_relations())
-    assert list(found["resolves"]) == ["monitoring.households_by_category|monitoring.remaining_households"]
+    _, found = diagnose(figures, text, household_relations(figures, text))
+    assert list(found["resolves"]) == ["monitoring.households_total.sum|monitoring.remaining_households"]
 
 
 def test_a_value_that_would_break_a_passing_check_is_never_proposed():
     """6,235 would make the remainder agree with the misprinted total, but break the categories' sum."""
     figures, text = monitoring_month("17021")
-    _, found = diagnose(figures, text, household_relations(), october_monitoring())
+    _, found = diagnose(figures, text, household_relations(figures, text), october_monitoring())
     assert "monitoring.remaining_households" not in set(found["figure_id"])
 
 

@@ -26,6 +26,7 @@ from helpers.audit import clean, history, steps
 from helpers.io import rawdata
 from helpers.io.dictionary import DICTIONARY
 from helpers.io.errors import InputError, InputWarning
+from helpers.io.reference import append_rows
 from helpers.pipeline import contract, freshness
 from helpers.pipeline.contract import Console, RunContext
 
@@ -137,8 +138,8 @@ def rename_in_raw(folder: Path, old: str, new: str) -> None:
 
 
 def record_rename(reference: Path, old: str, new: str, since: str) -> None:
-    with open(reference / "figure_renames.csv", "a", encoding="utf-8") as stream:
-        stream.write(f"{old},{new},{since},renamed by the bureau\n")
+    append_rows(reference / "figure_renames.csv",
+                [{"old_figure_id": old, "new_figure_id": new, "since": since, "note": "renamed by the bureau"}])
     for name in ("targets.csv", "relations.csv"):
         path = reference / name
         text = re.sub(rf"{re.escape(old)}(?!\w)", new, path.read_text(encoding="utf-8"))  # not toilets.completed_rate

@@ -19,7 +19,7 @@ from helpers.testing import ROOT
 from helpers.testing.layouts import temp_layout
 from helpers.testing.stages import stage_two
 from helpers.testing.synthetic import make_november
-from helpers.audit import changes, clean, diagnoses, relations
+from helpers.audit import changes, clean, diagnoses, relations, sentences
 from helpers.io import rawdata, readers
 
 REFERENCE = ROOT / "data" / "reference"
@@ -28,12 +28,15 @@ def audit_month(raw_root: Path):
     october, november = raw_root / "2021-10", raw_root / "2021-11"
     previous, _ = clean.clean_period(october, rawdata.load_source(october))
     figures, _ = clean.clean_period(november, rawdata.load_source(november))
-    rels = relations.load_relations(REFERENCE)
+    declared = relations.load_relations(REFERENCE, "2021-11")
     text, previous_text = readers.read_utf8(november / "report.txt"), readers.read_utf8(october / "report.txt")
+    rels = sentences.relations_for(declared, figures, text)
     checks = relations.run_checks(figures, rels, text, previous)
     found = diagnoses.diagnose(checks, rels, figures, text, previous)
+    previous_checks = relations.run_checks(previous, sentences.relations_for(declared, previous, previous_text),
+                                           previous_text)
     change_table = changes.compare_periods(figures, previous, "2021-10", period_end="2021-11-30", checks=checks,
-                                           previous_checks=relations.run_checks(previous, rels, previous_text))
+                                           previous_checks=previous_checks)
     return checks.set_index("check_id", drop=False), found, change_table.set_index("figure_id", drop=False)
 
 
@@ -49,7 +52,7 @@ def test_a_synthetic_month_s_changes_are_flagged_as_its_edits_say(tmp_path):
     assert flagged["village_cleaning.ponds"] == "cumulative_fell|stale_as_of"  # as of 10月29日: 32 days old
     assert flagged["housing.target"] == "target_changed"
     assert flagged["toilets.completed"] == "stale_as_of"  # rose as it should, but as of 10月25日
-    rate = found.checks.set_index("check_id").loc["toilets.completed_rate"]
+    rate = found.checks.set_index("check_id").loc["toilets.completed_rate.rate"]
     assert (rate["kind"], rate["status"]) == ("rate", "mismatch")
 
 
@@ -68,9 +71,9 @@ def test_a_consistent_november_raises_no_false_alarm(clean_november):
 
 def test_the_grown_list_passes_and_its_words_are_novembers(clean_november):
     checks, _, _ = clean_november
-    row = checks.loc["hollow_houses.counties_listed"]
+    row = checks.loc["hollow_houses.counties_completed.count_listed"]
     assert (row["status"], row["reported"], row["recomputed"]) == ("pass", 9, 9)
-    assert row["description"].startswith("已全部完成任务的9个县")
+    assert row["description"] == "已全部完成任务的县市 = 武冈市…隆回县"
     assert row["working"].endswith("城步县、隆回县")
 
 
@@ -84,8 +87,8 @@ def test_the_flows_hold_across_the_two_months(clean_november):
 
 def test_an_unchanged_implied_target_is_not_flagged(clean_november):
     _, _, change_table = clean_november
-    assert change_table.loc["employment.implied_target", "flag"] == ""
-    assert change_table.loc["toilets.implied_investment_target", "flag"] == ""
+    assert change_table.loc["employment.employed.implied_ratio", "flag"] == ""
+    assert change_table.loc["toilets.investment.implied_ratio", "flag"] == ""
 
 
 def test_only_the_inspection_teams_are_stale(clean_november):
@@ -101,7 +104,7 @@ def test_a_misprinted_total_is_one_explained_finding(tmp_path):
     make_november(layout.raw, total="17021")
     checks, found, _ = audit_month(layout.raw)
     mismatched = list(checks.loc[checks["status"] == "mismatch", "check_id"])
-    assert mismatched == ["monitoring.households_by_category", "monitoring.remaining_households",
+    assert mismatched == ["monitoring.households_total.sum", "monitoring.remaining_households",
                           "monitoring.remaining_households_flow"]
     assert found[["figure_id", "printed", "proposed", "kind", "typo"]].to_dict("records") == [
         {"figure_id": "monitoring.households_total", "printed": "17021", "proposed": "17012", "kind": "misprint",
@@ -115,10 +118,10 @@ def test_a_silently_changed_implied_target_is_flagged(tmp_path):
     make_november(layout.raw, investment=("12100.50", "110.00", "10.00"))
     checks, found, change_table = audit_month(layout.raw)
     assert "mismatch" not in set(checks["status"]) and found.empty  # each month is consistent on its own
-    row = change_table.loc["toilets.implied_investment_target"]
+    row = change_table.loc["toilets.investment.implied_ratio"]
     assert (row["kind"], row["flag"]) == ("derived", "implied_target_changed")
     assert row["previous_upper"] < row["current_lower"]
-    assert change_table.loc["employment.implied_target", "flag"] == ""
+    assert change_table.loc["employment.employed.implied_ratio", "flag"] == ""
 
 
 # ---- Both months through the pipeline: what the pages show ------------------------------------------
@@ -136,11 +139,14 @@ def test_november_through_the_pipeline(november_built):
     processed = layout.processed / "2021-11"
     checks = pd.read_csv(processed / "checks.csv", keep_default_na=False)
     assert list(checks.loc[checks["status"] == "mismatch", "check_id"]) == [
-        "monitoring.households_by_category", "monitoring.remaining_households", "monitoring.remaining_households_flow"]
+        "monitoring.households_total.sum", "monitoring.remaining_households", "monitoring.remaining_households_flow"]
     found = pd.read_csv(processed / "diagnoses.csv", keep_default_na=False, dtype=str)
-    assert list(found["figure_id"]) == ["monitoring.households_total"]
+    assert list(found.loc[found["resolves"] != "", "figure_id"]) == ["monitoring.households_total"]
+    # And a note across months: October's shares fit 742–744 villages, November's the plan's 760.
+    assert list(zip(found.loc[found["resolves"] == "", "figure_id"], found.loc[found["resolves"] == "", "kind"])) == [
+        ("village_planning.target", "base_changed")]
     change_table = pd.read_csv(processed / "changes.csv", keep_default_na=False).set_index("figure_id")
-    assert change_table.loc["toilets.implied_investment_target", "flag"] == "implied_target_changed"
+    assert change_table.loc["toilets.investment.implied_ratio", "flag"] == "implied_target_changed"
 
     page = (layout.outputs / "2021-11" / "report.html").read_text(encoding="utf-8")
     audit = text_of(page.split('<section id="audit">')[1].split("</section>")[0])
@@ -156,7 +162,7 @@ def test_november_through_the_pipeline(november_built):
     assert "已全部完成任务的县市9个" in hollow
 
     auditor = (layout.outputs / "2021-11" / "audit.html").read_text(encoding="utf-8")
-    assert "已全部完成任务的9个县" in auditor and "已全部完成任务的8个县" not in auditor
+    assert "已全部完成任务的县市 = 武冈市…隆回县" in auditor and "武冈市…城步县" not in auditor
     assert "DIAGNOSIS (misprint) monitoring.households_total" in auditor
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 import pytest
 
 from helpers.testing import months, scoring
+from helpers.testing.reference_rows import campaigns_for
 from helpers.intake.carry import (CARRIED, NEW, NOT_FOUND, UNCERTAIN, carry_over, mask, refresh,
                                 wording_change)
 
 
 def carry(month: months.Month, base: months.Month | None = None):
+    """The carry-over from the month before, with the campaigns its analyst had (whatever later months
+    and campaigns the repository holds)."""
     base = base or month.base
-    return carry_over(month.text, month.period, base.text, base.period, base.figures, base.non_figures)
+    return carry_over(month.text, month.period, base.text, base.period, base.figures, base.non_figures,
+                      campaigns=campaigns_for(month))
 
 
 def ids(outcomes) -> list[str]:
@@ -61,12 +65,14 @@ def test_unchanged_figures_keep_their_ids_new_ones_are_new_dropped_ones_not_foun
 def test_new_figures_get_ids_in_their_campaigns_namespace_and_say_where_it_came_from(november):
     _, result = november
     new = result.of(NEW)
-    # The new list item's heading names no known campaign: its figures go under the campaign of
-    # section 五, and the sheet says so.
-    assert ids(new) == ["rural_construction.new_count", "rural_construction.new_persons"]
-    assert all(o.row["campaign"] == "rural_construction" and o.row["figure_id"].startswith("rural_construction.")
+    # The new list item's heading names no known campaign, and the items of 五 are campaigns of
+    # their own: a new campaign is proposed, its id and Chinese name read from the heading
+    # (推进农村供水保障专项行动), and its figures' metrics from their labels and units.
+    assert result.campaigns == [{"campaign": "water_supply", "name_zh": "农村供水保障"}]
+    assert ids(new) == ["water_supply.completed_works", "water_supply.drinking_water_persons"]
+    assert all(o.row["campaign"] == "water_supply" and o.row["metric"] == o.row["figure_id"].split(".")[1]
                for o in new)
-    assert all("names no known campaign" in "; ".join(o.hints) for o in new)
+    assert all("names no known campaign: a new campaign, 农村供水保障" in "; ".join(o.hints) for o in new)
     assert [o.row["kind"] for o in new] == ["cumulative", "cumulative"]
     assert [o.row["label"] for o in new] == ["已完成农村供水工程建设", "巩固提升饮水安全人数"]
     assert all(o.row["as_of"] == "截至11月20日" for o in new)
@@ -125,7 +131,7 @@ def test_a_month_after_a_carried_month_with_full_width_punctuation_a_split_sente
     assert [o.previous["figure_id"] for o in result.of(NOT_FOUND)] == ["toilets.investment_excess"]
     new = result.of(NEW)
     # A figure added to a sentence whose other figures are carried takes their campaign.
-    assert ids(new) == ["workshops.new_persons"] and new[0].row["kind"] == "stock"
+    assert ids(new) == ["workshops.monitored_persons"] and new[0].row["kind"] == "stock"
     assert "campaign from the carried figures of its section" in new[0].hints
     assert not result.of(UNCERTAIN)
     assert review.fields_to_edit <= 3  # the new figure's id, metric and label
@@ -213,9 +219,9 @@ def test_a_sentence_reworded_past_recognition_gives_a_new_figure_and_names_it_fo
         "成功建立“邵阳红”品牌溯源体系平台,36家企业接入溯源系统。", "溯源平台接入企业达到38家。",
         added={0: {"figure_id": "industry.traceability_enterprises"}}, removed=(0,))])
     result = carry(month)
-    assert ids(result.of(NEW)) == ["industry.new_count"]  # in the campaign of its section
+    assert ids(result.of(NEW)) == ["industry.enterprises"]  # in the campaign of its section, named by its words
     lost = result.of(NOT_FOUND)
     assert [o.previous["figure_id"] for o in lost] == ["industry.traceability_enterprises"]
     assert lost[0].closest[0] == "38家 in “溯源平台接入企业达到38家。”"
     assert all(o.status == CARRIED for o in result.outcomes if o.kind == "figure" and o not in lost
-               and o.row["figure_id"] != "industry.new_count")
+               and o.row["figure_id"] != "industry.enterprises")

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 
@@ -164,10 +165,10 @@ def test_seal_records_only_what_changed_and_keeps_the_sidecar_as_written(layout,
     sidecar = target / "source.yml"
     before = sidecar.read_text(encoding="utf-8")
     figures = target / "figures.csv"
-    figures.write_text(figures.read_text(encoding="utf-8").replace("rural_construction.new_count,五(七),"
-                                                                     "rural_construction,new_count",
-                                                                     "rural_construction.water_projects,五(七),"
-                                                                     "rural_construction,water_projects"),
+    figures.write_text(figures.read_text(encoding="utf-8").replace("water_supply.completed_works,五(七),"
+                                                                     "water_supply,completed_works",
+                                                                     "water_supply.projects,五(七),"
+                                                                     "water_supply,projects"),
                        encoding="utf-8")
     assert seal_period("2021-11", layout) is True
     out = capsys.readouterr().out
@@ -191,17 +192,22 @@ def test_seal_refuses_a_changed_report_text_and_reports_what_does_not_build(layo
         seal_period("2021-11", layout, say=quiet)
     assert "--include-report" in error.value.message
     assert (target / "source.yml").read_bytes() == before
-    # A figure filed under a campaign the reference table lacks: sealed, but it does not build yet.
+    # A figure filed under a campaign the reference table lacks: sealed, but it does not build yet,
+    # and the message asks for the columns campaigns.csv has (no name_en: it has none).
     figures = target / "figures.csv"
     figures.write_text(figures.read_text(encoding="utf-8").replace(
-        "rural_construction.new_count,五(七),rural_construction,new_count", "water_supply.projects,五(七),"
-        "water_supply,projects"), encoding="utf-8")
+        "water_supply.completed_works,五(七),water_supply,completed_works", "drinking_water.projects,五(七),"
+        "drinking_water,projects"), encoding="utf-8")
     root = str(layout.raw.parents[1])
     assert main(["seal", "--period", "2021-11", "--root", root, "--include-report"]) == 1
     out = capsys.readouterr().out
-    assert "campaign 'water_supply' (figure water_supply.projects) is not in" in out
+    assert "campaign 'drinking_water' (figure drinking_water.projects) has no row in" in out
     assert "does not build yet" in out
-    months.add_campaigns(layout.reference, [months.WATER_SUPPLY])
+    header = (layout.reference / "campaigns.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    asked = re.search(r"add one with (.*); or file", out).group(1)
+    assert re.findall(r"(\w+) \(", asked) == header and "name_en" not in out
+    months.add_campaigns(layout.reference, [{"campaign": "drinking_water", "name_zh": "农村饮水", "order": "14",
+                                             "since": "2021-11"}])
     assert main(["seal", "--period", "2021-11", "--root", root]) == 0
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from helpers.io.paths import Layout
+from helpers.io.reference import append_rows
 from helpers.pipeline.contract import Console
 from helpers.pipeline.runner import run_period
 from helpers.pipeline.verify import verify_period
@@ -28,8 +29,9 @@ from helpers.testing.layouts import tree_hashes
 # Slow, and given the scenarios' time limit: the first test waits for the build, and a verify rebuilds.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
-GLOSSARY_ROW = ('figure,toilets.inspected,已验收农村改厕户数,Rural toilet renovations inspected,,'
-                'descriptive translation,a figure of a later month\n')
+GLOSSARY_ROW = {"kind": "figure", "id": "toilets.inspected", "zh": "已验收农村改厕户数",
+                "en": "Rural toilet renovations inspected", "reference": "descriptive translation",
+                "note": "a figure of a later month"}
 
 
 def git(repo: Path, *args: str) -> str:
@@ -74,11 +76,10 @@ def _build_archive(base: Path) -> None:
     clean = base / "src" / "helpers" / "audit" / "clean.py"
     clean.write_text(clean.read_text(encoding="utf-8") + "\n# A later comment: the code changed after October.\n",
                      encoding="utf-8")
-    with open(base / "data" / "reference" / "glossary.csv", "a", encoding="utf-8") as stream:
-        stream.write(GLOSSARY_ROW)
+    append_rows(base / "data" / "reference" / "glossary.csv", [GLOSSARY_ROW])  # by column, whatever the columns
     relations = base / "data" / "reference" / "relations.csv"
     relations.write_text("".join(line for line in relations.read_text(encoding="utf-8").splitlines(keepends=True)
-                                 if not line.startswith("toilets.completed_rate,")), encoding="utf-8")
+                                 if not line.startswith("housing.target_restated,")), encoding="utf-8")
     git(base, "commit", "--quiet", "-am", "Later code and reference data")
 
 
@@ -98,8 +99,8 @@ def test_verify_today_names_what_today_s_code_would_change_by_file_and_fact(arch
     out = capsys.readouterr().out
     assert "today's code would change" in out
     assert f"differs: data/processed/{PERIOD}/facts.csv" in out
-    assert "changed: audit.checks (核对总项数): 31 -> 30 [value '31' -> '30'; inputs -toilets.completed_rate]" in out
-    assert f"differs: data/processed/{PERIOD}/checks.csv\n    removed toilets.completed_rate" in out
+    assert "changed: audit.checks (核对总项数): 31 -> 30 [value '31' -> '30'; inputs -housing.target_restated]" in out
+    assert f"differs: data/processed/{PERIOD}/checks.csv\n    removed housing.target_restated" in out
     page = out.split(f"differs: outputs/{PERIOD}/report.html\n", 1)[1]
     assert page.startswith("    headline.checked (复算核对项数): 22 -> 21")
     assert "data/reference/relations.csv" in out and "data/reference/glossary.csv" in out  # the manifest's inputs

@@ -30,7 +30,7 @@ from helpers.pipeline.contract import Console
 from helpers.pipeline.freshness import published_files
 from helpers.pipeline.runner import run_period
 from helpers.pipeline.verify import compare
-from helpers.testing import PERIOD, synthetic
+from helpers.testing import PERIOD, replay, synthetic
 from helpers.testing.layouts import copy_built, tree_hashes
 from helpers.testing.runs import fail_if_called, stop_and_record
 
@@ -67,13 +67,15 @@ def _republished(err: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_run_all_republishes_exactly_the_months_status_marks(built, tmp_path, monkeypatch, capsys):
+def test_run_all_republishes_exactly_the_months_status_marks(november_built, tmp_path, monkeypatch, capsys):
     from helpers.pipeline.status import marked
 
-    layout = copy_built(built, tmp_path / "copy")
+    layout = copy_built(november_built, tmp_path / "copy")
     root = str(layout.outputs.parent)
-    synthetic.make_period(layout.raw, "2021-11")  # a new month: never built; October is up to date
+    for folder in (layout.processed / "2021-11", layout.outputs / "2021-11"):
+        shutil.rmtree(folder)  # a new month: never built; October is up to date
     assert marked(layout) == ["2021-11"]
+    replay.install(monkeypatch.setattr, november_built, "2021-11")  # November's notebooks, played back
     assert cli_main(["run", "--all", "--jobs", "1", "--root", root]) == 0
     assert _republished(capsys.readouterr().err) == ["2021-11"]
     assert marked(layout) == []
@@ -324,9 +326,13 @@ def other_fs(tmp_path):
 
 
 @pytest.mark.slow
-def test_outputs_on_another_file_system_publish_and_leave_no_tracked_file_aside(built, tmp_path, other_fs):
+def test_outputs_on_another_file_system_publish_and_leave_no_tracked_file_aside(built, tmp_path, other_fs,
+                                                                               monkeypatch):
     layout = copy_built(built, tmp_path / "copy")
     processed_before = tree_hashes(layout.processed / PERIOD)
+    # The notebooks, played back: the publish is under test. Their parameters differ from the
+    # recording's only in the path from the staging folder (now on the other file system) to data/raw.
+    replay.install(monkeypatch.setattr, built, PERIOD, allow={"parameters"})
     code = cli_main(["run", "--period", PERIOD, "--root", str(layout.outputs.parent), "--outputs-dir",
                      str(other_fs / "outputs"), "--quiet"])
     assert code == 0

@@ -273,7 +273,7 @@ def test_a_new_month_runs_in_parallel_and_says_what_changed(november_built):
     layout = november_built
     changes = (layout.processed / "2021-11" / "changes.csv").read_text(encoding="utf-8")
     flagged = {line.split(",")[0]: line.split(",")[-1] for line in changes.splitlines()[1:]}
-    assert flagged["toilets.implied_investment_target"] == "implied_target_changed"
+    assert flagged["toilets.investment.implied_ratio"] == "implied_target_changed"
     assert flagged["toilets.completed"] == ""  # rose as it should, as of 11月25日
     november = (layout.outputs / "2021-11" / "report.html").read_text(encoding="utf-8")
     assert "62,307户" in november and "1-11月" in november

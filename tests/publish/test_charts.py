@@ -27,7 +27,7 @@ from helpers.audit import history as audit_history
 from helpers.audit import progress as audit_progress
 from helpers.audit import clean
 from helpers.io import rawdata
-from helpers.io.readers import read_csv
+from helpers.io.reference import campaigns_table
 from helpers.testing import ROOT
 
 RAW = ROOT / "data" / "raw" / "2021-10"
@@ -38,8 +38,8 @@ GLYPH_WORDS = ("Glyph", "missing from font", "findfont")
 @pytest.fixture(scope="module")
 def data():
     figures, _ = clean.clean_period(RAW, rawdata.load_source(RAW))
-    progress = audit_progress.progress_table(figures, audit_progress.load_targets(REFERENCE))
-    campaigns = read_csv(REFERENCE / "campaigns.csv")
+    progress = audit_progress.progress_table(figures, audit_progress.load_targets(REFERENCE, "2021-10"))
+    campaigns = campaigns_table(REFERENCE, "2021-10")
     return figures, progress, campaigns
 
 
@@ -279,7 +279,7 @@ def history_up_to(month_layout, last: str, renames: dict | None = None,
             by_period[period] = figures.assign(figure_id=figures["figure_id"].replace(renames)) \
                 if period in renamed_in else figures
     targets = [{key: renames.get(value, value) for key, value in spec.items()}
-               for spec in audit_progress.load_targets(layout.reference)]
+               for spec in audit_progress.load_targets(layout.reference, last)]
     return audit_history.history_table(by_period, targets, renames)
 
 
@@ -300,7 +300,7 @@ def three_months(month_layout):
 
 @pytest.fixture(scope="module")
 def chinese(month_layout):
-    campaigns = read_csv(month_layout[0].reference / "campaigns.csv")
+    campaigns = campaigns_table(month_layout[0].reference, "2021-12")
     return lambda history: charts.month_words(chinese_edition(), campaigns, history)
 
 

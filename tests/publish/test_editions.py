@@ -74,10 +74,11 @@ def test_a_third_language_is_a_catalogue_and_glossary_columns_and_no_code(tmp_pa
     import io
     import shutil
 
-    from helpers.audit import changes, clean, diagnoses, progress, relations
+    from helpers.audit import changes, clean, diagnoses, progress, relations, sentences
     from helpers.io import rawdata, readers
     from helpers.pipeline import contract
     from helpers.publish import catalogue, edition, narrative, printing
+    from helpers.io.reference import campaigns_table
     from helpers.testing import ROOT
 
     catalogues = tmp_path / "catalogues"
@@ -103,19 +104,20 @@ def test_a_third_language_is_a_catalogue_and_glossary_columns_and_no_code(tmp_pa
         assert edition.editions() == ("zh", "en", "fr")
         assert [s.name for s in contract.narrative_stages(edition.editions())] == \
             ["03_narrative", "03_narrative.en", "03_narrative.fr"]
-        french = edition.load_edition("fr", reference)
+        french = edition.load_edition("fr", reference, PERIOD)
         raw = ROOT / "data" / "raw" / PERIOD
         figures, _ = clean.clean_period(raw, rawdata.load_source(raw))
         text = readers.read_utf8(raw / "report.txt")
-        rels = relations.load_relations(reference)
+        rels = sentences.relations_for(relations.load_relations(reference, PERIOD), figures, text)
         checks = relations.run_checks(figures, rels, text)
         report = narrative.Report(
             period=PERIOD, source=rawdata.load_source(raw).raw, figures=figures,
-            progress=progress.progress_table(figures, progress.load_targets(reference)), checks=checks,
+            progress=progress.progress_table(figures, progress.load_targets(reference, PERIOD)), checks=checks,
             changes=changes.compare_periods(figures, None, None, period_end="2021-10-31", checks=checks),
-            campaigns=readers.read_csv(reference / "campaigns.csv"),
+            campaigns=campaigns_table(reference, PERIOD),
             diagnoses=diagnoses.diagnose(checks, rels, figures, text), report_text=text,
-            descriptions={r["relation_id"]: r["description"] for r in rels}, language="fr")
+            descriptions={r["relation_id"]: r["description"] for r in rels},
+            relations={r["relation_id"]: r for r in rels}, language="fr")
         page = str(narrative.page(report, narrative.build_facts(report, reference, french)))
         assert ">Résumé</h2>" in page and "390 589 persons" in page and "RMB 118,3606 million" in page
     finally:

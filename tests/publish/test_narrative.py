@@ -14,14 +14,15 @@ from html import unescape
 import pandas as pd
 import pytest
 
-from helpers.audit import changes, diagnoses, progress, relations
+from helpers.audit import changes, diagnoses, progress, relations, sentences
 from helpers.audit import clean
 from helpers.publish import narrative
+from helpers.publish.report import reported_before
 from helpers.publish.printing import zh as printing
 from helpers.io import rawdata, readers
 from helpers.audit import steps
-from helpers.io.readers import read_csv
-from helpers.testing import ROOT
+from helpers.io.reference import campaigns_table
+from helpers.testing import PERIOD, ROOT
 
 RAW = ROOT / "data" / "raw" / "2021-10"
 REFERENCE = ROOT / "data" / "reference"
@@ -86,22 +87,26 @@ def real_inputs():
     source = rawdata.load_source(RAW)
     figures, coverage = clean.clean_period(RAW, source)
     return {"source": source, "figures": figures, "coverage": coverage,
-            "text": readers.read_utf8(RAW / "report.txt"), "relations": relations.load_relations(REFERENCE),
-            "targets": progress.load_targets(REFERENCE), "campaigns": read_csv(REFERENCE / "campaigns.csv")}
+            "text": readers.read_utf8(RAW / "report.txt"), "relations": relations.load_relations(REFERENCE, PERIOD),
+            "targets": progress.load_targets(REFERENCE, PERIOD), "campaigns": campaigns_table(REFERENCE, PERIOD)}
 
 
 def build_report(inputs: dict, figures: pd.DataFrame | None = None,
                  campaigns: pd.DataFrame | None = None) -> narrative.Report:
     figures = inputs["figures"] if figures is None else figures
-    check_table = relations.run_checks(figures, inputs["relations"], inputs["text"])
+    text = figures.attrs.get("text", inputs["text"])  # a text the figures were reprinted in
+    inputs = {**inputs, "text": text}
+    rels = sentences.relations_for(inputs["relations"], figures, inputs["text"])
+    check_table = relations.run_checks(figures, rels, inputs["text"])
     return narrative.Report(
         period="2021-10", source=inputs["source"].raw, figures=figures,
         progress=progress.progress_table(figures, inputs["targets"]),
         checks=check_table,
         changes=changes.compare_periods(figures, None, None, period_end="2021-10-31", checks=check_table),
         campaigns=inputs["campaigns"] if campaigns is None else campaigns,
-        diagnoses=diagnoses.diagnose(check_table, inputs["relations"], figures, inputs["text"]),
-        report_text=inputs["text"], descriptions={r["relation_id"]: r["description"] for r in inputs["relations"]})
+        diagnoses=diagnoses.diagnose(check_table, rels, figures, inputs["text"]),
+        report_text=inputs["text"], descriptions={r["relation_id"]: r["description"] for r in rels},
+        relations={r["relation_id"]: r for r in rels})
 
 
 def whole_page(report: narrative.Report) -> str:
@@ -131,11 +136,19 @@ def test_headline_on_the_real_data(real_inputs):
     ]
 
 
-def corrected_share(figures: pd.DataFrame, figure_id: str, printed: str) -> pd.DataFrame:
-    """The figures with one share re-printed to two decimals (as if the report had been exact)."""
+def corrected_share(figures: pd.DataFrame, figure_id: str, printed: str, text: str | None = None) -> pd.DataFrame:
+    """The figures with one share re-printed to two decimals (as if the report had been exact), in a
+    text re-printed to match (figures.attrs["text"]): the sentence's own check reads the new value."""
+    text = figures.attrs.get("text", text if text is not None else readers.read_utf8(RAW / "report.txt"))
     figures = figures.copy()
     mask = figures["figure_id"] == figure_id
+    row = figures[mask].iloc[0]
+    start, old = int(row["value_start"]), str(row["value_printed"])
     figures.loc[mask, ["value", "precision", "value_printed", "decimals"]] = [float(printed), 0.005, printed, 2]
+    shift = len(printed) - len(old)
+    later = figures["value_start"].astype(int) > start
+    figures.loc[later, "value_start"] = figures.loc[later, "value_start"].astype(int) + shift
+    figures.attrs["text"] = text[:start] + printed + text[start + len(old):]
     return figures
 
 
@@ -196,7 +209,8 @@ def test_audit_section_shows_both_mismatches_as_one_explained_finding(real_input
     assert finding.count('class="check check-mismatch"') == 2  # the checks keep their verdict, inside the finding
     assert '<blockquote lang="zh-CN">今年邵阳市计划完成760个村庄规划编制任务。</blockquote>' in finding
     audit = visible(html)
-    assert audit.count("准备工作占比 = 完成准备工作的村庄 ÷ 计划村庄数") == 1
+    # Read from its sentence: the share, its part and its whole, named as the month's transcription names them.
+    assert audit.count("已完成村庄规划准备工作占比 = 已完成村庄规划准备工作的村庄 ÷ 计划完成村庄规划编制") == 1
     assert "计划完成村庄规划编制:原文为760个;若为742至744个,以下2项核对均与原文一致。" in audit
     assert "742至744个与原文的760个相差较大,不像笔误,更可能是有关数字按另一个基数计算。" in audit
     assert "597个 ÷ 760个 × 100% = 78.55%" in audit
@@ -243,6 +257,21 @@ def test_absent_campaign_is_left_out_with_a_note(real_inputs):
     assert "农村危房改造:本期报告未给出数据,故略去相应章节。" in absent
     assert ("absent", "本期未报告的工作") in narrative.sections(report, narrative.build_facts(report))
     assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.IGNORECASE)
+
+
+def test_a_campaign_is_absent_only_if_an_earlier_period_reported_it(real_inputs):
+    """本期报告未给出数据 is for a campaign reported before and missing now, not for one that did not
+    exist yet: the earlier periods' campaigns come from history.csv (report.reported_before)."""
+    figures = real_inputs["figures"][real_inputs["figures"]["campaign"] != "housing"]
+    report = build_report(real_inputs, figures)
+    report.reported_before = set()  # the first period: nothing was reported before
+    assert narrative.absent_campaigns(report) == []
+    assert "本期报告未给出数据" not in whole_page(report)
+    report.reported_before = {"housing", "toilets"}
+    assert narrative.absent_campaigns(report) == ["housing"]
+    history = pd.DataFrame({"period": ["2021-09", "2021-10", "2021-11"], "campaign": ["housing", "toilets", "relocation"]})
+    assert reported_before(history, "2021-10") == {"housing"}
+    assert reported_before(history.iloc[0:0], "2021-10") == set()
 
 
 def test_no_absent_note_when_every_campaign_reports(real_inputs):

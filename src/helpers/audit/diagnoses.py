@@ -23,13 +23,21 @@ import pandas as pd
 
 from ..text import numbers
 from .figures import Figure, figure_index, printed_number, split_ids
-from .relations import DERIVED_KINDS, EPSILON, evaluate
+from .kinds import EPSILON, KINDS as RELATION_KINDS
+from .relations import evaluate
 
 DIAGNOSIS_COLUMNS = ["figure_id", "printed", "proposed", "unit_printed", "lower", "upper", "kind", "typo",
-                     "resolves", "explanation"]
+                     "resolves", "related", "related_text", "related_period", "recomputed", "previous_lower",
+                     "previous_upper", "explanation"]
 KINDS = {
     "misprint": "a value one typo away from the printed number makes the checks pass",
     "different_base": "a value or a range makes the checks pass, but none is one typo away from the printed number",
+    # Explanations across months and checks (audit/across.py):
+    "named_base": "a share matches exactly against another number printed in the same or a neighbouring sentence",
+    "previous_misprint": "last month's misprint, diagnosed then, explains this month's mismatch",
+    "item_dropped": "a listed count falls short in the month an item of last month's list is no longer reported",
+    "companion_rose": "a cumulative figure fell while a companion printed in the same sentence rose",
+    "base_changed": "the base a figure's shares fit this month does not overlap last month's",
 }
 # How the printed number differs from the proposed one (for misprints).
 TYPOS = {
@@ -101,7 +109,7 @@ class _Trial:
         base = self.row(relation, v0)
         if base["difference"] is None:
             return None
-        one_sided = relation["kind"] == "part_of"
+        one_sided = RELATION_KINDS[relation["kind"]].one_sided
         slope = (self.row(relation, v0 + step)["difference"] - base["difference"]) / step
         if abs(slope) < EPSILON:
             return (-math.inf, math.inf) if base["status"] == "pass" else None
@@ -133,7 +141,7 @@ class _Trial:
         return b if fb is not None and abs(fb) < 1e-6 * max(1.0, abs(b)) else None
 
 
-def _candidates(figure: Figure, relations: list[dict], index: dict, text: str, previous: dict | None):
+def candidates(figure: Figure, relations: list[dict], index: dict, text: str, previous: dict | None):
     """The printable values of `figure` that make all `relations` pass: (values, typo variants that do)."""
     trial = _Trial(figure, relations, index, text, previous)
     typos = {}
@@ -165,7 +173,8 @@ def diagnose(checks: pd.DataFrame, relations: list[dict], figures: pd.DataFrame,
     index = figure_index(figures)
     before = figure_index(previous, renames) if previous is not None else None
     by_id = {relation["relation_id"]: relation for relation in relations}
-    judged = checks[checks["status"].isin(["pass", "mismatch"]) & ~checks["kind"].isin(DERIVED_KINDS)]
+    judged_kinds = [code for code, kind in RELATION_KINDS.items() if kind.judged]
+    judged = checks[checks["status"].isin(["pass", "mismatch"]) & checks["kind"].isin(judged_kinds)]
     mismatched = list(judged.loc[judged["status"] == "mismatch", "check_id"])
     if not mismatched:
         return pd.DataFrame(columns=DIAGNOSIS_COLUMNS)
@@ -176,7 +185,7 @@ def diagnose(checks: pd.DataFrame, relations: list[dict], figures: pd.DataFrame,
     for figure_id in involved:
         figure = index[figure_id]
         own = [c for c in judged["check_id"] if figure_id in split_ids(ids_of[c])]
-        values, typos = _candidates(figure, [by_id[c] for c in own], index, report_text, before)
+        values, typos = candidates(figure, [by_id[c] for c in own], index, report_text, before)
         resolves = [c for c in own if c in mismatched]
         if len(typos) == 1:  # when several typos fit (10943, 30943 … for a part above its whole), none is named
             ((variant, (value, code)),) = typos.items()
@@ -212,7 +221,9 @@ def _row(figure: Figure, values: list[float], kind: str, typo: str, resolves: li
                        "computed on a different base.")
     return {"figure_id": figure.figure_id, "printed": figure.value_printed, "proposed": proposed,
             "unit_printed": figure.unit_printed, "lower": round(lower, 6), "upper": round(upper, 6), "kind": kind,
-            "typo": typo, "resolves": "|".join(resolves), "explanation": explanation}
+            "typo": typo, "resolves": "|".join(resolves), "related": "", "related_text": "", "related_period": "",
+            "recomputed": "",
+            "previous_lower": "", "previous_upper": "", "explanation": explanation}
 
 
 def mismatches(checks: pd.DataFrame, figures: pd.DataFrame, diagnoses: pd.DataFrame | None = None) -> pd.DataFrame:

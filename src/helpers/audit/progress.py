@@ -22,8 +22,9 @@ MISSING_QUANTITIES = ("target", "achieved")  # what an implied row lacks (target
 _DIRECTION = {"以上": +1, "余": +1, "多": +1, "近": -1}
 
 
-def load_targets(reference_dir: Path) -> list[dict]:
-    return load_reference_table(Path(reference_dir) / "targets.csv", TARGET_COLUMNS)
+def load_targets(reference_dir: Path, period: str | None = None) -> list[dict]:
+    """targets.csv's rows that apply to `period` (since/until), or each target's latest row."""
+    return load_reference_table(Path(reference_dir) / "targets.csv", TARGET_COLUMNS, period=period)
 
 
 def rate_bound(target_qualifier: str, achieved_qualifier: str) -> str:

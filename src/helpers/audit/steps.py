@@ -13,13 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import changes as changes_module, diagnoses as diagnoses_module, progress as progress_module
-from . import history as history_module, relations as relations_module
+from . import across, history as history_module, relations as relations_module, sentences
 from ..io.dictionary import datapackage, dictionary_table
 from ..io.readers import read_csv, read_utf8
 from ..io.writers import write_csv, write_json
 from ..io.paths import check_period, find_previous_raw_period
 from ..io.errors import InputError, InputWarning
 from ..io.rawdata import Source, load_source, open_period
+from ..io.reference import campaigns_table
 
 
 def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
@@ -59,6 +60,7 @@ class ProgressInputs:
     previous_text: str | None
     renames: dict
     earlier: dict = field(default_factory=dict)  # every earlier period that validates -> its figures
+    declared: list = field(default_factory=list)  # relations.csv's rows; `relations` adds those read from the text
 
 
 def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_dir: Path,
@@ -83,52 +85,89 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
     else:
         previous_period = None
     figures = read_csv(Path(processed_dir) / "figures.csv")
-    campaigns = read_csv(reference_dir / "campaigns.csv")
+    campaigns = campaigns_table(reference_dir, period)
     unknown = sorted(set(figures["campaign"]) - set(campaigns["campaign"]))
     if unknown:
         first = figures[figures["campaign"] == unknown[0]].iloc[0]["figure_id"]
-        raise InputError(reference_dir / "campaigns.csv", f"campaign {unknown[0]!r} (figure {first}) has no row here",
-                         field="campaign", expected="a row for every campaign in figures.csv",
-                         fix="Add it with its Chinese name (name_zh), which the public page uses as a heading")
+        raise InputError(reference_dir / "campaigns.csv", f"campaign {unknown[0]!r} (figure {first}) has no row "
+                         f"that applies to {period}", field="campaign",
+                         expected="a row for every campaign in figures.csv, its since (if any) at or before the period",
+                         fix="Add it with its Chinese name (name_zh), which the public page uses as a heading, and "
+                             "since = the first period that reports it; or correct its since/until")
+    report_text = read_utf8(Path(raw_dir) / "report.txt")
+    declared = relations_module.load_relations(reference_dir, period)
     return ProgressInputs(
         figures=figures,
-        report_text=read_utf8(Path(raw_dir) / "report.txt"),
+        report_text=report_text,
         period_end=load_source(Path(raw_dir)).period_end.isoformat(),
-        relations=relations_module.load_relations(reference_dir),
-        targets=progress_module.load_targets(reference_dir),
+        relations=sentences.relations_for(declared, figures, report_text),
+        declared=declared,
+        targets=progress_module.load_targets(reference_dir, period),
         campaigns=campaigns,
         previous=previous, previous_period=previous_period, previous_text=previous_text,
-        renames=changes_module.load_renames(reference_dir),
+        renames=changes_module.load_renames(reference_dir, period),
         earlier={name: cleaned.figures for name, cleaned in earlier.items()},
     )
 
 
 def run_checks(inputs: ProgressInputs) -> pd.DataFrame:
-    """Every relation evaluated on this period's figures (flows against the previous period's)."""
+    """Every relation evaluated on this period's figures (flows against the previous period's): the
+    declared ones and those the period's sentences state."""
     return relations_module.run_checks(inputs.figures, inputs.relations, inputs.report_text,
                                        inputs.previous, inputs.renames)
 
 
 def diagnose(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.DataFrame:
-    """The diagnoses of this period's mismatches (diagnoses.csv)."""
-    return diagnoses_module.diagnose(checks, inputs.relations, inputs.figures, inputs.report_text,
-                                     inputs.previous, inputs.renames)
+    """The diagnoses of this period's mismatches (diagnoses.csv): those one printed number of the
+    month explains, then those that need last month too (audit/across.py)."""
+    found = diagnoses_module.diagnose(checks, inputs.relations, inputs.figures, inputs.report_text,
+                                      inputs.previous, inputs.renames)
+    last = earlier_period(inputs)
+    return across.explain(found, checks, inputs.relations, inputs.figures, inputs.report_text, last,
+                          _renamed(inputs, _before(inputs)) if last is not None else None)
+
+
+def _renamed(inputs: ProgressInputs, figures: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A period's figures filed under this period's ids (figure_renames.csv)."""
+    if figures is None:
+        return None
+    return figures.assign(figure_id=figures["figure_id"].map(lambda figure_id: inputs.renames.get(figure_id, figure_id)))
+
+
+def _before(inputs: ProgressInputs) -> pd.DataFrame | None:
+    """The figures of the period before the previous one, if it is among the earlier periods."""
+    older = sorted(p for p in inputs.earlier if inputs.previous_period and p < inputs.previous_period)
+    return inputs.earlier[older[-1]] if older else None
+
+
+def earlier_period(inputs: ProgressInputs) -> across.Earlier | None:
+    """The previous period as this period's explanations need it: its figures under this period's ids,
+    its text, the relations it is checked against (declared, and read from its own sentences), its
+    checks and its own diagnoses (its flows against the period before it)."""
+    if inputs.previous is None:
+        return None
+    figures = _renamed(inputs, inputs.previous)
+    relations = sentences.relations_for(inputs.declared, figures, inputs.previous_text)
+    before = _renamed(inputs, _before(inputs))
+    checks = relations_module.run_checks(figures, relations, inputs.previous_text, before)
+    found = diagnoses_module.diagnose(checks, relations, figures, inputs.previous_text, before)
+    return across.Earlier(inputs.previous_period, figures, inputs.previous_text, relations, checks, found)
 
 
 def compare_with_previous(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.DataFrame:
     """changes.csv: every figure and derived quantity against the previous period and the period's end.
 
-    The previous period's derived quantities come from running the same relations on its
-    figures and text.
+    The previous period's derived quantities come from running the same declared relations, and
+    those its own sentences state, on its figures and text.
     """
     previous_checks = None
     if inputs.previous is not None:
-        renamed = inputs.previous.assign(figure_id=inputs.previous["figure_id"].map(
-            lambda figure_id: inputs.renames.get(figure_id, figure_id)))
-        previous_checks = relations_module.run_checks(renamed, inputs.relations, inputs.previous_text)
+        renamed = _renamed(inputs, inputs.previous)
+        previous_relations = sentences.relations_for(inputs.declared, renamed, inputs.previous_text)
+        previous_checks = relations_module.run_checks(renamed, previous_relations, inputs.previous_text)
     return changes_module.compare_periods(inputs.figures, inputs.previous, inputs.previous_period, inputs.renames,
                                           period_end=inputs.period_end, checks=checks,
-                                          previous_checks=previous_checks)
+                                          previous_checks=previous_checks, earlier=inputs.earlier)
 
 
 def build_history(inputs: ProgressInputs, period: str, reference_dir: Path) -> pd.DataFrame:

@@ -20,16 +20,17 @@ import tempfile
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.paths import Layout, check_period, find_previous_raw_period
+from ..io.paths import Layout, check_period, earlier_raw_periods, find_previous_raw_period
 from ..io.rawdata import (NON_FIGURE_COLUMNS, REVIEW_SHEET, SIDECAR, TRANSCRIPTION_COLUMNS, UNKNOWN, open_period,
                           read_report, read_sidecar)
 from ..io.readers import read_csv_strict, read_utf8
 from ..io.writers import write_bytes, write_rows, write_text
-from .carry import carry_over
+from .carry import Month, carry_over
 from .draft import TRANSCRIPTION_KEYS
 from .guesses import load_campaigns
 from .header import read_header
-from .review import printed_part, review_sheet
+from .proposals import apply_rows, first_printed, needed_rows, new_campaign_row
+from .review import checks_added, printed_part, review_sheet
 from .seal import Say, folder_problems, say_out
 from .sidecar import checksums_of, folder_files, render_sidecar
 
@@ -51,12 +52,17 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
 
     previous_period = find_previous_raw_period(layout.raw, period)
     previous = _previous(layout, previous_period, say) if previous_period else None
-    campaigns = load_campaigns(layout.reference / "campaigns.csv")
+    campaigns = load_campaigns(layout.reference / "campaigns.csv", period)
     say(f"add-period {period}: drafting from {report}"
         + (f", carrying over {previous_period}" if previous else " (no earlier period to carry from)"))
     carry = carry_over(text, period, previous["text"] if previous else None, previous_period if previous else None,
                        previous["figures"] if previous else (), previous["non_figures"] if previous else (),
-                       campaigns=campaigns)
+                       campaigns=campaigns, earlier=_earlier(layout, period, previous_period, say))
+    new_campaigns = [new_campaign_row(row["campaign"], row["name_zh"], period, layout.reference)
+                     for row in carry.campaigns]
+    for index, row in enumerate(new_campaigns):  # several new campaigns: one after the other
+        row["order"] = str(int(row["order"]) + index)
+    rows = needed_rows(carry.figures, period, layout.reference, new_campaigns, first_printed(layout.raw, period))
 
     layout.raw.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".add-{period}-", dir=layout.raw))
@@ -67,10 +73,12 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
         fields = _source_fields(header, period, address, retrieved, today or dt.date.today(),
                                 previous["source"] if previous else {}, previous_period)
         _write_sidecar(staging, fields, period, previous_period)  # so that the folder can be checked
-        problems = [message.replace(str(staging), str(target)) for message in folder_problems(staging, period, layout)]
+        problems = [message.replace(str(staging), str(target)) for message in
+                    folder_problems(staging, period, layout, also_known={row["campaign"] for row in rows.campaigns})]
         facts = [(name, fields[name]) for name in ("title", "publisher", "published", "dated", "address", "retrieved")]
         facts.append(("period covered", f"{fields['period_covered']['start']} to {fields['period_covered']['end']}"))
-        sheet = review_sheet(carry, [(n, _fact(v)) for n, v in facts], problems)
+        added = checks_added(staging, period, layout.raw_period(previous_period) if previous else None)
+        sheet = review_sheet(carry, [(n, _fact(v)) for n, v in facts], problems, added, reference=rows)
         write_text(staging / REVIEW_SHEET, sheet)
         _write_sidecar(staging, fields, period, previous_period)
         os.chmod(staging, 0o755)  # mkdtemp makes folders private; data/raw is for everyone
@@ -78,12 +86,20 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    try:  # the reference rows the month needs, each from this period on (data/reference/README.md)
+        apply_rows(layout.reference, rows)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # the folder appears whole, with its rows, or not at all
+        raise
     listed = add_period_row(layout.raw / "README.md", period, fields, checksums_of(target, ["report.txt"])["report.txt"])
     say("")
     say(printed_part(sheet))
     say(f"Wrote {target}/: report.txt (byte for byte), figures.csv ({len(carry.figures)} figures), "
         f"non_figures.csv ({len(carry.non_figures)} numbers), source.yml and {REVIEW_SHEET}"
         + (f"; added {period} to the periods table of {layout.raw / 'README.md'}." if listed else "."))
+    if rows:
+        say(f"Added to {layout.reference}/: {len(rows.campaigns)} campaign row(s) to campaigns.csv and "
+            f"{len(rows.glossary)} row(s) to glossary.csv (English to translate), each from {period} on.")
     if problems:
         say(f"It does not build yet: fix the {len(problems)} problem(s) under “Before it builds”, then "
             f"`shaoyang-report seal --period {period}`.")
@@ -118,7 +134,23 @@ def _iso_date(value: str, name: str) -> dt.date:
         raise InputError(name, f"{value!r} is not a date", expected="an ISO date such as 2026-11-28") from None
 
 
-def _previous(layout: Layout, period: str, say: Say) -> dict | None:
+# How many months back a figure that returns after an absence is looked for.
+LOOK_BACK = 12
+
+
+def _earlier(layout: Layout, period: str, previous_period: str | None, say: Say) -> list[Month]:
+    """The months before the previous one (newest first, at most LOOK_BACK), for figures that return."""
+    if previous_period is None:
+        return []
+    months = []
+    for name in reversed(earlier_raw_periods(layout.raw, previous_period)[-LOOK_BACK:]):
+        month = _previous(layout, name, say, check=False)
+        if month is not None:
+            months.append(Month(name, month["text"], month["figures"], month["non_figures"]))
+    return months
+
+
+def _previous(layout: Layout, period: str, say: Say, check: bool = True) -> dict | None:
     """The previous period's text, transcription and sidecar, or None (with a warning) if unreadable."""
     folder = layout.raw_period(period)
     try:
@@ -127,10 +159,12 @@ def _previous(layout: Layout, period: str, say: Say) -> dict | None:
         _, non_figures, _ = read_csv_strict(folder / "non_figures.csv", NON_FIGURE_COLUMNS, allow_empty=True)
         source = read_sidecar(folder)
     except InputError as exc:
-        say(f"warning: cannot carry over {period} ({exc}); every figure will be drafted as new")
+        say(f"warning: cannot carry over {period} ({exc}); " + ("every figure will be drafted as new" if check else
+                                                                "its figures are not looked for"))
         return None
     try:
-        open_period(folder, period)
+        if check:
+            open_period(folder, period)
     except InputError as exc:
         say(f"warning: {period} does not pass its own checks ({exc}); carrying it over all the same")
     return {"text": text, "figures": figures, "non_figures": non_figures, "source": source}

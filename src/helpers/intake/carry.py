@@ -16,31 +16,37 @@ What the reviewer is told (see `Outcome`):
 - carried: a confident match (score >= CARRY_SCORE, a clear margin, and last month's and this
   month's readings agree on whether it is a figure); `checks` says what else changed (wording,
   unit, qualifier, as-of), an empty list means only the numbers changed;
-- uncertain: the best match is weak or close to another, or the draft reads the number otherwise;
-  the figure is written with last month's id all the same, for the reviewer to confirm;
-- new: no place of last month matches; the figure gets a proposed id in its campaign's namespace;
+- uncertain: the best match is weak or close to another, or the draft reads the number otherwise,
+  or a count changes what it counts (个 -> 家: products -> enterprises); the figure is written with
+  last month's id all the same, for the reviewer to confirm, with the alternative (a new figure's id);
+- new: no place of last month, nor of an earlier month's figures last month did not print (a
+  figure that returns after an absence keeps its old id), matches; the figure gets a proposed id
+  in its campaign's namespace (helpers.intake.proposals), and a section that names no known
+  campaign a proposed new campaign (`CarryOver.campaigns`);
 - not found: last month's figures that no number of the new text matches (dropped, or reworded
   beyond recognition).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..text.numbers import CHINESE_DIGITS, NUMBER_TOKEN, locate_value, parse_printed_number, unit_follows
+from ..text.numbers import CHINESE_DIGITS, locate_value, parse_printed_number, unit_follows
 from ..text.segments import SPACES, full_sentence
 from .classify import FIGURE
 from .draft import DraftedNumber, draft_numbers
 from .guesses import guess_campaign, load_campaigns
 from .matching import CARRY_SCORE, CLOSEST_SCORE, MARGIN, Match, Place, Similarity, mask, match_places, places
+from .proposals import campaign_id, campaign_name, metric_id
+from .quantities import normalise_figure
+from .wording import NUMBER_PATTERN, refresh, short as _short, wording_change  # noqa: F401 (re-exported)
 
 CARRIED, UNCERTAIN, NEW, NOT_FOUND = "carried", "uncertain", "new", "not found"
 KEPT_FIELDS = ("figure_id", "campaign", "metric", "label", "kind", "note")
-# Any number as the tokenizer reads it (39.0589万, 1,053, 七), for finding quoted words again.
-_NUMBER_PATTERN = rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)[万亿]?|[{CHINESE_DIGITS}]+)"
+# A count whose measure word changes (56家企业 -> 93个产品) may count something else: never carried silently.
+KIND_CHANGE = "the unit changes kind"
 
 
 @dataclass
@@ -67,6 +73,7 @@ class CarryOver:
     previous_period: str | None
     outcomes: list[Outcome]  # this month's numbers in text order, then last month's not found
     unlocated: list[dict]  # last month's rows that could not be found in last month's text
+    campaigns: list[dict] = field(default_factory=list)  # proposed new campaigns: campaign, name_zh
 
     def of(self, status: str, kind: str = "figure") -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status and o.kind == kind]
@@ -80,14 +87,29 @@ class CarryOver:
         return [o.row for o in self.outcomes if o.kind == "non_figure" and o.status != NOT_FOUND]
 
 
+@dataclass(frozen=True)
+class Month:
+    """An earlier month's reviewed transcription, to carry from: its text, figures and non-figures."""
+
+    period: str
+    text: str
+    figures: list[dict]
+    non_figures: list[dict] = ()
+
+
 def carry_over(text: str, period: str, previous_text: str | None = None, previous_period: str | None = None,
                previous_figures: list[dict] = (), previous_non_figures: list[dict] = (),
-               campaigns: dict[str, str] | None = None) -> CarryOver:
+               campaigns: dict[str, str] | None = None, earlier: list[Month] = ()) -> CarryOver:
     """Transcribe `text` by carrying last month's transcription over (see the module docstring).
 
     Without a previous month every figure is new. `campaigns` (id -> Chinese name) lets the draft
-    guess a new section's campaign; None reads data/reference/campaigns.csv.
+    guess a new section's campaign; None reads data/reference/campaigns.csv's rows that apply to the
+    period. `earlier` are the
+    months before the previous one, newest first: a number no place of last month matches is
+    matched against their figures that no later month printed (a figure returning after an absence).
     """
+    if campaigns is None:
+        campaigns = load_campaigns(period=period)
     numbers = draft_numbers(text, period, campaigns=campaigns)
     by_start = {number.start: number for number in numbers}
     old_rows: dict[int, tuple[str, dict]] = {}
@@ -105,21 +127,23 @@ def carry_over(text: str, period: str, previous_text: str | None = None, previou
         old_places = places(previous_text, old_numbers, status)
         matches = match_places(old_places, new_places, similarity)
     matched = {m.new: m for m in matches}
+    printed_since = {row.get("figure_id", "") for row in previous_figures}
+    returning = _returning(text, by_start, [p for p in new_places if p.start not in matched], earlier,
+                           printed_since, previous_period, similarity)
 
     outcomes: list[Outcome] = []
     for number in numbers:
         match = matched.get(number.start)
-        if match is None:
-            outcomes.append(_new(text, number))
-            continue
-        kind, previous = old_rows[match.old]
-        outcome = _carried(text, number, previous_text, old_by_start[match.old], kind, previous, match)
-        outcomes.append(outcome)
-    _propose(outcomes, by_start, campaigns)
+        if match is not None:
+            kind, previous = old_rows[match.old]
+            outcomes.append(_carried(text, number, previous_text, old_by_start[match.old], kind, previous, match))
+        else:
+            outcomes.append(returning.get(number.start) or _new(text, number))
+    proposed = _propose(outcomes, by_start, campaigns)
 
     # Last month's figures that nothing matched, each with the closest number left unmatched.
     taken = {m.old for m in matches}
-    free = [p for p in new_places if p.start not in matched]
+    free = [p for p in new_places if p.start not in matched and p.start not in returning]
     for place in old_places:
         kind, previous = old_rows[place.start]
         if place.start in taken or kind != "figure":
@@ -131,7 +155,31 @@ def carry_over(text: str, period: str, previous_text: str | None = None, previou
             closest = (f"{near.quantity.value}{near.quantity.unit} in “{_short(text[near.quote_start:near.quote_end])}”",
                        round(score, 2))
         outcomes.append(Outcome(NOT_FOUND, "figure", dict(previous), None, previous=dict(previous), closest=closest))
-    return CarryOver(period, previous_period, outcomes, unlocated)
+    return CarryOver(period, previous_period, outcomes, unlocated, proposed)
+
+
+def _returning(text: str, by_start: dict[int, DraftedNumber], free: list[Place], earlier: list[Month],
+               printed_since: set, previous_period: str | None, similarity: Similarity) -> dict[int, Outcome]:
+    """Numbers of the new text that stand where a figure of an earlier month stood, one that no
+    month since printed (a budget last printed two months back): start -> its outcome, which keeps
+    the old id and says since when the figure was missing."""
+    found: dict[int, Outcome] = {}
+    printed_since = set(printed_since)
+    for month in earlier:
+        absent = [row for row in month.figures if row.get("figure_id") not in printed_since]
+        free = [place for place in free if place.start not in found]
+        if absent and free:
+            numbers = {number.start: number for number in draft_numbers(month.text, month.period, campaigns={})}
+            rows, _ = _locate(month.text, numbers, absent, ())
+            old_places = places(month.text, list(numbers.values()), {start: "figure" for start in rows})
+            for match in match_places(old_places, free, similarity):
+                kind, previous = rows[match.old]
+                outcome = _carried(text, by_start[match.new], month.text, numbers[match.old], kind, previous, match)
+                outcome.checks.append(f"returns after an absence: last printed in {month.period}"
+                                      + (f", not in {previous_period}" if previous_period else ""))
+                found[match.new] = outcome
+        printed_since |= {row.get("figure_id", "") for row in month.figures}
+    return found
 
 
 def _locate(text: str, numbers: dict[int, DraftedNumber], figures, non_figures):
@@ -179,7 +227,7 @@ def _carried(text: str, number: DraftedNumber, previous_text: str, old: DraftedN
         checks.insert(0, f"weak match ({match.score:.2f})")
     elif close:
         checks.insert(0, f"another place fits almost as well (margin {match.margin:.2f})")
-    uncertain = weak or close or drafted != kind
+    uncertain = weak or close or drafted != kind or any(check.startswith(KIND_CHANGE) for check in checks)
     return Outcome(UNCERTAIN if uncertain else CARRIED, kind, row, number.start, previous=dict(previous),
                    score=match.score, margin=match.margin, checks=checks)
 
@@ -190,7 +238,10 @@ def _carried_figure(text: str, number: DraftedNumber, previous_text: str, old: D
     checks = []
     unit = previous.get("unit", "")
     if not unit_follows(text[number.start + len(quantity.value):], unit, quantity.qualifier, quantity.value):
-        if quantity.unit != unit:
+        if changes_kind(unit, quantity.unit):
+            checks.append(f"{KIND_CHANGE}: {unit} -> {quantity.unit}, so it may count something else "
+                          f"(last month “{previous.get('label', '')}”)")
+        elif quantity.unit != unit:
             checks.append(f"unit {unit} -> {quantity.unit}")
         unit = quantity.unit
     if quantity.qualifier != previous.get("qualifier", ""):
@@ -204,7 +255,7 @@ def _carried_figure(text: str, number: DraftedNumber, previous_text: str, old: D
             checks.append(f"as-of: last month {old_as_of}, none found this month (the period end)")
         else:
             as_of = old_as_of  # 今年, 目前: a reading of the text that still holds
-    if as_of != old_as_of and re.sub(_NUMBER_PATTERN, "#", as_of) != re.sub(_NUMBER_PATTERN, "#", old_as_of):
+    if as_of != old_as_of and re.sub(NUMBER_PATTERN, "#", as_of) != re.sub(NUMBER_PATTERN, "#", old_as_of):
         checks.append(f"as-of {old_as_of or '(period end)'} -> {as_of or '(period end)'}")
     # A quote holding ；-joined clauses was the analyst's choice of the whole sentence.
     old_quote = previous.get("quote", "")
@@ -217,6 +268,13 @@ def _carried_figure(text: str, number: DraftedNumber, previous_text: str, old: D
                       note=refresh(note, previous_text, old.start, text, number.start))
     row.update({name: previous.get(name, "") for name in KEPT_FIELDS if name != "note"})
     return row, checks
+
+
+def changes_kind(old_unit: str, new_unit: str) -> bool:
+    """Whether two units count different things: both counts, with other measure words (个 -> 家).
+    万人 -> 人 or 万元 -> 亿元 is the same quantity printed at another scale."""
+    old_base, new_base = normalise_figure("1", old_unit)[1], normalise_figure("1", new_unit)[1]
+    return old_base == new_base == "count" and old_unit.lstrip("万亿") != new_unit.lstrip("万亿")
 
 
 def _figure_row(text: str, number: DraftedNumber, quote_start: int, quote_end: int, **values) -> dict:
@@ -250,34 +308,42 @@ def _new(text: str, number: DraftedNumber) -> Outcome:
     return Outcome(NEW, "figure", row, number.start, hints=hints)
 
 
-def _propose(outcomes: list[Outcome], by_start: dict[int, DraftedNumber],
-             campaigns: dict[str, str] | None) -> None:
+def _propose(outcomes: list[Outcome], by_start: dict[int, DraftedNumber], campaigns: dict[str, str]) -> list[dict]:
     """Give each new figure a campaign, a kind and an id that builds: the campaign of the carried
-    figures in its section (else the campaign its heading names, else the parent section's),
-    the kind of a carried figure in its sentence when the draft has none, and `<campaign>.new_<unit>`."""
-    if campaigns is None:
-        campaigns = load_campaigns()
+    figures in its section (else the campaign its heading names, else the parent section's, unless
+    the parent's items are campaigns of their own), the kind of a carried figure in its sentence
+    when the draft has none, and `<campaign>.<metric>` (proposals.metric_id). A section that names no
+    known campaign gets a proposed new one: returned as campaigns.csv rows (campaign, name_zh)."""
     carried = [o for o in outcomes if o.kind == "figure" and o.status in (CARRIED, UNCERTAIN)]
     in_section: dict[str, Counter] = {}
     for outcome in carried:
         in_section.setdefault(outcome.row["section"], Counter())[outcome.row["campaign"]] += 1
     used = {o.row["figure_id"] for o in carried}
+    proposed: dict[str, dict] = {}  # section -> the new campaign proposed for it
     for outcome in outcomes:
         if outcome.status != NEW or outcome.kind != "figure":
             continue
         number = by_start[outcome.start]
         section = number.section
         parent = section.split("(")[0]
+        # The list items of 五 are campaigns of their own (workshops, toilets, …): a new item is a new one.
+        items_are_campaigns = len({c for s, counts in in_section.items() if s != parent and s.split("(")[0] == parent
+                                   for c in counts}) >= 2
         if section in in_section:
             campaign, source = in_section[section].most_common(1)[0][0], "the carried figures of its section"
         elif guess_campaign(number.heading, campaigns):
             campaign, source = guess_campaign(number.heading, campaigns), "its section's heading"
-        elif parent in in_section:
+        elif parent in in_section and not items_are_campaigns:
             campaign, source = in_section[parent].most_common(1)[0][0], f"the carried figures of section {parent}"
             outcome.hints.append(f"its heading “{_short(number.heading)}” names no known campaign")
         else:
-            campaign, source = f"new_{_digits(section) or 'section'}", "nothing (a new campaign?)"
-            outcome.hints.append(f"its heading “{_short(number.heading)}” names no known campaign")
+            if section not in proposed:
+                taken = set(campaigns) | {row["campaign"] for row in proposed.values()}
+                proposed[section] = {"campaign": campaign_id(number.heading, _digits(section), taken),
+                                     "name_zh": campaign_name(number.heading)}
+            campaign = proposed[section]["campaign"]
+            source = (f"its heading “{_short(number.heading)}”, which names no known campaign: a new campaign, "
+                      f"{proposed[section]['name_zh']} (rename it with `shaoyang-report rename-campaign`)")
         outcome.hints.insert(0, f"campaign from {source}")
         kind = outcome.row["kind"]
         if not kind:
@@ -285,15 +351,20 @@ def _propose(outcomes: list[Outcome], by_start: dict[int, DraftedNumber],
             kind = neighbour.row["kind"] if neighbour else ("rate" if number.base_unit == "percent" else "stock")
             outcome.hints.append(f"kind {kind} " + (f"as {neighbour.row['figure_id']} in its sentence" if neighbour
                                                     else "by default"))
-        metric = f"new_{number.base_unit or 'figure'}"
-        figure_id, n = f"{campaign}.{metric}", 1
-        while figure_id in used:
-            n += 1
-            figure_id = f"{campaign}.{metric}_{n}"
+        metric = metric_id(outcome.row["label"], number.base_unit, number.quantity.unit, campaign,
+                           {figure_id.split(".", 1)[1] for figure_id in used if figure_id.startswith(campaign + ".")})
+        figure_id = f"{campaign}.{metric}"
         used.add(figure_id)
-        outcome.row.update(figure_id=figure_id, campaign=campaign, metric=figure_id.split(".", 1)[1], kind=kind)
-        if campaigns and campaign not in campaigns:
-            outcome.hints.append(f"campaign {campaign} is not in data/reference/campaigns.csv")
+        outcome.row.update(figure_id=figure_id, campaign=campaign, metric=metric, kind=kind)
+    for outcome in outcomes:  # a count that changed what it counts: the id it would have as a new figure
+        if outcome.kind == "figure" and outcome.status == UNCERTAIN and any(
+                check.startswith(KIND_CHANGE) for check in outcome.checks):
+            number, campaign = by_start[outcome.start], outcome.row["campaign"]
+            metric = metric_id(number.label, number.base_unit, number.quantity.unit, campaign,
+                               {f.split(".", 1)[1] for f in used if f.startswith(campaign + ".")})
+            used.add(f"{campaign}.{metric}")
+            outcome.checks.append(f"or a new figure: `{campaign}.{metric}` ({number.label})")
+    return list(proposed.values())
 
 
 def _sentence_neighbour(outcome: Outcome, carried: list[Outcome]) -> Outcome | None:
@@ -312,82 +383,3 @@ def _digits(section: str) -> str:
             return ""
     return "_".join(parts)
 
-
-def _short(text: str, width: int = 40) -> str:
-    text = text.strip()
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-# --------------------------------------------------------------------------------------
-# Words quoted from last month's text, read again in this month's
-# --------------------------------------------------------------------------------------
-
-def refresh(words: str, old_text: str, old_start: int, new_text: str, new_start: int, window: int = 200) -> str:
-    """`words` (a reason or a note) with each piece it quotes from last month's text near the
-    number replaced by the same piece of this month's text, numbers read afresh.
-
-    The pieces are the runs between spaces, brackets and colons that hold a number and occur in
-    last month's text near the number: "as-of date (截至10月25日)", "list ordinal (三是)",
-    "printed 141.5万余吨: …", and a list of names printed right before the number ("listed:
-    武冈市、邵阳县…"). A piece not found near the number in both texts is left as it was.
-    """
-    chunks = re.split(r"([\s:：()（）]+)", words)  # separators kept, at odd positions
-    for index in range(0, len(chunks), 2):
-        piece = chunks[index]
-        if "、" in piece and old_text[:old_start].rstrip("等").endswith(piece):
-            # "listed: 武冈市、…、城步县" quotes the list printed right before the count: take this
-            # month's list, which may have grown or shrunk.
-            listed = re.search(r"[^\s,，。;；:：()（）]*、[^\s,，。;；:：()（）]*$", new_text[:new_start].rstrip("等"))
-            if listed:
-                chunks[index] = listed.group()
-            continue
-        # A piece holds a number with words around it (截至10月25日, 三是, 141.5万余吨); a bare 万
-        # or 七 says nothing about where it stands.
-        if not NUMBER_TOKEN.search(piece) or re.fullmatch(f"[{CHINESE_DIGITS}]+", piece):
-            continue
-        old_at = _nearest(piece, old_text, old_start, window)
-        if old_at is None:
-            continue
-        pattern = re.compile("".join(_NUMBER_PATTERN if isinstance(part, int) else re.escape(part)
-                                     for part in _split(piece)))
-        offset = old_at - old_start
-        best = None
-        for match in pattern.finditer(new_text, max(0, new_start - window), new_start + window + len(piece)):
-            distance = abs((match.start() - new_start) - offset)
-            if best is None or distance < best[0]:
-                best = (distance, match.group())
-        if best is not None:
-            chunks[index] = best[1]
-    return "".join(chunks)
-
-
-def _nearest(piece: str, text: str, pos: int, window: int) -> int | None:
-    found = None
-    start = text.find(piece, max(0, pos - window))
-    while 0 <= start <= pos + window:
-        if found is None or abs(start - pos) < abs(found - pos):
-            found = start
-        start = text.find(piece, start + 1)
-    return found
-
-
-def _split(text: str) -> list:
-    """Text pieces and 0 for each number: '截至10月25日' -> ['截至', 0, '月', 0, '日']."""
-    pieces, last = [], 0
-    for token in NUMBER_TOKEN.finditer(text):
-        pieces += [text[last:token.start()], 0]
-        last = token.end()
-    return [p for p in pieces + [text[last:]] if p != ""]
-
-
-def wording_change(old_text: str, old_pos: int, new_text: str, new_pos: int, pieces: int = 4, width: int = 12) -> str:
-    """What changed in a number's sentence besides its numbers, briefly: '−物业保安等 +各类'."""
-    old = mask(old_text[slice(*full_sentence(old_text, old_pos))])
-    new = mask(new_text[slice(*full_sentence(new_text, new_pos))])
-    parts = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag in ("delete", "replace"):
-            parts.append("−" + _short(old[i1:i2], width))
-        if tag in ("insert", "replace"):
-            parts.append("+" + _short(new[j1:j2], width))
-    return " ".join(parts[:pieces]) + (" …" if len(parts) > pieces else "")

@@ -89,7 +89,7 @@ def draft_numbers(text: str, period: str | None = None, *,
                   campaigns: dict[str, str] | None = None) -> list[DraftedNumber]:
     """Read every number token of `text`, in text order (see draft_figures for the table)."""
     if campaigns is None:
-        campaigns = load_campaigns()
+        campaigns = load_campaigns(period=period)  # the campaigns that apply to the period drafted
     tokens = find_number_tokens(text)
     spans = SpanIndex(not_figure_spans(text))
     quoted = SpanIndex([(m.start(), m.end(), "quoted", m.group()) for m in QUOTED.finditer(text)])
@@ -136,7 +136,8 @@ def draft_numbers(text: str, period: str | None = None, *,
         # each then says what it counts (监测对象户数, 监测对象人数).
         listed = previous is not None and unit_floor > quote_start \
             and not text[unit_floor:token.start].strip(BREAKS_AND_SPACES)
-        label = guess_label(text, token.start, quantity, unit_floor, base_label if listed else "")
+        label = guess_label(text, token.start, quantity, unit_floor, base_label if listed else "",
+                            whole_label=base_label if previous is not None else "")
         # A figure whose clause says nothing of its kind takes the kind of the figure before it in
         # the same sentence (边缘易致贫户4989户 after 其中脱贫不稳定户7850户…;).
         same_sentence = previous is not None and not any(ch in FULL_STOPS for ch in text[previous.start:token.start])

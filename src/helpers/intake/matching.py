@@ -27,6 +27,9 @@ MARGIN = 0.04
 CLOSEST_SCORE = 0.3  # a figure not found names the closest unmatched number from this score
 # A match between a figure and a number read as not a figure costs this much.
 STATUS_PENALTY = 0.15
+# A count matched to a count of another measure word (93个产品 -> 23家合作社) costs this much: it may
+# count something else, so a place with the same measure word wins over it.
+MEASURE_PENALTY = 0.1
 LEFT, RIGHT = 24, 16  # characters of context either side of a number
 NEAR = 12  # how many characters right next to a number weigh most
 WEIGHTS = {"left": 0.30, "right": 0.20, "sentence": 0.30, "heading": 0.20}
@@ -46,6 +49,7 @@ class Place:
     start: int
     status: str  # figure / not-figure: as transcribed (last month) or as drafted (this month)
     base_unit: str
+    measure: str  # what a count is counted in (个, 家, 项), as printed; '' for other units
     sentence: str  # masked
     left: str  # masked words before the number
     right: str  # masked words after it, its unit first
@@ -69,7 +73,8 @@ def places(text: str, numbers: list[DraftedNumber], status: dict[int, str] | Non
         found.append(Place(
             start=start,
             status=status[start] if status is not None else number.status,
-            base_unit=normalise_figure(number.quantity.value, number.quantity.unit)[1],
+            base_unit=(base := normalise_figure(number.quantity.value, number.quantity.unit)[1]),
+            measure=number.quantity.unit_word if base == "count" else "",
             sentence=mask(text[sentence_start:sentence_end]),
             left=mask(text[max(paragraph, start - LEFT):start]),
             right=mask(text[end:min(line_end, end + RIGHT)]),
@@ -113,7 +118,8 @@ class Similarity:
         score = (WEIGHTS["left"] * left + WEIGHTS["right"] * right
                  + WEIGHTS["sentence"] * self.ratio(old.sentence, new.sentence)
                  + WEIGHTS["heading"] * self.ratio(old.heading, new.heading))
-        return score - (STATUS_PENALTY if old.status != new.status else 0.0)
+        return score - (STATUS_PENALTY if old.status != new.status else 0.0) \
+            - (MEASURE_PENALTY if old.measure != new.measure else 0.0)
 
 
 def _common(a: str, b: str) -> float:

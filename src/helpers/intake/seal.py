@@ -4,7 +4,9 @@
 
 `seal_period` records every file's sha256 in source.yml after a review edit (only the sha256
 lines change, so comments and order survive: helpers.intake.sidecar), says which files changed,
-and checks that the folder will build. `folder_problems` is that check, which add-period runs on
+keeps the reference rows added for the period in step with its figures (a glossary row for each new
+id, English to translate; none left for an id the review removed: `sync_reference`), and checks
+that the folder will build. `folder_problems` is that check, which add-period runs on
 the folder it drafts too: the runner's checks of a raw folder, the cleaning stage's, and campaigns
 missing from data/reference/campaigns.csv.
 """
@@ -16,11 +18,13 @@ from typing import Callable
 
 from ..audit.clean import clean_period
 from ..io.errors import InputError, InputErrors
-from ..io.paths import Layout
+from ..io.paths import Layout, earlier_raw_periods
 from ..io.rawdata import SIDECAR, open_period, parse_sidecar
-from ..io.readers import read_utf8
+from ..io.readers import read_csv_strict, read_utf8
+from ..io.reference import read_rows
 from ..io.writers import write_text
 from .guesses import load_campaigns
+from .proposals import apply_rows, first_printed, needed_rows, unused_rows
 from .sidecar import checksums_of, folder_files, recorded_checksums, seal_text
 
 Say = Callable[[str], None]
@@ -31,9 +35,10 @@ def say_out(message: str) -> None:
     print(message, flush=True)
 
 
-def folder_problems(folder: Path, period: str, layout: Layout) -> list[str]:
+def folder_problems(folder: Path, period: str, layout: Layout, also_known: set = frozenset()) -> list[str]:
     """What stops the folder from building: the runner's checks, the cleaning stage's checks, and
-    campaigns missing from data/reference/campaigns.csv. Empty when it builds."""
+    campaigns with no row of data/reference/campaigns.csv that applies to the period (`also_known`:
+    campaigns about to be added). Empty when it builds."""
     try:
         source, _ = open_period(folder, period)
         figures, _ = clean_period(folder, source)
@@ -41,13 +46,51 @@ def folder_problems(folder: Path, period: str, layout: Layout) -> list[str]:
         return [error.message for error in exc.errors]
     except InputError as exc:
         return [exc.message]
-    known = set(load_campaigns(layout.reference / "campaigns.csv"))
+    path = layout.reference / "campaigns.csv"
+    known = set(load_campaigns(path, period)) | set(also_known)
     problems = []
     for campaign in sorted(set(figures["campaign"]) - known) if known else ():
         first = figures[figures["campaign"] == campaign].iloc[0]["figure_id"]
-        problems.append(f"campaign {campaign!r} (figure {first}) is not in {layout.reference / 'campaigns.csv'}: "
-                        "add a row for it (campaign, name_zh, name_en, order), or file the figure under a known one")
+        columns = ", ".join(f"{name} ({CAMPAIGN_COLUMNS.get(name, 'may be left empty')})"
+                            for name in read_rows(path)[0])
+        problems.append(f"campaign {campaign!r} (figure {first}) has no row in {path} that applies to {period}: "
+                        f"add one with {columns}; or file the figure under a known campaign "
+                        f"(`shaoyang-report rename-campaign --period {period} {campaign} <known campaign>`)")
     return problems
+
+
+# What each column of campaigns.csv takes, for the message that asks for a row.
+CAMPAIGN_COLUMNS = {"campaign": "the id", "name_zh": "its Chinese name, a heading on the public page",
+                    "order": "its place among the campaigns", "since": "the first period that reports it",
+                    "until": "empty"}
+
+
+def sync_reference(period: str, layout: Layout, say: Say = say_out) -> None:
+    """Keep the reference rows added for `period` in step with its figures.csv: a glossary row (Chinese
+    filled in, English to translate, since = the period) for each figure and campaign id that lacks
+    one, and none left for an id the review removed or renamed (helpers.intake.proposals)."""
+    _, figures, _ = read_csv_strict(layout.raw_period(period) / "figures.csv", ["figure_id", "campaign", "label"],
+                                    allow_empty=True)
+    later = [name for name in earlier_raw_periods(layout.raw, "9999-12") if name >= period]
+    used_figures, used_campaigns = set(), set()
+    for name in later:
+        try:
+            _, rows, _ = read_csv_strict(layout.raw_period(name) / "figures.csv", ["figure_id", "campaign"],
+                                         allow_empty=True)
+        except InputError:
+            continue
+        used_figures |= {row["figure_id"] for row in rows}
+        used_campaigns |= {row["campaign"] for row in rows}
+    rows = needed_rows(figures, period, layout.reference, first_seen=first_printed(layout.raw, period))
+    rows.removed = unused_rows(period, layout.reference, used_campaigns, used_figures).removed
+    if rows:
+        apply_rows(layout.reference, rows)
+        added = [f"{row['kind']} {row['id']}" for row in rows.glossary]
+        relabelled = [f"{kind} {id}" for kind, id in rows.relabelled]
+        say("  data/reference/glossary.csv  " + "; ".join(
+            part for part in (f"added {', '.join(added)} (English to translate)" if added else "",
+                              f"Chinese of {', '.join(relabelled)} set to the reviewed label" if relabelled else "",
+                              f"removed {', '.join(rows.removed)} (no longer used)" if rows.removed else "") if part))
 
 
 def seal_period(period: str, layout: Layout, include_report: bool = False, say: Say = say_out) -> bool:
@@ -92,6 +135,7 @@ def seal_period(period: str, layout: Layout, include_report: bool = False, say: 
         say(f"sealed {period}: {len(changed)} checksum(s) recorded in {sidecar}")
     else:
         say(f"sealed {period}: nothing changed")
+    sync_reference(period, layout, say)
     problems = folder_problems(folder, period, layout)
     if problems:
         say(f"{period} does not build yet ({len(problems)} problem(s)):")

@@ -107,7 +107,17 @@ LABEL_MAX = 16
 LONG_LABEL_MAX = 24  # a counted noun with the verb phrase that qualifies it
 # Where a counted noun ends and what is said about it begins: 597个村庄|已完成村庄规划准备工作.
 PREDICATE_STARTS = ("已经", "已", "全部", "均", "都", "入选", "接入", "纳入", "组织", "开展", "完成", "实现", "参与",
-                    "获得", "建成", "覆盖", "达到", "受益", "通过", "被")
+                    "获得", "建成", "覆盖", "达到", "受益", "通过", "被",
+                    # what will or did not happen yet: 88个安置点|将于明年完成, 12个村庄|尚未完成
+                    "将", "拟", "预计", "正在", "尚未", "仍", "未")
+# A count right after these words is what is left (剩余88个安置点): labelled 剩余 + what it counts.
+REMAINDER_WORDS = re.compile("(?:剩余|尚有|还有|仍有|尚余|剩下)$")
+# A figure printed right after another's unit, opening with 中 (8.12万人中已就业7.96万人), is a
+# part of the one before: its label starts with that one's (搬迁劳动力中已就业人数).
+PART_OF_PREVIOUS = "中"
+# A label that says only what happened (已就业, 尚未完成) is no noun phrase: as a part (其中已就业38417人)
+# it takes the words of its whole.
+VERB_PART = re.compile("^(?:已|未|暂未|尚未|新增)")
 # A figure listed with the one before it (16869户42750人) shares its label; these words tell
 # the two apart by what each counts.
 PAIR_SUFFIXES = {"households": "户数", "persons": "人数", "square_metres": "面积", "mu": "面积", "yuan": "金额",
@@ -120,3 +130,49 @@ GENERIC_HEADING_WORDS = re.compile("专项督导行动|专项行动|秋冬攻坚
 # A number after these words, before a 的 in the same clause, defines which things are counted
 # (104个超过100名脱贫人口的易地搬迁安置点): a threshold, not a figure.
 THRESHOLD_WORDS = ("超过", "不少于", "不低于", "多于", "高于")
+
+# ---- Words for proposed ids (a new campaign's, a new figure's metric) ----------------------------
+# Chinese words of headings and labels, and the English words the project's ids use for them
+# (monitoring, toilets, employed, poverty_labour, target, …). Tried longest first; a word found
+# inside a longer one already taken is skipped. An id made of these is a proposal the reviewer
+# confirms or renames (`shaoyang-report rename-campaign`).
+ID_WORDS: dict[str, str] = {
+    # campaigns and their subjects
+    "防止返贫": "monitoring", "动态监测": "monitoring", "监测帮扶": "monitoring", "易地扶贫搬迁": "relocation",
+    "易地搬迁": "relocation", "搬迁": "relocation", "后续扶持": "follow_up", "供水": "water_supply",
+    "饮水": "drinking_water", "改厕": "toilets", "危房改造": "housing", "危房": "housing", "空心房": "hollow_houses",
+    "村庄规划": "village_planning", "村庄清洁": "village_cleaning", "三清一改": "village_cleaning",
+    "就业帮扶车间": "workshops", "帮扶车间": "workshops", "车间": "workshops", "排查整改": "rectification",
+    "乡村产业": "industry", "产业": "industry", "小额信贷": "microcredit", "信贷": "credit", "贷款": "loans",
+    "教育": "education", "医疗": "health_care", "医保": "medical_insurance", "健康": "health", "养老": "elderly_care",
+    "低保": "minimum_living_allowance", "兜底": "social_safety_net", "社会救助": "social_assistance",
+    "道路": "roads", "公路": "roads", "交通": "transport", "电网": "power_grid", "光伏": "solar_power",
+    "消费帮扶": "consumption_support", "培训": "training", "技能": "skills", "金融": "finance",
+    "人居环境": "living_environment", "垃圾": "waste", "污水": "sewage", "党建": "party_building",
+    "驻村": "village_teams", "生态": "ecology", "护林": "forest_rangers", "文化": "culture", "旅游": "tourism",
+    "电商": "e_commerce", "劳务": "labour_services", "资金": "funds", "项目": "projects", "衔接": "linkage",
+    # what figures count
+    "监测对象": "monitored", "脱贫劳动力": "poverty_labour", "劳动力": "labour", "脱贫人口": "poverty_population",
+    "安置群众": "resettled", "安置点": "resettlement_sites", "群众": "residents", "农户": "rural_households",
+    "企业": "enterprises", "合作社": "cooperatives", "产品": "products", "村庄": "villages", "县市区": "counties",
+    "公益岗位": "public_welfare_jobs", "岗位": "jobs", "工程": "works", "设施": "facilities", "面积": "area",
+    "投资": "investment", "预算": "budget", "补助": "subsidies",
+    # what is said of them
+    "已就业": "employed", "就业": "employed", "已完成": "completed", "完成": "completed", "竣工": "completed",
+    "剩余": "remaining", "尚有": "remaining", "暂未": "remaining", "新增": "added", "累计": "",
+    "计划": "planned", "目标": "target", "任务": "target", "覆盖": "covered", "受益": "beneficiary",
+    "吸纳": "", "开展": "", "推进": "", "巩固": "", "提升": "", "成果": "", "工作": "", "行动": "", "专项": "",
+}
+# Words that already say a figure is money, a share or a rate: no unit word is added after them.
+MONEY_WORDS = ("funds", "investment", "budget", "loans", "subsidies", "microcredit", "credit")
+# The metric word each base unit adds to a new figure's id, as the project's ids have them
+# (monitoring.unstable_households, employment.employed_rate, village_planning.prepared_share).
+UNIT_METRIC_WORDS = {"households": "households", "persons": "persons", "yuan": "yuan", "square_metres": "area",
+                     "mu": "area", "tonnes": "tonnes", "kilometres": "km", "person_times": "person_times",
+                     "household_times": "household_times", "times": "times", "percentage_points": "points"}
+# A percentage whose label says it is a share of a whole (占比, 比例, 比重) is a share; else a rate.
+SHARE_WORDS = re.compile("占比|比例|比重|占")
+# Heading words that are not part of a campaign's name: verbs that open a heading, nouns that close it.
+HEADING_OPENERS = re.compile(r"^(?:[一二三四五六七八九十]+[、是.]|\d+[、.])?(?:持续|扎实|大力|全力|全面|深入|着力|切实|"
+                             r"推进|开展|加快|加强|强化|巩固|做好|抓好|落实|深化|实施|提升|完善|推动|狠抓)+")
+HEADING_CLOSERS = re.compile(r"(?:成果|工作|专项督导行动|专项行动|攻坚战|攻坚|行动)+[。.]?$")

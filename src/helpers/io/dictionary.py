@@ -71,7 +71,8 @@ DICTIONARY: dict[str, list[tuple[str, ...]]] = {
         ("note", "reviewer's note from targets.csv", "", ""),
     ],
     "checks.csv": [
-        ("check_id", "id of the relation checked (data/reference/relations.csv)", "", ""),
+        ("check_id", "id of the check: a relation of data/reference/relations.csv, or, for a check read from a "
+         "sentence, the figure it tests and its kind (monitoring.households_total.sum)", "", ""),
         ("kind", "rate, sum, difference, flow, count_listed, excess, restatement, part_of, implied_*, not_checkable "
          "(data/reference/README.md)", "", ""),
         ("description", "what is checked, in Chinese, with this period's printed figures filled in", "", ""),
@@ -90,22 +91,44 @@ DICTIONARY: dict[str, list[tuple[str, ...]]] = {
          "not-applicable (figures absent this period, or no previous period for a flow)", "", ""),
         ("figure_ids", "figures used, separated by |", "", ""),
         ("note", "why a check could not be made, or what is missing", "", ""),
+        ("origin", "where the check comes from: declared (data/reference/relations.csv) or text (read from the "
+         "sentence that states it)", "", ""),
+        ("sentence_start", "for a check read from the text: offset of its sentence's first character in report.txt",
+         "characters", "0", "integer"),
+        ("sentence_end", "for a check read from the text: offset just past its sentence in report.txt",
+         "characters", "0", "integer"),
     ],
     "diagnoses.csv": [
-        ("figure_id", "the figure whose other value would make the checks agree", "", ""),
-        ("printed", "the number as printed, without 万/亿 (in unit_printed)", "", "as printed"),
+        ("figure_id", "the figure whose other value would make the checks agree (for a note across months: the "
+         "figure it concerns)", "", ""),
+        ("printed", "the number as printed, without 万/亿 (in unit_printed); for previous_misprint, as printed "
+         "in related_period", "", "as printed"),
         ("proposed", "the value that would make every check on the figure pass, or the range lo–hi of such "
          "values, written like printed (in unit_printed)", "", "as printed"),
         ("unit_printed", "the unit printed and proposed are written in (万人, 个, %)", "", ""),
         ("lower", "lowest proposed value", "base unit of the figure", "6", "number"),
         ("upper", "highest proposed value", "base unit of the figure", "6", "number"),
-        ("kind", "misprint (proposed is one typo away from printed) or different_base (values fit every check "
-         "but none is a typo)", "", ""),
+        ("kind", "misprint (proposed is one typo away from printed), different_base (values fit every check "
+         "but none is a typo), named_base (a number printed in the same or a neighbouring sentence, related, "
+         "fits), previous_misprint (related_period's misprint, corrected, makes this period's check pass), "
+         "item_dropped (a listed count falls short: related_text, listed in related_period, is no longer "
+         "reported, nor its figures, related); and two notes that resolve no check: companion_rose (a "
+         "cumulative figure fell while related, printed in the same sentence, rose) and base_changed (the "
+         "values of the base for which its shares pass do not overlap related_period's)", "", ""),
         ("typo", "for misprints: digit_changed, digits_swapped, digit_dropped (the print lost a digit) or "
          "digit_doubled (the print repeats one)", "", ""),
         ("resolves", "the mismatched checks (check_id) the proposed value would make pass, separated by |; "
-         "their verdict stays mismatch", "", ""),
-        ("explanation", "the diagnosis in words, for auditors", "", ""),
+         "their verdict stays mismatch; empty for a note", "", ""),
+        ("related", "figures the explanation links to, separated by |: the number naming the base, the figure "
+         "last period misprinted, the dropped item's figures, the companion that rose", "", ""),
+        ("related_text", "words of the text the explanation quotes: the list item no longer reported", "", ""),
+        ("related_period", "the earlier period the explanation draws on", "YYYY-MM", ""),
+        ("recomputed", "what the resolved check gives with the proposed value", "unit of the check", "6", "number"),
+        ("previous_lower", "base_changed: lowest value of the base that fitted related_period's shares; "
+         "companion_rose: the fallen figure's value in related_period", "base unit of the figure", "6", "number"),
+        ("previous_upper", "base_changed: highest such value; companion_rose: as previous_lower",
+         "base unit of the figure", "6", "number"),
+        ("explanation", "the diagnosis in words, with its arithmetic, for auditors", "", ""),
     ],
     "changes.csv": [
         ("figure_id", "figure id; for derived quantities, the check_id of the relation that derives them", "", ""),
@@ -126,7 +149,9 @@ DICTIONARY: dict[str, list[tuple[str, ...]]] = {
         ("current_upper", "derived quantities: highest value this period's rounding allows", "see unit", "6", "number"),
         ("as_of", "this period's as-of date of the figure", "ISO date", "", "date"),
         ("as_of_gap_days", "days from the as-of date to the period's end", "days", "0", "integer"),
-        ("flag", "codes separated by |: new, dropped, renamed, unit_changed, cumulative_fell, target_changed, "
+        ("flag", "codes separated by |: new, dropped, returned (absent last period, compared with the last "
+         "period that printed it: previous_period), renamed, unit_changed, cumulative_fell, companion_rose "
+         "(beside cumulative_fell: a companion in the same sentence rose), target_changed, "
          "implied_target_changed (the implied ranges of the two periods do not overlap), as_of_earlier, "
          "stale_as_of (as_of_gap_days above 30)", "", ""),
     ],

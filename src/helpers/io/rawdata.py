@@ -4,7 +4,7 @@ Raw files are immutable. Each period's `source.yml` records the sha256 of every 
 the folder, and nothing runs on a file whose bytes no longer match it. The folder's files, the
 sidecar's fields and their readers are declared here once: `read_report` for a report text (the
 run's checks and add-period's), `read_sidecar` for source.yml (the run, the narrative, add-period
-and seal), `load_reference_table` for data/reference/.
+and seal), `load_reference_table` for data/reference/ (the rows that apply to a period: io/reference.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .readers import (TEXT_LIMIT, YAML_LIMIT, check_header, decode_utf8, parse_yaml, read_bytes, read_csv_strict,
+from .readers import (TEXT_LIMIT, YAML_LIMIT, check_header, decode_utf8, parse_yaml, read_bytes,
                       read_header, read_limited, read_utf8, starts_with_bom)
+from .reference import load_table
 from .schemas import FIGURES, FIGURES_ORDER, NON_FIGURES, RAW_TABLES
 
 SIDECAR = "source.yml"
@@ -204,10 +205,11 @@ def verify_checksums(raw_dir: Path, source: Source) -> dict[str, str]:
     return found
 
 
-def load_reference_table(path: Path, required: list[str], allow_empty: bool = False) -> list[dict]:
-    """Load one of the reviewed reference tables (campaigns, relations, targets, renames)."""
-    _, rows, _ = read_csv_strict(path, required, allow_empty=allow_empty)
-    return rows
+def load_reference_table(path: Path, required: list[str], allow_empty: bool = False,
+                         period: str | None = None) -> list[dict]:
+    """Load one of the reviewed reference tables (campaigns, relations, targets, renames): the rows
+    that apply to `period` (their since/until, helpers.io.reference), or each key's latest row."""
+    return load_table(path, required, period, allow_empty=allow_empty)
 
 
 def open_period(raw_dir: Path, period: str) -> tuple[Source, dict[str, str]]:

@@ -10,7 +10,9 @@ published number that changed.
   differently; a chart's alt text: its numbers.
 
 What names the checkout rather than the content (the git commit; in the manifest, the versions of
-distributions no stage or page imports) is set aside as a note, not a difference.
+distributions no stage or page imports, and the reference tables' sha256: a row added for a later
+month changes the file, not the rows that apply to this period, which each stage's recorded key
+holds) is set aside as a note, not a difference.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..io.readers import read_utf8
 from . import environment
 
 COMMIT_LINE = re.compile(r"(Code commit: <code>)[^<]*(</code>)")
+REFERENCE_SUM = re.compile(r"(<code>data/reference/[^<]+</code></td><td><code>)[0-9a-f]{64}")
 SHOWN_PER_FILE = 12  # changed numbers listed per file before the rest are counted
 
 
@@ -51,9 +54,13 @@ def _without_commit(name: str, data: bytes) -> bytes:
         if isinstance(env, dict) and isinstance(env.get("distributions"), dict):
             used = _used_distributions(manifest)
             env["distributions"] = {k: v for k, v in env["distributions"].items() if k in used}
+        if isinstance(manifest.get("inputs"), dict):
+            manifest["inputs"] = {k: ("-" if k.startswith("data/reference/") else v)
+                                  for k, v in manifest["inputs"].items()}
         return json.dumps(manifest, sort_keys=True).encode()
     if name.endswith("audit.html"):
-        return COMMIT_LINE.sub(r"\1-\2", data.decode("utf-8")).encode("utf-8")
+        text = COMMIT_LINE.sub(r"\1-\2", data.decode("utf-8"))
+        return REFERENCE_SUM.sub(r"\1-", text).encode("utf-8")
     return data
 
 
@@ -310,7 +317,8 @@ def compare(published: dict[str, Path], rebuilt: dict[str, Path]) -> tuple[list[
         except (ValueError, RecursionError):
             same = False
         if same:
-            notes.append(f"{name}: differs only in the git commit (or unused packages) it records")
+            notes.append(f"{name}: differs only in the git commit (or unused packages, or the reference files' "
+                         "sha256) it records")
             continue
         differences.append(f"differs: {name}")
         if name.endswith("/facts.csv"):

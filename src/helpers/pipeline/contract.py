@@ -60,7 +60,7 @@ PARAMETERS = {p.name: p for p in (
 # What a stage may read besides earlier stages' files; freshness.stage_components hashes each.
 READ_TOKENS = {
     "raw": "the period's raw folder",
-    "reference": "data/reference/*.csv",
+    "reference": "data/reference/*.csv: the rows that apply to the period (since/until)",
     "earlier": "the raw folder of every earlier period (the history and month over month clean them afresh)",
 }
 

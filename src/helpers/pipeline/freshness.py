@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..io.paths import Layout, earlier_raw_periods
 from ..io.rawdata import sha256_of
+from ..io.reference import reference_digest
 from . import environment
 from .contract import RunContext, Stage
 
@@ -95,8 +96,9 @@ def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: st
                                        context.staging),
     }
     if "reference" in stage.reads:
-        reference = sorted(layout.reference.glob("*.csv"))
-        components["reference tables"] = hash_files(reference, layout.reference) if reference else ""
+        # The rows that apply to the period (io/reference.py): a row added for a later month
+        # neither reruns this one nor changes what it publishes.
+        components["reference tables"] = reference_digest(layout.reference, context.period)
     if "earlier" in stage.reads:
         # The history and month over month clean every earlier period's raw folder afresh, so
         # each of those folders is an input too: a change to any of them (not only to the

@@ -85,7 +85,7 @@ def untranslated(period: str, layout: Layout) -> list[str]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputWarning)  # preflight has named every column already
-            glossary = load_glossary(layout.reference)
+            glossary = load_glossary(layout.reference, period)
             _, rows, _ = read_csv_strict(layout.raw_period(period) / "figures.csv", FIGURES)
     except InputError as exc:
         return [str(exc)]

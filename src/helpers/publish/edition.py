@@ -119,8 +119,10 @@ class BoundPrinter:
         return value
 
 
-def load_edition(language: str, reference_dir: Path) -> Edition:
-    """The catalogue, printing module and glossary of `language`; each refuses a language it lacks."""
-    glossary = load_glossary(reference_dir)
+def load_edition(language: str, reference_dir: Path, period: str | None = None) -> Edition:
+    """The catalogue, printing module and glossary of `language`; each refuses a language it lacks.
+    With a period, the glossary's rows that apply to it (a name changed from a later month on
+    leaves this one's page as it was)."""
+    glossary = load_glossary(reference_dir, period)
     printer = BoundPrinter(printing.for_language(language), glossary)
     return Edition(language, load_catalogue(language), printer, glossary)

@@ -12,6 +12,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from ..audit.kinds import KINDS
 from .facts import Fact, FactBook
 
 def explanation_html(book: FactBook, fact: Fact, working: Markup = Markup(""), describe=None) -> Markup:
@@ -48,9 +49,10 @@ def working_html(book: FactBook, report, check) -> Markup:
     """A check's working from its formula: each figure a link to its fact, the result a link to the
     recomputed fact. 597个 ÷ 760个 × 100% = 78.55%."""
     result = f"check.{check.check_id}.recomputed"
-    if check.kind == "count_listed":
+    kind = KINDS.get(check.kind)
+    if kind is not None and kind.working_key:  # a list: how many items, and which
         names = str(check.working).split(": ", 1)[1] if ": " in str(check.working) else ""
-        return book.edition.t("audit.count_listed", count=book.link(result), names=names)
+        return book.edition.t(kind.working_key, count=book.link(result), names=names)
     pieces: list = []
     formula = str(check.formula).replace("previous ", "previous:").replace("(", " ( ").replace(")", " ) ")
     for token in formula.split():

@@ -27,6 +27,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..audit.figures import split_ids
+from ..audit.sentences import describe
 from ..io.rawdata import UNKNOWN
 from ..io.writers import write_csv
 from .edition import Edition, facts_name, page_name
@@ -163,6 +164,11 @@ def bound(row) -> str:
     return str(getattr(row, "rate_bound", "") or "")
 
 
+def resolving(diagnoses: pd.DataFrame) -> pd.DataFrame:
+    """The diagnoses that explain mismatches (the others are notes across months)."""
+    return diagnoses[diagnoses["resolves"].map(lambda value: bool(split_ids(value)))] if len(diagnoses) else diagnoses
+
+
 def explained_checks(report) -> dict[str, int]:
     """Mismatched check id -> the position in diagnoses.csv of the diagnosis that explains it."""
     explained = {}
@@ -176,7 +182,8 @@ def previous_period(report) -> str:
     """The period changes.csv compares with, or '' for the first period."""
     if report.changes.empty or "previous_period" not in report.changes:
         return ""
-    return next((p for p in report.changes["previous_period"] if isinstance(p, str) and p.strip()), "")
+    # The latest: a figure that returns after an absence is compared with an older period.
+    return max((p for p in report.changes["previous_period"] if isinstance(p, str) and p.strip()), default="")
 
 
 def stale_days(report) -> dict[str, float]:
@@ -196,11 +203,14 @@ def figure_name(book: FactBook, report, figure_id: str, chinese: str | None = No
 
 
 def description_template(book: FactBook, report, check_id: str) -> str | None:
-    """A check's description with {figure_id} placeholders, in the edition's language: relations.csv's
-    own in the source language, else the glossary's; None (recorded as untranslated) where it has none."""
+    """A check's description with {figure_id} placeholders, in the edition's language: checks.csv's own in
+    the source language; a check read from a sentence names its figures in the edition's language; a
+    declared one takes the glossary's, or None (recorded as untranslated) where it has none."""
     edition = book.edition
     if edition.is_source_language:
         return report.descriptions.get(check_id)
+    if report.relations.get(check_id, {}).get("origin") == "text":
+        return describe(report.relations[check_id], lambda figure_id: figure_name(book, report, figure_id))
     if edition.glossary.missing("relation", [check_id], edition.language):
         edition.untranslated.append(f"relation {check_id}")
         return None
@@ -223,9 +233,10 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # ---- Building the facts of a period ------------------------------------------------------------
 
 def build(report, edition: Edition) -> FactBook:
-    """Every number the narrative may print, made once from the period's processed tables."""
+    """Every number the narrative may print, made once from the period's processed tables, but the
+    diagnoses' (publish/findings.py adds them: report.build_facts makes the whole book)."""
     book = FactBook(edition)
-    for make in (_constants, _source_dates, _figures, _headline, _progress, _checks, _diagnoses, _changes):
+    for make in (_constants, _source_dates, _figures, _headline, _progress, _checks, _changes):
         make(book, report)
     return book
 
@@ -310,7 +321,7 @@ def _headline(book: FactBook, report) -> None:
     explained = [c for c in explained_checks(report) if c in set(mismatched["check_id"])]
     count("explained", t.plain("fact.headline.explained"), len(explained),
           "count(mismatched checks in diagnoses.csv resolves)", explained, ("count_explained", {}))
-    diagnosed = list(report.diagnoses["figure_id"]) if not report.diagnoses.empty else []
+    diagnosed = list(resolving(report.diagnoses)["figure_id"]) if not report.diagnoses.empty else []
     count("diagnosed", t.plain("fact.headline.diagnosed"), len(diagnosed), "count(diagnoses.csv)", diagnosed,
           ("count_diagnosed", {}))
 
@@ -431,28 +442,11 @@ def _checks(book: FactBook, report) -> None:
                              section="audit", explain=(f"range_{end}", {}))
 
 
-def _diagnoses(book: FactBook, report) -> None:
-    t = book.edition.t
-    for diagnosis in report.diagnoses.itertuples() if not report.diagnoses.empty else []:
-        figure = report.figure(diagnosis.figure_id)
-        label = figure_name(book, report, diagnosis.figure_id)
-        resolves = split_ids(diagnosis.resolves)
-        proposed = book.printer.number_range(diagnosis.lower, diagnosis.upper, figure, decimals=int(figure["decimals"]))
-        book.add(f"diagnosis.{diagnosis.figure_id}.proposed", t.plain("fact.diagnosis.proposed", label=label),
-                 str(diagnosis.proposed), str(figure["unit"]), proposed,
-                 f"values of {diagnosis.figure_id} for which {' and '.join(resolves)} pass",
-                 (diagnosis.figure_id, *resolves), str(figure["as_of"]), "audit",
-                 explain=("proposed", {"figure": f"figure.{diagnosis.figure_id}", "checks": "resolves"}))
-        book.add(f"diagnosis.{diagnosis.figure_id}.resolves", t.plain("fact.diagnosis.resolves", label=label),
-                 float(len(resolves)), "count", plain_number(len(resolves)),
-                 f"count({diagnosis.figure_id} resolves)", tuple(resolves), section="audit",
-                 explain=("count_resolved", {}))
-
-
-def previous_fact(book: FactBook, report, figure_id: str, printed: str, value, label: str) -> str:
-    """Last period's value of a figure, linked to its mark on last period's page of the same edition."""
+def previous_fact(book: FactBook, report, figure_id: str, printed: str, value, label: str, period: str = "") -> str:
+    """Last period's value of a figure (or, for one that returns, the last period that printed it),
+    linked to its mark on that period's page of the same edition."""
     fact_id = f"previous.{figure_id}"
-    period = previous_period(report)
+    period = period or previous_period(report)
     if fact_id not in book:
         book.add(fact_id, book.edition.t.plain("fact.previous", label=figure_name(book, report, figure_id, label)),
                  num(value), "", book.printer.format_printed(printed), f"{period} figures.csv: {figure_id}",
@@ -492,4 +486,5 @@ def _changes(book: FactBook, report) -> None:
                          f"{r.figure_id} {which} range", (r.figure_id,), section="changes",
                          explain=(f"{which}_range", {"period": "previous.period"}))
         elif period and str(r.previous_printed or "").strip():
-            previous_fact(book, report, r.figure_id, str(r.previous_printed), r.previous_value, str(r.label))
+            previous_fact(book, report, r.figure_id, str(r.previous_printed), r.previous_value, str(r.label),
+                          r.previous_period if isinstance(r.previous_period, str) else "")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.readers import read_csv_strict
+from ..io.reference import read_reference
 from ..io.schemas import GLOSSARY, GLOSSARY_LANGUAGES
 
 FILE_NAME = "glossary.csv"
@@ -32,9 +32,9 @@ KINDS = {
     "qualifier": "a qualifier as printed (以上, 余, 多, 约, 近): the words put before a number",
     "figure_kind": "what a figure measures (audit/clean.py KINDS)",
     "status": "a check's verdict (audit/relations.py STATUSES)",
-    "relation_kind": "a kind of check (audit/relations.py KINDS)",
+    "relation_kind": "a kind of check (audit/kinds.py KINDS)",
     "relation": "a relation_id of data/reference/relations.csv; zh is its description, with {figure_id} placeholders",
-    "bound_by": "what in the text narrows a derived range (audit/relations.py BOUNDS)",
+    "bound_by": "what in the text narrows a derived range (audit/kinds.py BOUNDS)",
     "position": "a progress row against its target (progress.csv position)",
     "bound": "which way a computed rate is bounded (progress.csv rate_bound)",
     "missing_quantity": "what an implied progress row lacks in the text (target or achieved)",
@@ -141,18 +141,21 @@ class Glossary:
             raise ValueError(f"no {language!r} column in the glossary (languages: {', '.join(self.languages)})")
 
 
-def load_glossary(reference_dir: Path) -> Glossary:
-    """Read data/reference/glossary.csv: known kinds only, each (kind, id) once, ids without spaces."""
+def load_glossary(reference_dir: Path, period: str | None = None) -> Glossary:
+    """Read data/reference/glossary.csv: known kinds only, each (kind, id) once per period, ids
+    without spaces. With a period, the rows that apply to it (since/until, helpers.io.reference);
+    without, each (kind, id)'s latest row."""
     path = Path(reference_dir) / FILE_NAME
     if not path.is_file():
         raise InputError(path, "the glossary is missing", expected="data/reference/glossary.csv",
                          fix="Restore it from git (git checkout -- data/reference/glossary.csv)")
-    header, rows, lines = read_csv_strict(path, GLOSSARY)
+    table = read_reference(path, GLOSSARY, period)
+    header = table.header
     # One column per language: the two every glossary has, then any other a new edition added (fr, …).
     languages = GLOSSARY_LANGUAGES + tuple(c for c in header if re.fullmatch(r"[a-z]{2,3}", c)
                                            and c not in GLOSSARY_LANGUAGES)
     entries: dict[tuple[str, str], Entry] = {}
-    for row, line in zip(rows, lines):
+    for row, line in zip(table.rows, table.lines):
         kind, id = row["kind"], row["id"]
         if kind not in KINDS:
             raise InputError(path, f"unknown kind {kind!r}", row=line, field="kind",
@@ -160,10 +163,6 @@ def load_glossary(reference_dir: Path) -> Glossary:
         if not id or id != id.strip() or any(c.isspace() for c in id):
             raise InputError(path, f"id {id!r} is empty or has spaces", row=line, field="id",
                              expected="an id exactly as the data or the code writes it")
-        if (kind, id) in entries:
-            raise InputError(path, f"{kind} {id!r} is listed twice (first on line {entries[kind, id].line})",
-                             row=line, field="id", expected="each (kind, id) once",
-                             fix="Keep one row and delete the other")
         entries[(kind, id)] = Entry(
             kind, id, names={language: row[language] for language in languages},
             ones={language: row.get(f"{language}_one", "") for language in languages},

@@ -59,7 +59,8 @@ def mismatch_panel(mismatches, diagnoses=None) -> Html:
 
     Mismatches that a diagnosis explains (diagnoses.csv) are grouped under it, as one finding.
     """
-    if len(mismatches) == 0:
+    notes = 0 if diagnoses is None or len(diagnoses) == 0 else int((diagnoses["resolves"].astype(str).str.strip() == "").sum())
+    if len(mismatches) == 0 and not notes:
         return Html('<div style="border:2px solid #3b8a4f;padding:.5em 1em"><strong>No mismatches:</strong> '
                     "every stated rate, total and remainder agrees with the report's own figures.</div>")
 
@@ -74,12 +75,15 @@ def mismatch_panel(mismatches, diagnoses=None) -> Html:
                 f'<p><code style="overflow-wrap:anywhere">{escape(str(row.working))}</code></p>'
                 f"<blockquote>{escape(str(row.quotes))}</blockquote></div>")
 
-    findings = []
+    findings, placed = [], set()
     for diagnosis in ([] if diagnoses is None else diagnoses.itertuples()):
-        inside = [row for row in mismatches.itertuples() if row.diagnosis == diagnosis.figure_id]
+        resolves = [c for c in str(diagnosis.resolves).split("|") if c and c not in placed]
+        inside = [row for row in mismatches.itertuples() if row.check_id in resolves]
+        placed |= set(resolves)
+        what = "DIAGNOSIS" if str(diagnosis.resolves).strip() else "NOTE ACROSS MONTHS"
         findings.append(
             '<div style="border-left:6px solid #6c3483;padding:.1em 0 .1em .6em;margin:.8em 0;overflow-wrap:anywhere">'
-            f"<p><strong>DIAGNOSIS ({escape(str(diagnosis.kind))}) {escape(str(diagnosis.figure_id))}</strong>: "
+            f"<p><strong>{what} ({escape(str(diagnosis.kind))}) {escape(str(diagnosis.figure_id))}</strong>: "
             f"printed {escape(str(diagnosis.printed))}, proposed {escape(str(diagnosis.proposed))} "
             f"{escape(str(diagnosis.unit_printed))}. {escape(str(diagnosis.explanation))}</p>"
             + "".join(card(row) for row in inside) + "</div>")

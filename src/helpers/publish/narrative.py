@@ -23,10 +23,10 @@ from markupsafe import Markup, escape
 
 from ..audit.figures import split_ids
 from ..io.rawdata import UNKNOWN
-from . import explanations, facts as facts_module
+from . import explanations, facts as facts_module, findings as findings_module
 from .charts import Chart, chart_address
 from .edition import page_name
-from .facts import FactBook, bound, explained_checks, is_implied, previous_period, stale_days
+from .facts import FactBook, bound, explained_checks, is_implied, previous_period, resolving, stale_days
 from .htmlparts import Html, link
 from .report import Report, build_facts, load_report  # noqa: F401 - the notebook's narrative.load_report, .build_facts
 from .sourceview import figure_anchor, source_view as _source_view
@@ -164,8 +164,12 @@ def present_campaigns(report: Report) -> list[str]:
 
 
 def absent_campaigns(report: Report) -> list[str]:
+    """Campaigns reported before and missing now (本期报告未给出数据), in the reference order: a
+    campaign that applies to the period (campaigns.csv since/until) and that an earlier period
+    reported. A campaign that did not exist yet is not absent."""
     present = set(report.figures["campaign"])
-    return [c for c in report.campaigns["campaign"] if c not in present]
+    before = report.reported_before
+    return [c for c in report.campaigns["campaign"] if c not in present and (before is None or c in before)]
 
 
 def title_block(report: Report, book: FactBook) -> Html:
@@ -220,9 +224,9 @@ def headline(report: Report, book: FactBook) -> Html:
     if len(mismatched):
         checked, count = h("checked"), h("mismatched")
         explained = [c for c in explained_checks(report) if c in set(mismatched["check_id"])]
-        if report.diagnoses.empty:
+        if resolving(report.diagnoses).empty:
             why = Markup("")
-        elif len(explained) == len(mismatched) and len(report.diagnoses) == 1:
+        elif len(explained) == len(mismatched) and len(resolving(report.diagnoses)) == 1:
             why = t("headline.why_one")
         else:
             why = t("headline.why_some", explained=h("explained"), diagnosed=h("diagnosed"))
@@ -330,36 +334,19 @@ def audit_section(report: Report, book: FactBook) -> Html:
     mismatched = report.checks[report.checks["status"] == "mismatch"]
     explained = explained_checks(report)
     by_id = {check.check_id: check for check in mismatched.itertuples()}
-    findings = []
+    findings, notes, figure = [], [], lambda figure_id: _figure(book, figure_id)
     for position, diagnosis in enumerate(report.diagnoses.itertuples() if not report.diagnoses.empty else []):
+        if not split_ids(diagnosis.resolves):  # a note across months: it explains no mismatch
+            notes.append(findings_module.note(report, book, diagnosis, figure))
+            continue
         inside = [by_id[c] for c in split_ids(diagnosis.resolves) if explained.get(c) == position and c in by_id]
-        findings.append({"diagnosis": _diagnosis(report, book, diagnosis), "cards": [card(c) for c in inside]})
+        findings.append({"diagnosis": findings_module.finding(report, book, diagnosis, figure),
+                         "cards": [card(c) for c in inside]})
     lone = [card(check) for check in mismatched.itertuples() if check.check_id not in explained]
     derived = [card(check) for check in report.checks[report.checks["status"] == "derived"].itertuples()]
     return render("audit.html.j2", book, tally=t("audit.tally", checks=book.link("audit.checks"), tally=tally),
-                  any_mismatch=not mismatched.empty, findings=findings, lone=lone, derived=derived,
+                  any_mismatch=not mismatched.empty, findings=findings, lone=lone, derived=derived, notes=notes,
                   not_applicable=_not_applicable(report, book))
-
-
-def _diagnosis(report: Report, book: FactBook, diagnosis) -> dict:
-    """One diagnosis in plain words: the printed number, the number that would make the checks agree,
-    why, and the sentence it is printed in."""
-    edition, t = book.edition, book.edition.t
-    figure = report.figure(diagnosis.figure_id)
-    printed = lambda: _figure(book, diagnosis.figure_id)  # noqa: E731 - each use is its own link
-    proposed = lambda: book.link(f"diagnosis.{diagnosis.figure_id}.proposed")  # noqa: E731
-    count = len(split_ids(diagnosis.resolves))
-    agree = t("diagnosis.agree_one") if count == 1 else t(
-        "diagnosis.agree_some", count=book.link(f"diagnosis.{diagnosis.figure_id}.resolves"))
-    head = t("diagnosis.head", label=_figure_label(book, report, diagnosis.figure_id), printed=printed(),
-             proposed=proposed(), agree=agree)
-    kind = str(diagnosis.kind)
-    if kind == "misprint":
-        why = t("diagnosis.misprint", proposed=proposed(), printed=printed(), typo=edition.name("typo", diagnosis.typo),
-                kind=edition.name("diagnosis", kind))
-    else:
-        why = t("diagnosis.different", proposed=proposed(), printed=printed(), kind=edition.name("diagnosis", kind))
-    return {"head": head, "why": why, "quote": str(figure["quote"])}
 
 
 def _not_applicable(report: Report, book: FactBook) -> list:

@@ -13,9 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..audit.relations import load_relations
+from ..audit.sentences import relations_for
 from ..io.rawdata import read_sidecar
+from ..io.reference import campaigns_table
 from ..io.readers import read_csv, read_utf8
-from . import facts as facts_module
+from . import facts as facts_module, findings
 from .charts import load_chart
 from .edition import Edition, edition_stem, load_edition
 from .facts import FactBook
@@ -36,7 +38,11 @@ class Report:
     diagnoses: pd.DataFrame = field(default_factory=pd.DataFrame)
     report_text: str = ""
     descriptions: dict = field(default_factory=dict)  # relation id -> description with {figure_id}s
+    relations: dict = field(default_factory=dict)  # relation id -> the relation (declared, or read from the text)
     language: str = "zh"
+    # Campaigns an earlier period reported (from history.csv); None when unknown, and then every
+    # campaign of campaigns.csv that applies to the period counts as reported before.
+    reported_before: set | None = None
 
     def figure(self, figure_id: str) -> pd.Series | None:
         rows = self.figures[self.figures["figure_id"] == figure_id]
@@ -49,17 +55,22 @@ def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: 
     processed_dir = Path(processed_dir)
     source = read_sidecar(raw_dir)
     changes_path, diagnoses_path = processed_dir / "changes.csv", processed_dir / "diagnoses.csv"
+    history_path = processed_dir / "history.csv"
+    figures, report_text = read_csv(processed_dir / "figures.csv"), read_utf8(Path(raw_dir) / "report.txt")
+    relations = relations_for(load_relations(reference_dir, period), figures, report_text)
     report = Report(
         period=period, source=source,
-        figures=read_csv(processed_dir / "figures.csv"),
+        figures=figures,
         progress=read_csv(processed_dir / "progress.csv"),
         checks=read_csv(processed_dir / "checks.csv"),
         changes=read_csv(changes_path) if changes_path.is_file() else pd.DataFrame(),
-        campaigns=read_csv(Path(reference_dir) / "campaigns.csv"),
+        campaigns=campaigns_table(reference_dir, period),
         diagnoses=read_csv(diagnoses_path) if diagnoses_path.is_file() else pd.DataFrame(),
-        report_text=read_utf8(Path(raw_dir) / "report.txt"),
-        descriptions={r["relation_id"]: r["description"] for r in load_relations(reference_dir)},
+        report_text=report_text,
+        descriptions={r["relation_id"]: r["description"] for r in relations},
+        relations={r["relation_id"]: r for r in relations},
         language=language,
+        reported_before=reported_before(read_csv(history_path), period) if history_path.is_file() else None,
     )
     names = ["completion", "monitoring"] + [f"campaign_{c}" for c in report.campaigns["campaign"]] + \
         [f"months_{c}" for c in report.campaigns["campaign"]]
@@ -67,9 +78,19 @@ def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: 
     return report
 
 
+def reported_before(history: pd.DataFrame, period: str) -> set:
+    """The campaigns that an earlier period than `period` reported, from history.csv."""
+    if history.empty:
+        return set()
+    return set(history.loc[history["period"] < period, "campaign"])
+
+
 def build_facts(report: Report, reference_dir: Path | None = None, edition: Edition | None = None) -> FactBook:
     """Every number the page may print, in the report's language (facts.build)."""
     from ..io.paths import project_root
 
-    edition = edition or load_edition(report.language, reference_dir or project_root() / "data" / "reference")
-    return facts_module.build(report, edition)
+    edition = edition or load_edition(report.language, reference_dir or project_root() / "data" / "reference",
+                                      report.period)
+    book = facts_module.build(report, edition)
+    findings.diagnosis_facts(book, report)
+    return book

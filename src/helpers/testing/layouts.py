@@ -20,15 +20,18 @@ def temp_layout(base: Path) -> Layout:
     """A copy of the repository's inputs under `base`, laid out like the repository (so the relative
     paths a run records are the same), with empty processed and outputs folders.
 
-    Its raw root holds only the base period, so a later month built in it can never collide with
-    a real month the analyst has added to data/raw/.
+    Its raw root holds only the base period, and its reference tables the rows as they stood then
+    (none added for a later month), so a later month built in it can never collide with a real
+    month the analyst has added to data/raw/ and data/reference/.
     """
     from ..pipeline.verify import mirror_layout
+    from .reference_rows import reference_as_of
 
     layout = mirror_layout(Layout.default(ROOT), PERIOD, base)
     for folder in layout.raw.iterdir():
         if folder.is_dir() and folder.name != PERIOD:
             shutil.rmtree(folder)
+    reference_as_of(layout.reference, PERIOD)
     return layout
 
 

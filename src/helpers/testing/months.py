@@ -19,12 +19,11 @@ Edits change the text the way the bureau's months differ from each other:
 - `Swap(first, second)`: two pieces of text, each given by its first and last words, change
   places with the numbers inside them (the section order shifts; markers such as 三、 stay
   where they are, so give the pieces after them).
-- `Fields(figure_id, {field: value})`: the analyst's change to a carried figure (a note that
-  lists names, say).
+- `Fields(figure_id, {field: value})`: the analyst's change to a carried figure (a note).
 
-Nothing here is written into data/raw/: `Month.write(raw_root)` writes the period's folder into
-a test's temporary raw root (helpers.testing.layouts.temp_layout holds only 2021-10 there), and
-`Month.write_text(path)` writes only the text, as the analyst receives it.
+Nothing here is written into data/raw/: `Month.write(raw_root)` writes the period's folder into a
+test's temporary raw root (layouts.temp_layout), `Month.write_text(path)` only the text.
+A month that brings new things (a campaign, a returning figure) is in helpers.testing.news.
 
     from helpers.testing.months import november, december
     month = november()
@@ -45,6 +44,7 @@ from pathlib import Path
 import yaml
 
 from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS
+from ..io.reference import append_rows
 from ..intake.draft import draft_numbers
 from ..text.numbers import find_number_tokens, locate_value
 from ..text.segments import FULL_STOPS, sentence_bounds
@@ -153,16 +153,9 @@ def title_of(text: str) -> str:
 
 
 def add_campaigns(reference_dir: Path, rows: list[dict]) -> None:
-    """Append campaign rows to campaigns.csv (what a reviewer does for a new campaign)."""
-    path = reference_dir / "campaigns.csv"
-    text = path.read_text(encoding="utf-8")
-    known = {row["campaign"] for row in csv.DictReader(io.StringIO(text))}
-    header = text.splitlines()[0].split(",")
-    with open(path, "a", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=header, lineterminator="\n")
-        for row in rows:
-            if row["campaign"] not in known:
-                writer.writerow(row)
+    """Append campaign rows to campaigns.csv (what a reviewer does for a new campaign), each once."""
+    known = {row["campaign"] for row in read_rows(reference_dir / "campaigns.csv")}
+    append_rows(reference_dir / "campaigns.csv", [row for row in rows if row["campaign"] not in known])
 
 
 def write_rows(path: Path, columns: list[str], rows: list[dict]) -> None:
@@ -388,7 +381,7 @@ MONITORING_NOVEMBER = ["16915", "42863", "7851", "18366", "4702", "12233", "5003
                        "4061", "9907", "1950", "5301", "5765", "11919", "3149", "6133", "505", "1180", "2111",
                        "4606"]
 
-WATER_SUPPLY = {"campaign": "water_supply", "name_zh": "农村供水保障", "order": "13"}
+WATER_SUPPLY = {"campaign": "water_supply", "name_zh": "农村供水保障", "order": "13", "since": "2021-11"}
 
 
 # Only numbers and dates change (and every one of them does).
@@ -469,7 +462,12 @@ def december(base: Month | None = None) -> Month:
     """The month after november(): two list items change places, a sentence is split in two,
     a figure is added to a sentence (监测对象 in the workshops) and one dropped from another
     (the toilets' 超额完成), and the bureau's site now prints full-width punctuation."""
-    edits = [
+    return next_month(base or november(), "2021-12", december_edits())
+
+
+def december_edits(more: list = ()) -> list:
+    """December's edits of november()'s text; `more` are applied before the punctuation turns full-width."""
+    return [
         Replace("1-11月", "1-12月", every=True),
         Replace("2022-01-12 10:05", "2022-02-10 16:20"),
         Replace("2021年12月16日\n", "2022年1月14日\n"),
@@ -494,7 +492,7 @@ def december(base: Month | None = None) -> Month:
         Replace("126处,巩固提升4.3万人", "139处,巩固提升4.8万人"),
         Swap(("推进农村“空心房”整治专项行动。", "9个县已全部完成任务。"),
              ("推进“三清一改”村庄清洁秋冬战役专项行动。", "146.2万余吨。")),
+        *more,
         Replace(",", "，", every=True, in_fields=False), Replace(":", "：", every=True, in_fields=False),
         Replace("(", "（", every=True, in_fields=False), Replace(")", "）", every=True, in_fields=False),
     ]
-    return next_month(base or november(), "2021-12", edits)

@@ -1,9 +1,9 @@
 """A year of months: October as published, then each month after it made the same way, for the
 benchmarks that watch what months do to the pages and the repository (benchmarks/pages.py).
 
-`following(month)` makes the month after any month: every cumulative figure grows, every rate the
-report prints is recomputed from its figures as relations.csv defines it, and the dates move on a
-month (across a new year too). `year_of_months(12)` is October, `months.november()`,
+`following(month)` makes the month after any month: every cumulative figure grows, every check
+the report's figures make is made to agree again (a rate recomputed from its figures), and the
+dates move on a month (across a new year too). `year_of_months(12)` is October, `months.november()`,
 `months.december()` and nine such months; `add_reviewed_glossary` adds the English names a
 reviewer would give what November and December add.
 
@@ -22,9 +22,15 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from ..text.numbers import find_number_tokens, locate_value
+import pandas as pd
+
+from ..audit import sentences
+from ..audit.figures import Figure, split_ids
+from ..audit.kinds import KINDS, Operands
+from ..audit.relations import load_relations
+from ..text.numbers import BASE_UNITS, find_number_tokens, locate_value
 from . import REFERENCE
-from .months import Fields, Month, Replace, december, next_month, november, october, read_rows, renumber
+from .months import Fields, Month, Replace, december, next_month, november, october, renumber
 
 # How much a cumulative figure grows in a month of `following`.
 MONTHLY_GROWTH = Decimal("0.015")
@@ -34,10 +40,10 @@ def following(base: Month) -> Month:
     """The month after `base`, made the same way for any month: a year of reports in a loop.
 
     Every cumulative figure grows by MONTHLY_GROWTH (printed with its own decimals), and every
-    rate the report prints is recomputed from its figures as relations.csv defines it (a rate
-    over a printed target; a rate over an implied target, which stays put; an excess over
-    100%), so the month's checks agree as a careful bureau's would. Stocks, counts and
-    targets stay. Dates move on a month: the period in the title and the text (1-11月 ->
+    check the month makes of them (relations.csv's and its sentences') is made to agree again (a
+    rate over a printed target; a rate over an implied target, which stays put; an excess over
+    100%; a total of grown parts), so the month's checks agree as a careful bureau's would.
+    Stocks, counts and targets stay. Dates move on a month: the period in the title and the text (1-11月 ->
     1-12月; after December, 2022年1月), every 截至 date of the last month, the publication and
     signature dates, and a date of the year's plan (2021年省定). A figure dated before the new
     period starts (the September inspection, in January's report) is dated in the new month,
@@ -100,38 +106,67 @@ def following(base: Month) -> Month:
 
 def _grown_values(base: Month) -> dict[str, str]:
     """The new printed value of every figure that changes in `following`: cumulative figures grown,
-    the rates over them recomputed (relations.csv), each printed with its old number of decimals."""
-    old = {row["figure_id"]: row["value"] for row in base.figures}
-    kinds = {row["figure_id"]: row["kind"] for row in base.figures}
+    then every check over them made to agree again, each figure printed with its old number of
+    decimals. The checks are the month's own (relations.csv's and those its sentences state,
+    audit/sentences.py); what a check does is asked of its kind (audit/kinds.py): a kind that
+    implies a target keeps the target and moves its rate with the achievement; a judged kind with a
+    reported figure (a rate, an excess, a total) prints what its evaluate function recomputes."""
+    rows = {row["figure_id"]: row for row in base.figures if re.fullmatch(r"[\d.]+", row["value"])}
+    old = {figure_id: row["value"] for figure_id, row in rows.items()}
+
+    def multiplier(figure_id: str) -> Decimal:
+        return Decimal(BASE_UNITS[rows[figure_id]["unit"]][1])
 
     def printed(value: Decimal, like: str) -> str:
         places = len(like.split(".")[1]) if "." in like else 0
         return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
-    def number(figure_id: str) -> Decimal:
-        return Decimal(new.get(figure_id, old[figure_id]))
+    def number(figure_id: str, values: dict[str, str]) -> Decimal:  # in base units
+        return Decimal(values.get(figure_id, old[figure_id])) * multiplier(figure_id)
+
+    def figure(figure_id: str) -> Figure:
+        row = rows[figure_id]
+        return Figure(figure_id, float(number(figure_id, new)), 0.0, BASE_UNITS[row["unit"]][0], row["qualifier"],
+                      new.get(figure_id, old[figure_id]), row["unit"])
 
     new = {figure_id: printed(Decimal(value) * (1 + MONTHLY_GROWTH), value)
-           for figure_id, value in old.items() if kinds[figure_id] == "cumulative" and re.fullmatch(r"[\d.]+", value)}
-    relations = read_rows(REFERENCE / "relations.csv")
-    for relation in relations:  # a count against a printed target stops at the target (760 of 760 villages)
-        operands = relation["operands"].split("|")
-        if relation["kind"] == "rate" and len(operands) == 2 and operands[0] in new and kinds.get(operands[1]) == "target" \
-                and Decimal(old[operands[0]]) <= Decimal(old[operands[1]]):
-            new[operands[0]] = printed(min(Decimal(new[operands[0]]), Decimal(old[operands[1]])), old[operands[0]])
-    for relation in sorted(relations, key=lambda r: r["kind"] == "excess"):  # an excess follows its rate
-        operands = [o for o in relation["operands"].split("|") if o]
-        if not all(o in old for o in operands):
-            continue
-        if relation["kind"] == "rate" and relation["reported"] in old and set(operands) & set(new):
-            numerator, denominator = operands
-            new[relation["reported"]] = printed(number(numerator) / number(denominator) * 100, old[relation["reported"]])
-        elif relation["kind"] == "implied_ratio" and operands[0] in new:
-            achieved, rate = operands  # the implied target stays: the rate moves with the achievement
-            new[rate] = printed(Decimal(old[rate]) * number(achieved) / Decimal(old[achieved]), old[rate])
-        elif relation["kind"] == "excess" and relation["reported"] in old and operands[0] in new:
-            new[relation["reported"]] = printed(number(operands[0]) - 100, old[relation["reported"]])
+           for figure_id, value in old.items() if rows[figure_id]["kind"] == "cumulative"}
+    checks = []
+    for relation in sentences.relations_for(load_relations(REFERENCE, base.period), _figures_frame(base), base.text):
+        ids = split_ids(relation["operands"])
+        if ids and all(i in rows for i in ids) and (not relation["reported"] or relation["reported"] in rows):
+            checks.append((KINDS[relation["kind"]], relation["reported"], ids))
+    for kind, reported, (first, *rest) in checks:  # a count against a printed target stops at the target
+        if kind.divides_by == 1 and not kind.derived and first in new and rows[rest[0]]["kind"] == "target" \
+                and number(first, old) <= number(rest[0], old):
+            new[first] = printed(min(number(first, new), number(rest[0], old)) / multiplier(first), old[first])
+    for _ in range(3):  # a check over another's reported figure (an excess over its rate) follows it
+        for kind, reported, ids in checks:
+            if not set(ids) & set(new):
+                continue
+            if kind.implies_target:  # the implied target stays: the rate moves with the achievement
+                achieved, rate = ids
+                new[rate] = printed(Decimal(old[rate]) * number(achieved, new) / number(achieved, old), old[rate])
+            elif reported and kind.judged and not (kind.derived or kind.one_sided or kind.needs_previous
+                                                   or kind.counts_list):
+                result = kind.evaluate(Operands(figure(reported), [figure(i) for i in ids], base.text))
+                if "status" not in result and result["recomputed"] >= 0:
+                    value = Decimal(repr(result["recomputed"])) / multiplier(reported)
+                    new[reported] = printed(value, old[reported])
     return new
+
+
+def _figures_frame(base: Month) -> pd.DataFrame:
+    """What cleaning makes of the month's figures, as far as reading its sentences needs: each
+    figure's printed value and unit, base unit, kind, section and label, and its offset in the text."""
+    records = []
+    for row in base.figures:
+        start = base.text.find(row["quote"]) + locate_value(row["quote"], row["value"], int(row.get("occurrence") or 1))
+        records.append({"figure_id": row["figure_id"], "value_start": start, "value_printed": row["value"],
+                        "unit_printed": row["unit"], "unit": BASE_UNITS.get(row["unit"], ("", 1))[0],
+                        "kind": row["kind"], "section": row["section"], "label": row["label"],
+                        "qualifier": row["qualifier"]})
+    return pd.DataFrame.from_records(records)
 
 
 # The English names a reviewer adds to glossary.csv for what november() and december() add (the run
