@@ -209,3 +209,21 @@ def test_no_module_is_over_500_lines():
     long = {path.relative_to(ROOT).as_posix(): n for path in sorted((ROOT / "src" / "helpers").rglob("*.py"))
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
     assert long == {}, f"modules over {MAX_MODULE_LINES} lines: {long}"
+
+
+def test_make_env_compiles_the_environment_and_the_project_and_rebuilds_on_its_inputs():
+    """No run compiles a library from source (PYTHONDONTWRITEBYTECODE is set on these machines): the
+    environment is compiled when it is made, and src/ whenever a module changed; the environment
+    is remade when the lock file or the project metadata changes."""
+    import subprocess
+
+    dry = subprocess.run(["make", "-n", "-B", "env"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    installs = [line for line in dry.splitlines() if "uv pip install" in line and "requirements.lock" in line]
+    assert installs and all("--compile-bytecode" in line for line in installs), installs
+    assert any("compileall" in line and line.rstrip().endswith(" src") for line in dry.splitlines()), dry
+    database = subprocess.run(["make", "-p", "-n", "env"], cwd=ROOT, capture_output=True, text=True).stdout
+    stamp = next(line for line in database.splitlines() if line.startswith(".venv/.installed:"))
+    assert "requirements.lock" in stamp and "pyproject.toml" in stamp, stamp
+    compiled = next(line for line in database.splitlines() if line.startswith(".venv/.compiled:"))
+    assert ".venv/.installed" in compiled and "src/helpers/cli.py" in compiled, compiled
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -164,3 +164,45 @@ def test_november_through_the_pipeline(november_built):
     auditor = (layout.outputs / "2021-11" / "audit.html").read_text(encoding="utf-8")
     assert "已全部完成任务的县市 = 武冈市…隆回县" in auditor and "武冈市…城步县" not in auditor
     assert "DIAGNOSIS (misprint) monitoring.households_total" in auditor
+
+
+# ---- A year of months: the generic month the benchmarks build -------------------------------------------
+
+@pytest.fixture(scope="module")
+def year_start(tmp_path_factory):
+    """October to February through helpers.testing.year.following (December to January crosses a
+    year), written as reviewed folders, with stage 2 of December, January and February in-process."""
+    from helpers.testing import year
+
+    layout = temp_layout(tmp_path_factory.mktemp("year"))
+    chain = year.year_of_months(5)
+    for month in chain[1:]:
+        month.write(layout.raw, layout.reference)
+    work = tmp_path_factory.mktemp("work")
+    return chain, {period: stage_two(layout, period, work) for period in ("2021-12", "2022-01", "2022-02")}
+
+
+def test_a_generic_month_reads_as_the_next_period(year_start):
+    chain, _ = year_start
+    assert [m.period for m in chain] == ["2021-10", "2021-11", "2021-12", "2022-01", "2022-02"]
+    from helpers.intake.header import read_header
+
+    for month in chain[3:]:
+        header = read_header(month.text)
+        assert header.period == month.period  # 2022年1月, then 2022年1-2月
+        assert header.published > read_header(chain[chain.index(month) - 1].text).published
+
+
+def test_a_generic_month_s_printed_rates_agree_with_its_figures(year_start):
+    """Cumulative figures grew and the rates over them were recomputed: no check fails that did not
+    fail in December, and no cumulative figure fell."""
+    _, found = year_start
+    mismatched = {period: set(f.checks.loc[f.checks["status"] == "mismatch", "check_id"]) for period, f in found.items()}
+    assert mismatched["2022-01"] <= mismatched["2021-12"] and mismatched["2022-02"] <= mismatched["2021-12"], mismatched
+    for period in ("2022-01", "2022-02"):
+        flags = found[period].changes["flag"]
+        assert not flags.str.contains("cumulative_fell").any(), period
+    grown = found["2022-02"].inputs.figures.set_index("figure_id")["value"].astype(float)
+    before = found["2022-01"].inputs.figures.set_index("figure_id")["value"].astype(float)
+    assert grown["toilets.investment"] > before["toilets.investment"]
+    assert grown["village_planning.prepared"] <= grown["village_planning.target"]  # a count stops at its target

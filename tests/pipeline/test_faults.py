@@ -287,7 +287,8 @@ def test_deeply_nested_input_is_named_not_a_recursion_error(tmp_path, nesting):
     else:
         path = tmp_path / "source.yml"
         path.write_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-        with pytest.raises(InputError, match="source.yml: not valid YAML"):
+        # libyaml refuses the depth itself, and names the line.
+        with pytest.raises(InputError, match=r"source\.yml, line 1: not valid YAML: exceeded maximum nesting depth"):
             load_source(tmp_path)
 
 
@@ -636,3 +637,23 @@ def test_a_report_that_is_not_a_file_or_is_huge_is_refused_by_run(built, tmp_pat
                            str(layout.outputs.parent), "--quiet"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "report.txt" in one_error(done.stderr)
     assert published(layout) == before
+
+
+def test_the_installed_distributions_are_read_from_their_metadata_headers_as_in_full():
+    """The environment reads each distribution's Name and Version from its metadata file's header,
+    and its modules from its file list as text, not by parsing whole files into objects: the same
+    names, versions and modules importlib.metadata gives."""
+    from importlib import metadata
+
+    from helpers.pipeline import environment
+
+    full = {}
+    for dist in metadata.distributions():
+        if dist.metadata["Name"]:
+            full.setdefault(environment.normalise(dist.metadata["Name"]), dist.version)
+    assert environment.installed() == full
+    assert environment.installed()["shaoyang-report"] == metadata.version("shaoyang-report")
+    # Likewise the modules each distribution provides, read from top_level.txt and RECORD as text.
+    assert environment._module_distributions() == {
+        module: tuple(sorted({environment.normalise(name) for name in names}))
+        for module, names in metadata.packages_distributions().items()}

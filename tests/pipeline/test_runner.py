@@ -326,8 +326,11 @@ def test_the_shared_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
     try:
         kernels.execute(tmp_path / "first.ipynb", tmp_path / "executed" / "first.ipynb", tmp_path, {},
                         Console(quiet=True), False, kernel)
+        client = kernel.km.client()
         executed = kernels.execute(tmp_path / "second.ipynb", tmp_path / "executed" / "second.ipynb", tmp_path, {},
                                    Console(quiet=True), False, kernel)
+        # One client for the run: the second notebook and its reset went through the first one's.
+        assert kernel.km.client() is client and client.channels_running
     finally:
         kernel.shutdown()
     output = nbformat.read(executed, as_version=4).cells[0].outputs[0]["text"]

@@ -193,6 +193,36 @@ def test_public_report_offline_and_fits(built, visit, width, language):
     seen.screenshot(f"{page.removesuffix('.html')}-{width}.png")
 
 
+def chart_text_px(seen: Visit, figures: Path) -> dict[str, float]:
+    """Each chart's smallest text in CSS px as the page shows it: the size it was drawn at (in the
+    image's pixels, from the JSON beside the PNG) times the width the page gives the image."""
+    import base64
+    import hashlib
+    import json
+
+    drawn = {hashlib.sha256(p.read_bytes()).hexdigest(): (p.name, json.loads(p.with_suffix(".json").read_text("utf-8")))
+             for p in figures.glob("*.png")}
+    images = seen.evaluate("""() => [...document.querySelectorAll('figure.chart img')].map(i => ({
+        src: i.getAttribute('src'), shown: i.getBoundingClientRect().width, natural: i.naturalWidth}))""")
+    sizes = {}
+    for image in images:
+        name, meta = drawn[hashlib.sha256(base64.b64decode(image["src"].split(",", 1)[1])).hexdigest()]
+        sizes[name] = meta["smallest_text_px"] * image["shown"] / image["natural"]
+    return sizes
+
+
+@pytest.mark.parametrize("language", sorted(EDITIONS))
+def test_chart_text_reads_at_11_px_on_a_phone(built, visit, language):
+    """At 375 px every chart is shrunk to the page's width; its smallest text stays at 11 CSS px or more."""
+    seen = visit(built.outputs / PERIOD / EDITIONS[language][0], 375)
+    sizes = chart_text_px(seen, built.outputs / PERIOD / "figures")
+    assert len(sizes) == chart_count(built, language)
+    small = {name: round(size, 1) for name, size in sizes.items() if size < 11}
+    assert not small, f"chart text under 11 CSS px at 375 px: {small}"
+    # The measure can fail: the same charts shown 30% narrower would not pass.
+    assert min(sizes.values()) * 0.7 < 11
+
+
 @pytest.mark.parametrize("language", sorted(EDITIONS))
 def test_each_edition_links_to_the_other(built, visit, language):
     page, _, _ = EDITIONS[language]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import logging
 import warnings
 from pathlib import Path
@@ -132,18 +133,36 @@ def test_alt_text_sits_beside_the_png_and_names_the_as_of_dates(data, tmp_path, 
 
     meta = json.loads((tmp_path / "completion.json").read_text(encoding="utf-8"))
     assert (tmp_path / "completion.png").is_file()
-    assert set(meta) == {"alt", "caption"}
+    assert set(meta) == {"alt", "caption", "smallest_text_px"}
     assert meta["alt"] == completion.alt
     for iso in sorted(set(progress["as_of"])):  # 10-15, 10-22, 10-25, 10-31
         year, month, day = (int(part) for part in iso.split("-"))
         assert f"截至{year}年{month}月{day}日" in meta["alt"]
-    assert "农村改厕农村改厕户数完成率95.6%(截至2021年10月25日)" in meta["alt"]
+    # The target's name already names its campaign (农村改厕): said once, not 农村改厕农村改厕户数.
+    assert "农村改厕户数完成率95.6%(截至2021年10月25日)" in meta["alt"]
+    assert "农村改厕农村改厕" not in meta["alt"]
+    # A target whose name does not: the campaign, then the target.
+    assert "“多规合一”实用性村庄规划编制:村庄规划准备工作完成率78.6%(截至2021年10月22日)" in meta["alt"]
 
     meta = json.loads((tmp_path / "monitoring.json").read_text(encoding="utf-8"))
     assert (tmp_path / "monitoring.png").is_file()
     assert meta["alt"] == monitoring.alt
     assert "截至2021年10月31日" in meta["alt"]
     assert "脱贫不稳定户户数已消除风险4,556、暂未消除3,294" in meta["alt"]
+
+
+def test_the_english_alt_text_names_each_thing_once(data, tmp_path, isolated_rc):
+    from helpers.publish.edition import load_edition
+
+    _, progress, campaigns = data
+    charts.use_chinese_font()
+    edition = load_edition("en", REFERENCE)
+    chart = charts.completion_chart(progress, campaigns, edition, tmp_path)
+    assert "Rural toilet renovation (households): completion 95.6% (as of 25 October 2021)" in chart.alt
+    assert "Rural toilet renovation, Rural toilet renovation" not in chart.alt
+    names = [edition.campaign_name(campaigns, c) for c in campaigns["campaign"]]
+    for item in chart.alt.split(": ", 1)[1].split("; "):
+        assert all(item.count(name) <= 1 for name in names), f"a campaign named twice: {item}"
 
 
 def test_load_chart_reads_back_what_was_saved(data, tmp_path, isolated_rc):
@@ -374,7 +393,7 @@ def test_with_three_periods_every_panel_has_three_points_at_its_as_of_dates(thre
                          "截至2021年12月15日为9,355户;已实际拆除空心房面积(目标56.4万平方米以上):截至2021年10月15日为"
                          "107.993万平方米、截至2021年11月15日为109.856万平方米、截至2021年12月15日为111.204万平方米。")
     saved = json.loads((tmp_path / "months_hollow_houses.json").read_text(encoding="utf-8"))
-    assert saved == {"alt": chart.alt, "caption": chart.caption}
+    assert saved == {"alt": chart.alt, "caption": chart.caption, "smallest_text_px": saved["smallest_text_px"]}
     assert "截止日期" in chart.caption and "虚线" in chart.caption
 
 
@@ -421,19 +440,56 @@ def test_month_charts_are_the_same_bytes_on_every_draw(three_months, chinese, tm
         assert (tmp_path / "first" / f"{a.name}.json").read_bytes() == (tmp_path / "second" / f"{b.name}.json").read_bytes()
 
 
+# The width a 375 px phone gives a chart: the page's column less its padding (0.9rem each side).
+PHONE_CHART_PX = 375 - 2 * 0.9 * 16
+
+
 def test_month_charts_fit_a_phone(three_months, chinese, tmp_path, isolated_rc):
-    """As wide as the other charts (5.2 in at 110 dpi, shown at 375 px), so text keeps its size."""
+    """As wide as the other charts (WIDTH_PX, shrunk to fit a 375 px phone), so text keeps its size:
+    the smallest text, so shrunk, is 11 CSS px or more (the browser test measures it on the page)."""
     from PIL import Image
 
     charts.use_chinese_font()
     for chart in charts.month_charts(three_months, chinese(three_months), tmp_path):
         width, height = Image.open(chart.path).size
-        assert 540 <= width <= 600, (chart.name, width)
+        assert width == charts.WIDTH_PX, (chart.name, width)
+        smallest = json.loads(chart.path.with_suffix(".json").read_text(encoding="utf-8"))["smallest_text_px"]
+        assert smallest * PHONE_CHART_PX / width >= 11, (chart.name, smallest)
+
+
+def test_every_chart_text_is_at_least_the_smallest_size(data, three_months, chinese, tmp_path, isolated_rc,
+                                                        monkeypatch):
+    """What the JSON records is what was drawn: no text on any chart is smaller than TEXT_PT."""
+    drawn = []
+    real_save = charts.save_chart
+
+    def sizes(fig, *args, **kwargs):
+        drawn.append([t.get_fontsize() for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip()])
+        return real_save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "save_chart", sizes)
+    charts.use_chinese_font()
+    made = [*draw_both(data, tmp_path), *charts.month_charts(three_months, chinese(three_months), tmp_path)]
+    assert len(drawn) == len(made) == 8
+    for chart, found in zip(made, drawn):
+        assert min(found) >= charts.TEXT_PT, chart.name
+        recorded = json.loads(chart.path.with_suffix(".json").read_text(encoding="utf-8"))["smallest_text_px"]
+        assert recorded == round(min(found) * charts.DPI / 72, 2), chart.name
+
+
+def test_the_smallest_text_check_can_fail(tmp_path, isolated_rc):
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(charts.WIDTH, 1), dpi=charts.DPI)
+    fig.text(0.1, 0.5, "small", fontsize=6)
+    fig.text(0.5, 0.5, "large", fontsize=12)
+    chart = charts.save_chart(fig, tmp_path, "small", "alt", "caption")
+    assert json.loads(chart.path.with_suffix(".json").read_text(encoding="utf-8"))["smallest_text_px"] == \
+        round(6 * charts.DPI / 72, 2)
 
 
 def test_the_english_words_draw_an_english_chart_beside_the_chinese(three_months, tmp_path, isolated_rc,
                                                                    monkeypatch, caplog):
-    import re
 
     charts.use_chinese_font()
     drawn = drawn_panels(monkeypatch)
@@ -445,7 +501,10 @@ def test_the_english_words_draw_an_english_chart_beside_the_chinese(three_months
     panels = drawn["months_toilets.en"]["panels"]
     assert panels[0]["title"] == "completed\n(target 63,950 households)"
     assert panels[0]["tick_labels"] == ["25 Oct", "25 Nov", "25 Dec"]
-    assert panels[0]["labels"] == ["61,107 households", "62,307 households", "63,188 households"]
+    # At 11 pt on a chart a phone shows whole, the first and the latest labels fit; the middle one
+    # would overlap them, so it is left to the alt text.
+    assert panels[0]["labels"] == ["61,107 households", "63,188 households"]
+    assert "62,307 households" in chart.alt
     assert chart.alt.startswith("Line chart: Toilets, cumulative figures by their own as-of dates. completed "
                                 "(target 63,950 households): 61,107 households on 25 October 2021, ")
     assert chart.caption == ENGLISH_TEXT["caption"]
@@ -476,9 +535,9 @@ def test_the_project_s_glossary_and_english_printing_plug_in(three_months, tmp_p
     completed, investment = drawn["months_toilets.en"]["panels"]
     assert completed["title"] == "Rural toilet renovations completed\n(target 63,950 households)"
     assert completed["tick_labels"] == ["25 October", "25 November", "25 December"]
-    # At the source's precision the labels are wider: the middle one would overlap, so it is left to the alt text.
-    assert investment["labels"] == ["RMB 118.3606 million", "RMB 123.5380 million"]
-    assert "RMB 121.0255 million" in chart.alt
+    # At the source's precision the labels are wider: only the latest fits, the others are left to the alt text.
+    assert investment["labels"] == ["RMB 123.5380 million"]
+    assert "RMB 121.0255 million" in chart.alt and "RMB 118.3606 million" in chart.alt
     assert "61,107 households on 25 October 2021" in chart.alt
 
 
@@ -500,11 +559,11 @@ def test_long_english_words_keep_the_phone_width_and_labels_apart(three_months, 
 
     monkeypatch.setattr(charts, "save_chart", measure)
     chart = charts.month_chart(three_months, "village_cleaning", words, tmp_path)
-    assert 540 <= Image.open(chart.path).size[0] <= 600
+    assert Image.open(chart.path).size[0] == charts.WIDTH_PX
     for panel in boxes:
         assert not any(a.overlaps(b) for i, a in enumerate(panel) for b in panel[i + 1:])
     farm_waste = boxes[3]
-    assert len(farm_waste) == 2  # "more than 1,462,000 tonnes" twice side by side would overlap
+    assert len(farm_waste) == 1  # "more than 1,462,000 tonnes" twice side by side would overlap
     assert "more than 1,462,000 tonnes on 29 November 2021" in chart.alt
 
 
@@ -543,7 +602,8 @@ def test_month_chart_text_is_drawn_literally(three_months, chinese, tmp_path, is
 
 # ---- Titles from data wrap as literal text (issue 20) ------------------------------------------------
 # matplotlib's wrap=True measures a text as mathtext whatever text.parse_math says, so a name holding
-# `$$` and a space once stopped the chart stage; titles are now wrapped by helpers.publish.wrapping.
+# `$$` and a space once stopped the chart stage; chart text is now wrapped by the charts' own layout
+# (helpers.publish.chartlayout.Words), which measures it as plain text.
 
 DOLLAR_NAME = "农村改厕 $$ 行动"
 
@@ -557,7 +617,7 @@ def test_no_chart_text_is_wrapped_by_matplotlib():
             if isinstance(node, ast.Call) and any(keyword.arg == "wrap" and getattr(keyword.value, "value", None)
                                                   is True for keyword in node.keywords):
                 calls.append(f"{path.name}:{node.lineno}")
-    assert calls == [], "wrap=True measures text as mathtext: use helpers.publish.wrapping.wrap_literally"
+    assert calls == [], "wrap=True measures text as mathtext: wrap with helpers.publish.chartlayout.Words"
 
 
 def test_a_campaign_name_with_dollars_and_spaces_draws_literally(data, month_layout, three_months, tmp_path,
@@ -572,7 +632,10 @@ def test_a_campaign_name_with_dollars_and_spaces_draws_literally(data, month_lay
 
     def keep_titles(fig, *args, **kwargs):
         fig.canvas.draw()  # rendering is where mathtext would fail
-        titles.extend([fig.get_suptitle()] + [ax.get_title(loc="left") for ax in fig.axes])
+        drawn = [fig.get_suptitle(), *(text.get_text() for text in fig.texts)]
+        for ax in fig.axes:
+            drawn += [ax.get_title(loc="left"), *(text.get_text() for text in ax.texts)]
+        titles.append([" ".join(text.split()) for text in drawn if text])  # a wrapped line joins again
         return real_save(fig, *args, **kwargs)
 
     monkeypatch.setattr(charts, "save_chart", keep_titles)
@@ -586,35 +649,9 @@ def test_a_campaign_name_with_dollars_and_spaces_draws_literally(data, month_lay
     finally:
         plt.close("all")
     assert chart is not None and months is not None
-    # The campaign chart's title (an axes title), the month chart's (the figure's), then its panels'.
-    assert titles[:3] == ["", f"{DOLLAR_NAME}:完成率", f"{DOLLAR_NAME}:累计完成数逐月变化"], titles  # as written
-    panels = titles[3:]
-    assert panels and all("$$ 行动" in title for title in panels), titles
-
-
-@pytest.mark.parametrize("where", ["axes title", "figure title"])
-def test_a_title_wraps_as_matplotlib_wraps_plain_text(tmp_path, isolated_rc, where):
-    """Where matplotlib's wrap=True works (text without dollars), wrap_literally breaks the same lines:
-    the two PNGs are the same bytes."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    from helpers.publish.wrapping import wrap_literally
-
-    title = "Practical village planning integrating multiple plans and the cleaning of villages: completion"
-
-    def png(wrap_by_hand: bool) -> bytes:
-        fig, ax = plt.subplots(figsize=(5.2, 2.5))
-        ax.plot([0, 1], [0, 1])
-        made = (ax.set_title(title, loc="left", fontsize=11, wrap=not wrap_by_hand) if where == "axes title" else
-                fig.suptitle(title, fontsize=11, x=0.01, ha="left", wrap=not wrap_by_hand))
-        if wrap_by_hand:
-            wrap_literally(made, charts.DPI)
-            assert made.get_text().count("\n") >= 1 and not made.get_wrap()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=charts.DPI, metadata={"Software": None}, bbox_inches="tight")
-        plt.close(fig)
-        return buffer.getvalue()
-
-    assert png(wrap_by_hand=True) == png(wrap_by_hand=False)
+    # Each chart's title, drawn as written: the campaign chart's, then the month chart's and its panels'.
+    campaign_texts, month_texts = titles
+    assert f"{DOLLAR_NAME}:完成率" in campaign_texts, campaign_texts
+    assert f"{DOLLAR_NAME}:累计完成数逐月变化" in month_texts, month_texts
+    panels = [text for text in month_texts if "$$ 行动(" in text]
+    assert panels, month_texts

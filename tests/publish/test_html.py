@@ -403,6 +403,8 @@ class TestPublicReport:
     def test_is_under_500_kb(self, out):
         size = (out / "report.html").stat().st_size
         assert size < MAX_PUBLIC_BYTES, f"report.html is {size:,} bytes (limit {MAX_PUBLIC_BYTES:,})"
+        size = (out / "report.en.html").stat().st_size
+        assert size < MAX_PUBLIC_BYTES, f"report.en.html is {size:,} bytes (limit {MAX_PUBLIC_BYTES:,})"
 
 
 # ---- Numbers come from the data -----------------------------------------------------------------
@@ -779,3 +781,56 @@ def test_the_english_page_embeds_the_english_charts_with_english_alt_text(out):
         meta = json.loads(files[digest].with_suffix(".json").read_text(encoding="utf-8"))
         assert img.attrs.get("alt", "").strip() == meta["alt"].strip()
         assert not re.search(r"[\u3400-\u9fff]", meta["alt"] + meta["caption"]), files[digest].name
+
+
+def test_pages_with_month_charts_stay_under_500_kb(months_built):
+    """With three months each page carries six month-by-month charts more; it still fits (and
+    benchmarks/pages.py measures a year of months)."""
+    out = months_built.outputs_period("2021-12")
+    assert sorted(p.name for p in (out / "figures").glob("months_*.png"))  # the month charts are there
+    for name in ("report.html", "report.en.html"):
+        size = (out / name).stat().st_size
+        assert size < MAX_PUBLIC_BYTES, f"{name} is {size:,} bytes with three months (limit {MAX_PUBLIC_BYTES:,})"
+
+
+def test_notebooks_point_at_their_charts_and_the_pages_embed_them(out):
+    """The executed narrative notebooks carry each chart's address, not its bytes (the charts are
+    published once, in figures/); every page embeds them, so it still needs nothing beside it."""
+    for stage in ("03_narrative", "03_narrative.en"):
+        nb = nbformat.read(out / "notebooks" / f"{stage}.ipynb", as_version=4)
+        html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+        assert 'src="../figures/' in html, stage
+        assert "data:image/png" not in html, f"{stage} carries a chart's bytes"
+        assert all((out / "figures" / name).is_file() for name in re.findall(r'src="\.\./figures/([^"]+)"', html))
+    for name in ("report.html", "report.en.html", "audit.html"):
+        page = (out / name).read_text(encoding="utf-8")
+        assert "../figures/" not in page and 'src="figures/' not in page, f"{name} points outside itself"
+
+
+def test_the_narrative_notebook_does_not_repeat_its_html_as_plain_text(out):
+    """A section's plain-text form is one short line (its heading and size), not the HTML again."""
+    nb = nbformat.read(out / "notebooks" / "03_narrative.ipynb", as_version=4)
+    html_outputs = [o["data"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    sections = [d for d in html_outputs if "<section" in d["text/html"]]
+    assert sections
+    for data in sections:
+        assert len(data["text/plain"]) < 120 and data["text/plain"].startswith("<HTML"), data["text/plain"][:200]
+
+
+def test_every_image_on_every_page_has_alt_text(out):
+    """nbconvert's last pass (which added a placeholder alt to an image without one) is skipped:
+    every image the pages carry brings its own."""
+    for name in ("report.html", "report.en.html", "audit.html"):
+        images = Document((out / name).read_text(encoding="utf-8")).find_all("img")
+        assert images, name
+        missing = [img.attrs.get("src", "")[:40] for img in images if not img.attrs.get("alt", "").strip()]
+        assert not missing, f"{name}: images without alt text: {missing}"
+
+
+def test_no_element_is_written_self_closed_unless_it_is_void(out):
+    """A browser ignores the slash of <a … /> and leaves the link open around the rest of the page
+    (nbconvert writes an empty heading anchor so; the pages give it a hidden ¶ instead)."""
+    self_closed = re.compile(r"<(?!(?:%s)\b)([a-z][a-z0-9]*)\b[^<>]*/>" % "|".join(sorted(VOID)))
+    for name in ("report.html", "report.en.html", "audit.html"):
+        found = self_closed.findall(strip_data_uris((out / name).read_text(encoding="utf-8")))
+        assert not found, f"{name}: elements written self-closed: {sorted(set(found))}"

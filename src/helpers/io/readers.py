@@ -164,7 +164,9 @@ def parse_yaml(text: str, path: Path):
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        # libyaml's safe loader where PyYAML has it: the same result, eight times faster than the
+        # pure-Python one (a run reads the catalogues and sidecars before any notebook starts).
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, RecursionError) as exc:
         raise yaml_error(path, exc) from None
 

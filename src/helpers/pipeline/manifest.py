@@ -123,10 +123,10 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
     for stage in STAGES:
         if stage.edition:
             write_text(out / page_name(stage.edition), pages.export_public(notebooks[stage.name], source.title,
-                                                                           stage.edition))
+                                                                           stage.edition, out / "figures"))
     write_text(out / "audit.html", pages.export_audit(
         [(stage.name, notebooks[stage.name]) for stage in STAGES if stage.in_audit], source.title,
-        pages.provenance_html(inputs, versions, commit, parameters)))
+        pages.provenance_html(inputs, versions, commit, parameters), out / "figures"))
     outputs = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         outputs[f"outputs/{period}/{path.relative_to(out).as_posix()}"] = sha256_of(path)

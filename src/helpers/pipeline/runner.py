@@ -157,9 +157,11 @@ def _run_locked(period: str, layout: Layout, force: bool, console: Console, prog
         for folder in ("processed", "out/notebooks", "out/figures"):
             (staging / folder).mkdir(parents=True)
         context = RunContext(period, layout, staging)
+        background = Background()
         try:
-            executed_any, record = _run_stages(context, raw_sums, previous, unusable, force, console, progress)
-            commit = code_commit(layout.notebooks.parent)
+            executed_any, record = _run_stages(context, raw_sums, previous, unusable, force, console, progress,
+                                               background)
+            commit = background.result("commit") or code_commit(layout.notebooks.parent)
             reasons = republish_reasons(previous, commit, force=force, executed_any=executed_any, drifted=drifted)
             if not reasons:
                 console.say(f"{period} is up to date: nothing to do ({time.perf_counter() - started:.1f} s)")
@@ -167,10 +169,12 @@ def _run_locked(period: str, layout: Layout, force: bool, console: Console, prog
                 _update_index(layout, console)
                 return EXIT_OK
             tick = time.perf_counter()
+            background.result("export ready")
             export(context, raw_sums, record, commit)
             console.say(f"export: report.html and audit.html written in {time.perf_counter() - tick:.1f} s"
                         + "".join(f"; {r}" for r in reasons if r.startswith("the environment")))
         except RunFailed as exc:
+            background.result("export ready")  # keep_failed renders pages too: never two at once
             kept = kernels.keep_failed(staging, published_out)
             fault = _os_fault(str(exc))
             console.say(f"error: {exc}" + (f". {fault}" if fault else ""))
@@ -184,6 +188,42 @@ def _run_locked(period: str, layout: Layout, force: bool, console: Console, prog
     console.say(f"{period}: published {published_out / 'report.html'} and audit.html "
                 f"in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
+
+
+class Background:
+    """What a run can prepare while the kernel runs the notebooks and the runner mostly waits for
+    it, in threads: the export (nbconvert imported, its templates compiled, the distributions the
+    pages import found: environment.py caches what it reads) and the code commit (two git
+    commands). Started only when a notebook runs, so that a run with nothing to do stays instant.
+    A task that fails gives None: the caller then does the work itself, and meets and reports the
+    failure there."""
+
+    def __init__(self):
+        self._futures: dict = {}
+        self._pool = None
+
+    def start(self, layout: Layout) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        def warm_up() -> None:
+            from ..publish import pages  # imported here: nbformat and nbconvert load in the thread
+
+            pages.warm_up()
+            environment.page_distributions()
+
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="run-background")
+        self._futures = {"export ready": self._pool.submit(warm_up),
+                         "commit": self._pool.submit(code_commit, layout.notebooks.parent)}
+        self._pool.shutdown(wait=False)
+
+    def result(self, name: str):
+        future = self._futures.get(name)
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - see the class docstring
+            return None
 
 
 def _update_index(layout: Layout, console: Console) -> None:
@@ -228,7 +268,7 @@ def republish_reasons(previous: dict, commit: str, force: bool = False, executed
 
 
 def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: str, force: bool,
-                console: Console, progress: bool) -> tuple[bool, dict]:
+                console: Console, progress: bool, background: Background | None = None) -> tuple[bool, dict]:
     """Run or reuse each stage in order. Returns whether any notebook ran, and each stage's
     cache key and products for the manifest."""
     code = freshness.code_hash()
@@ -254,7 +294,10 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: running ({reason})")
                 tick = time.perf_counter()
                 if kernel is None:
-                    kernel = kernels.SharedKernel(context.staging)
+                    kernel = kernels.SharedKernel(context.staging, kernels.notebook_imports(
+                        list(dict.fromkeys(s.notebook(context.layout) for s in STAGES[number - 1:]))))
+                    if background is not None:
+                        background.start(context.layout)
                 executed = kernels.execute(stage.notebook(context.layout),
                                            context.staging / "executed" / f"{stage.name}.ipynb", context.staging,
                                            stage.parameter_values(context), console, progress, kernel)

@@ -3,9 +3,17 @@
 The font is Noto Sans CJK SC (SIL Open Font License), shipped by the `noto-cjk-sans-otc`
 wheel, so no system font is needed and the same bytes come out on every machine.
 
+Every chart is drawn for where it is shown: WIDTH_PX wide, the width it takes on a laptop, and
+shrunk to fit a 375 px phone, where its smallest text (TEXT_PT) still reads at 11 CSS px or
+more. The layout is fixed in advance (each chart places its titles, panels and legend from the
+number of lines its words wrap to), so a chart is drawn once, not twice as `bbox_inches="tight"`
+would; and it is saved with a palette of PALETTE_COLOURS colours, a third of the bytes of a
+full-colour PNG for flat colours and text. The JSON beside each PNG records the alt text, the
+caption and the size of its smallest text in pixels, which the browser test scales by the
+width the page gives the image.
+
 The month-by-month charts (`month_charts`) take every word they draw or write from a
-`MonthWords` the caller passes, so that each edition's language comes from its own words and
-the drawing is shared; `chinese_month_words` makes the Chinese set.
+`MonthWords` (monthwords.py), so that each edition's language comes from its own words.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable
 
 import matplotlib
 
@@ -25,17 +33,20 @@ matplotlib.use("Agg")  # charts are files; never open a window
 matplotlib.rcParams["text.parse_math"] = False
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.dates as mdates  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from ..io.writers import write_bytes, write_text  # noqa: E402
-from .edition import edition_stem  # noqa: E402
-from .wrapping import wrap_literally  # noqa: E402
+from .chartlayout import (DPI, LINE, PAD, TEXT_PT, TITLE_PT, WIDTH, WIDTH_PX, Layout, Words,  # noqa: E402, F401
+                          legend_columns, lines_of, px, smallest_text_px, spaced_tick_labels, text_height)
+from .edition import CHARTS_FROM_NOTEBOOK, edition_stem  # noqa: E402
+from .monthwords import MONTH_TEXT_KEYS, MonthWords, month_words  # noqa: E402, F401 - the notebook's charts.month_words
 
 FONT_FAMILY = "Noto Sans CJK SC"
-DPI = 110
+PALETTE_COLOURS = 32
 COLOURS = {"done": "#2f6f9f", "remaining": "#e0a040", "target": "#555555", "ahead": "#3b8a4f",
            "behind": "#c0392b", "met": "#2f6f9f"}
 # A figure's target line: dashed when the report prints the target, dotted when it is implied.
@@ -68,15 +79,28 @@ class Chart:
 
 
 def save_chart(fig, directory: Path, name: str, alt: str, caption: str) -> Chart:
-    """Save `fig` as PNG (no timestamps or software tags, so the bytes are reproducible)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
+    """Draw `fig` once and save it as a palette PNG (no timestamps or software tags, so the bytes are
+    reproducible), with its alt text, caption and smallest text size (px) in a JSON file beside it."""
+    from PIL import Image
+
+    fig.canvas.draw()
+    smallest = smallest_text_px(fig)
+    image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).convert("RGB")
     plt.close(fig)
+    buffer = io.BytesIO()
+    image.quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
+        buffer, format="PNG")
     directory = Path(directory)
     path = write_bytes(directory / f"{name}.png", buffer.getvalue())
     write_text(directory / f"{name}.json",
-               json.dumps({"alt": alt, "caption": caption}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+               json.dumps({"alt": alt, "caption": caption, "smallest_text_px": smallest},
+                          ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return Chart(name, path, alt, caption)
+
+
+def chart_address(chart: Chart) -> str:
+    """The chart's address as the executed notebook sees it: CHARTS_FROM_NOTEBOOK and its file name."""
+    return CHARTS_FROM_NOTEBOOK + chart.path.name
 
 
 def load_chart(directory: Path, name: str) -> Chart | None:
@@ -94,7 +118,12 @@ def use_fonts(language: str) -> None:
     languages, so that their quotes and letters are not drawn from the CJK font's full-width set
     (Chinese names in them still fall back to Noto Sans CJK)."""
     latin = "DejaVu Sans"
-    plt.rcParams["font.sans-serif"] = [FONT_FAMILY, latin] if language == "zh" else [latin, FONT_FAMILY]
+    order = [FONT_FAMILY, latin] if language == "zh" else [latin, FONT_FAMILY]
+    plt.rcParams["font.sans-serif"] = order
+    # Named as families, not only as the sans-serif list: matplotlib falls back from one family to
+    # the next for a missing glyph, but takes a single font from a generic family, so a Chinese
+    # name on an English chart would otherwise be drawn as boxes.
+    plt.rcParams["font.family"] = order
 
 
 def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, directory: Path,
@@ -107,30 +136,45 @@ def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, d
     t, date = edition.t, edition.printer.format_date
     labels = [edition.data_name("target", row.target_id, row.label) for row in progress.itertuples()]
     # Readable on a 375 px phone: each label sits above its bar (no tick-label column eating the
-    # width), one short line, with the bar's as-of date; the figure is narrow so text stays large.
-    count = len(progress)
-    fig, ax = plt.subplots(figsize=(5.2, 0.85 * count + 0.9))
+    # width), wrapped to the chart's width, with the bar's as-of date.
+    words = Words()
+    inner = WIDTH_PX - 2 * PAD
+    heading = words.wrap(title or t.plain("chart.completion.title"), TITLE_PT, inner)
+    bar_texts = [words.wrap(t.plain("chart.completion.bar", label=label, date=date(row.as_of)), TEXT_PT, inner)
+                 for row, label in zip(progress.itertuples(), labels)]
+    bar, gap = 20, 12
+    rows = [text_height(text, TEXT_PT) + 3 + bar + gap for text in bar_texts]
+    layout = Layout()
+    layout.add("title", PAD + text_height(heading, TITLE_PT) + 4)
+    layout.add("bars", sum(rows) + LINE * px(TEXT_PT))  # the last line: the target line's name
+    layout.add("ticks", 4 + LINE * px(TEXT_PT) + PAD)
+    fig = layout.figure()
+    layout.text(fig, "title", heading, TITLE_PT, x=PAD)
+    ax = layout.axes(fig, "bars")
     rates = [float(r) for r in progress["computed_rate"]]
     right = max(rates + [100]) * 1.32
-    for index, (row, label) in enumerate(zip(progress.itertuples(), labels)):
-        y = count - 1 - index
+    height = dict(layout.rows)["bars"]
+    top = height
+    for row, text, row_height in zip(progress.itertuples(), bar_texts, rows):
         rate = float(row.computed_rate)
-        ax.barh(y, rate, height=0.42, color=COLOURS.get(row.position, COLOURS["done"]))
-        ax.text(0, y + 0.27, t.plain("chart.completion.bar", label=label, date=date(row.as_of)), fontsize=10,
-                va="bottom", zorder=3, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+        centre = top - text_height(text, TEXT_PT) - 3 - bar / 2
+        ax.barh(centre, rate, height=bar, color=COLOURS.get(row.position, COLOURS["done"]))
+        ax.text(0, top, text, fontsize=TEXT_PT, va="top", linespacing=LINE, zorder=3,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         implied = "*" if "implied" in (row.target_source, row.achieved_source) else ""
-        ax.text(rate + right * 0.01, y, f"{rate:.1f}%{implied}", va="center", fontsize=10)
+        ax.text(rate + right * 0.01, centre, f"{rate:.1f}%{implied}", va="center", fontsize=TEXT_PT)
+        top -= row_height
     ax.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1, zorder=1)
-    ax.text(100, -0.55, t.plain("chart.completion.target_line"), color=COLOURS["target"], fontsize=9, va="top",
-            ha="center")
+    ax.text(100, LINE * px(TEXT_PT) / 2, t.plain("chart.completion.target_line"), color=COLOURS["target"],
+            fontsize=TEXT_PT, va="center", ha="center", bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
     ax.set_yticks([])
     ax.set_xlim(0, right)
-    ax.set_ylim(-0.9, count - 0.2)
-    ax.tick_params(axis="x", labelsize=9)
-    wrap_literally(ax.set_title(title or t.plain("chart.completion.title"), fontsize=11, loc="left"), DPI)
+    ax.set_ylim(0, height)
+    ax.tick_params(axis="x", labelsize=TEXT_PT)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    items = [t.plain("chart.completion.alt_item", campaign=edition.campaign_name(campaigns, r.campaign), label=label,
-                     rate=f"{float(r.computed_rate):.1f}%", date=date(r.as_of))
+    items = [t.plain("chart.completion.alt_item", indicator=edition.indicator(
+                 edition.campaign_name(campaigns, r.campaign), label),
+                 rate=f"{float(r.computed_rate):.1f}%", date=date(r.as_of))
              for r, label in zip(progress.itertuples(), labels)]
     alt = t.plain("chart.completion.alt", items=t.text("list.semicolon").join(items))
     return save_chart(fig, directory, edition_stem(name, edition.language), alt, t.plain("chart.completion.caption"))
@@ -162,25 +206,39 @@ def monitoring_chart(figures: pd.DataFrame, edition, directory: Path, name: str 
             panels.append((edition.name("unit", measure), names, resolved, remaining))
     if not panels:
         return None
-    # Panels stacked, not side by side, so that the chart stays legible on a phone.
-    fig, axes = plt.subplots(len(panels), 1, figsize=(5.2, 2.3 * len(panels) + 0.5), squeeze=False)
-    for ax, (unit, names, resolved, remaining) in zip(axes[:, 0], panels):
+    dates = t.text("list.separator").join(date(d) for d in sorted({as_of[f] for f in as_of
+                                                                    if f.startswith("monitoring.")}))
+    # Panels stacked, not side by side, so that the chart stays legible on a phone; the legend
+    # above them, in two columns (inside a panel it would cover the shorter bars).
+    words = Words()
+    inner = WIDTH_PX - 2 * PAD
+    names_width = max(words.width(n, TEXT_PT) for _, names, _, _ in panels for n in names)
+    note = words.wrap(t.plain("chart.monitoring.as_of", dates=dates), TEXT_PT, inner)
+    titles = [words.wrap(t.plain("chart.monitoring.title", unit=unit), TEXT_PT, inner) for unit, *_ in panels]
+    layout = Layout()
+    layout.add("legend", PAD + LINE * px(TEXT_PT) + 6)
+    for index, (panel, heading) in enumerate(zip(panels, titles)):
+        layout.add(f"title{index}", text_height(heading, TEXT_PT) + 4)
+        layout.add(f"bars{index}", 26 * len(panel[1]))
+        layout.add(f"ticks{index}", 4 + LINE * px(TEXT_PT) + 10)
+    layout.add("note", text_height(note, TEXT_PT) + PAD)
+    fig = layout.figure()
+    for index, ((unit, names, resolved, remaining), heading) in enumerate(zip(panels, titles)):
+        ax = layout.axes(fig, f"bars{index}", left=PAD + names_width + 6, right=PAD + 20)  # room for a tick label
         ax.barh(names, resolved, color=COLOURS["done"], label=t.plain("chart.monitoring.resolved"))
         ax.barh(names, remaining, left=resolved, color=COLOURS["remaining"], label=t.plain("chart.monitoring.remaining"))
         for y, (a, b) in enumerate(zip(resolved, remaining)):
-            ax.text(a + b, y, f" {int(a + b):,}", va="center", fontsize=9)
-        ax.set_title(t.plain("chart.monitoring.title", unit=unit), fontsize=10)
+            ax.text(a + b, y, f" {int(a + b):,}", va="center", fontsize=TEXT_PT)
+        ax.set_title(heading, loc="left", fontsize=TEXT_PT, pad=3, linespacing=LINE, x=-(names_width + 6) / ax.get_position().width / WIDTH_PX)
         ax.invert_yaxis()
         ax.spines[["top", "right"]].set_visible(False)
-        ax.tick_params(labelsize=9)
-        ax.set_xlim(0, max(a + b for a, b in zip(resolved, remaining)) * 1.25)
-    # The legend above the panels, in two columns: inside a panel it would cover the shorter bars.
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=9, loc="upper center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 1.0))
-    dates = t.text("list.separator").join(date(d) for d in sorted({as_of[f] for f in as_of
-                                                                    if f.startswith("monitoring.")}))
-    fig.suptitle(t.plain("chart.monitoring.as_of", dates=dates), fontsize=9, y=0.01, va="bottom")
-    fig.tight_layout(rect=(0, 0.05, 1, 0.965))
+        ax.tick_params(labelsize=TEXT_PT)
+        ax.set_xlim(0, max(a + b for a, b in zip(resolved, remaining)) * 1.3)
+        if index == 0:
+            handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=TEXT_PT, loc="upper left", ncol=2, frameon=False,
+               bbox_to_anchor=(0, 1 - (PAD - 4) / layout.height), borderaxespad=0.2)
+    layout.text(fig, "note", note, TEXT_PT)
     items = [t.plain("chart.monitoring.alt_item", category=category, unit=unit, resolved=f"{int(a):,}",
                      remaining=f"{int(b):,}")
              for unit, names, resolved, remaining in panels for category, a, b in zip(names, resolved, remaining)]
@@ -209,78 +267,6 @@ def show(chart: Chart | None, absent: str = "no chart this period"):
 
 # ---- Month by month ----------------------------------------------------------------------------------
 
-# The words a month-by-month chart needs, by key; `MonthWords.text` must hold every one.
-# Templates are filled with str.format: {campaign}, {figure}, {targets}, {value}, {date}, ….
-MONTH_TEXT_KEYS = {
-    "title": "the chart's title: {campaign}",
-    "date_axis": "the label of the date axis",
-    "legend_achieved": "the legend's entry for the figures' line",
-    "legend_target": "the legend's entry for a printed target",
-    "legend_implied_target": "the legend's entry for an implied target",
-    "target": "a printed target in a panel's title: {value}",
-    "implied_target": "an implied target in a panel's title: {value}",
-    "target_change": "a target that changed, in a panel's title: {first}, {last} (the first and the latest value)",
-    "panel_with_targets": "a panel's title when its figure has targets: {figure}, {targets} (may hold a line break)",
-    "alt": "the alt text: {campaign}, {figures} (each figure's alt_figure, joined by figure_list)",
-    "alt_figure": "one figure in the alt text: {figure}, {points}",
-    "alt_figure_with_targets": "one figure with targets in the alt text: {figure}, {targets} (every one), {points}",
-    "alt_point": "one point in the alt text: {date}, {value}",
-    "list": "the separator of points and of targets (、 or , )",
-    "figure_list": "the separator of figures in the alt text (; or ; )",
-    "caption": "the caption under the chart",
-}
-
-@dataclass(frozen=True)
-class MonthWords:
-    """Every word a month-by-month chart draws or writes, in one language.
-
-    `text` holds the templates of MONTH_TEXT_KEYS; `campaigns` and `figures` name campaign and
-    figure ids; `value` prints a row of history.csv as the edition prints figures, `value_like`
-    a computed number (an implied target) in the style of such a row; `date` and `short_date`
-    print an ISO date (the short form for the axis, when all dates share a year). A missing
-    template or name is an error, never a fallback to another language.
-    """
-
-    language: str
-    text: Mapping[str, str]
-    campaigns: Mapping[str, str]
-    figures: Mapping[str, str]
-    value: Callable[[Mapping], str]
-    value_like: Callable[[float, Mapping], str]
-    date: Callable[[str], str]
-    short_date: Callable[[str], str]
-
-    def __post_init__(self):
-        missing = [key for key in MONTH_TEXT_KEYS if key not in self.text]
-        if missing:
-            raise ValueError(f"the {self.language} words for the month-by-month charts lack {', '.join(missing)}")
-
-    def campaign(self, campaign: str) -> str:
-        return self._name(self.campaigns, "campaign", campaign)
-
-    def figure(self, figure_id: str) -> str:
-        return self._name(self.figures, "figure", figure_id)
-
-    def _name(self, names: Mapping[str, str], kind: str, key: str) -> str:
-        if key not in names:
-            raise ValueError(f"the {self.language} words for the month-by-month charts have no name for {kind} {key!r}")
-        return names[key]
-
-
-def month_words(edition, campaigns: pd.DataFrame, history: pd.DataFrame) -> MonthWords:
-    """An edition's words for the month-by-month charts: templates from its catalogue (chart.months.*),
-    campaign and figure names as the edition names them (the Chinese edition: campaigns.csv and each
-    figure's label as last transcribed; others: the glossary), numbers and dates from its printing module."""
-    latest = history.sort_values("period", kind="stable").drop_duplicates("figure_id", keep="last")
-    return MonthWords(language=edition.language,
-                      text={key: edition.t.text(f"chart.months.{key}") for key in MONTH_TEXT_KEYS},
-                      campaigns={c: edition.campaign_name(campaigns, c) for c in campaigns["campaign"]},
-                      figures={row.figure_id: edition.data_name("figure", row.figure_id, row.label)
-                               for row in latest.itertuples()},
-                      value=edition.printer.format_figure, value_like=edition.printer.like,
-                      date=edition.printer.format_date, short_date=edition.printer.format_short_date)
-
-
 def month_charts(history: pd.DataFrame, words: MonthWords, directory: Path) -> list[Chart] | None:
     """One chart per campaign of its cumulative figures by as-of date, when two or more periods exist.
 
@@ -301,6 +287,9 @@ def month_chart_name(campaign: str, language: str) -> str:
     return edition_stem(f"months_{campaign}", language)
 
 
+PANEL_PX = 84  # the height of a month chart's panel
+
+
 def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directory: Path) -> Chart | None:
     """One campaign's cumulative figures by month: a panel per figure (units differ), stacked for a
     phone, each point at the figure's own as-of date, its target as a reference line.
@@ -317,37 +306,64 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
     # Every panel spans the same dates, so that panels line up in time; each has its own ticks.
     x_range = (dates.min() - pad, dates.max() + pad)
     tick_text = words.short_date if len({day.year for day in dates}) == 1 else words.date
-    fig, axes = plt.subplots(len(figure_ids), 1, figsize=(5.2, 1.7 * len(figure_ids) + 0.9), squeeze=False)
-    alt_figures, styles_used = [], set()
-    for ax, figure_id in zip(axes[:, 0], figure_ids):
+    measure, inner = Words(), WIDTH_PX - 2 * PAD
+    name = words.campaign(campaign)
+    title = measure.wrap(words.text["title"].format(campaign=name), TITLE_PT, inner)
+    panels = []
+    for figure_id in figure_ids:
         series = rows[rows["figure_id"] == figure_id].sort_values(["as_of", "period"], kind="stable")
-        alt_figure, styles = _month_panel(ax, series.assign(date=pd.to_datetime(series["as_of"])), history, words,
-                                          x_range, tick_text)
-        alt_figures.append(alt_figure)
-        styles_used |= styles
-    axes[-1][0].set_xlabel(words.text["date_axis"], fontsize=9)
+        panels.append((series.assign(date=pd.to_datetime(series["as_of"])), _panel_title(series, history, words)))
+    layout = Layout()
+    layout.add("title", PAD + text_height(title, TITLE_PT) + 6)
+    for index, (_, (heading, _)) in enumerate(panels):
+        heading = measure.wrap(heading, TEXT_PT, inner)
+        panels[index] = (panels[index][0], (heading, panels[index][1][1]))
+        layout.add(f"heading{index}", text_height(heading, TEXT_PT) + 4)
+        layout.add(f"panel{index}", PANEL_PX)
+        layout.add(f"ticks{index}", 4 + LINE * px(TEXT_PT) + 8)
+    layout.add("axis", LINE * px(TEXT_PT) + 4)
     handles = [Line2D([], [], color=COLOURS["done"], marker="o", linewidth=1.8, label=words.text["legend_achieved"])]
     for source, key in (("reported", "legend_target"), ("implied", "legend_implied_target")):
-        if source in styles_used:
+        if (rows["target_source"] == source).any():
             handles.append(Line2D([], [], color=COLOURS["target"], linestyle=TARGET_STYLES[source], linewidth=1.2,
                                   label=words.text[key]))
-    name = words.campaign(campaign)
-    # Long titles wrap (at spaces) inside the figure instead of widening it: as literal text (wrapping.py).
-    wrap_literally(fig.suptitle(words.text["title"].format(campaign=name), fontsize=11, x=0.01, ha="left"), DPI)
-    fig.legend(handles=handles, loc="lower left", ncol=len(handles), frameon=False, fontsize=9,
-               bbox_to_anchor=(0.0, 0.0))
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    _drop_overlapping_labels(fig)
+    columns = legend_columns([handle.get_label() for handle in handles], measure, inner)
+    layout.add("legend", -(-len(handles) // columns) * LINE * px(TEXT_PT) + PAD)
+    fig = layout.figure()
+    layout.text(fig, "title", title, TITLE_PT)
+    alt_figures = []
+    for index, (series, (heading, alt_figure)) in enumerate(panels):
+        ax = layout.axes(fig, f"panel{index}")
+        ax.set_title(heading, loc="left", fontsize=TEXT_PT, pad=3, linespacing=LINE)
+        _month_panel(ax, series, words, x_range, tick_text, measure)
+        alt_figures.append(alt_figure)
+    layout.text(fig, "axis", words.text["date_axis"], TEXT_PT, x=WIDTH_PX / 2, ha_center=True)
+    fig.legend(handles=handles, loc="lower left", ncol=columns, frameon=False, fontsize=TEXT_PT,
+               bbox_to_anchor=(0, PAD / 2 / layout.height), borderaxespad=0, handlelength=1.8, columnspacing=1.2,
+               handletextpad=0.6, labelspacing=LINE - 1)
     alt = words.text["alt"].format(campaign=name, figures=words.text["figure_list"].join(alt_figures))
     return save_chart(fig, directory, month_chart_name(campaign, words.language), alt, words.text["caption"])
 
 
-def _month_panel(ax, series: pd.DataFrame, history: pd.DataFrame, words: MonthWords, x_range,
-                 tick_text: Callable[[str], str]) -> tuple[str, set]:
-    """One figure's panel: its points by as-of date (seaborn), its targets, its title and ticks.
-    Returns the figure's part of the alt text and the target line styles drawn."""
-    sns.lineplot(data=series, x="date", y="value", ax=ax, estimator=None, errorbar=None, sort=False,
-                 marker="o", markersize=6, linewidth=1.8, color=COLOURS["done"], legend=False, zorder=3)
+def _panel_title(series: pd.DataFrame, history: pd.DataFrame, words: MonthWords) -> tuple[str, str]:
+    """A figure's panel title (its name, and its targets when it has any) and its part of the alt text."""
+    figure = words.figure(series["figure_id"].iloc[0])
+    targets = _target_values(series, history, words)
+    shown, listed = _target_words(targets, words) if targets else ("", "")
+    points = words.text["list"].join(
+        words.text["alt_point"].format(date=words.date(row["as_of"]), value=words.value(row))
+        for _, row in series.iterrows())
+    if targets:
+        return (words.text["panel_with_targets"].format(figure=figure, targets=shown),
+                words.text["alt_figure_with_targets"].format(figure=figure, targets=listed, points=points))
+    return figure, words.text["alt_figure"].format(figure=figure, points=points)
+
+
+def _month_panel(ax, series: pd.DataFrame, words: MonthWords, x_range, tick_text: Callable[[str], str],
+                 measure: Words) -> set:
+    """One figure's panel: its points by as-of date, its targets and ticks. Returns the
+    target line styles drawn."""
+    ax.plot(series["date"], series["value"], marker="o", markersize=6, linewidth=1.8, color=COLOURS["done"], zorder=3)
     styles = set()
     for source, style in TARGET_STYLES.items():
         steps = series[series["target_source"] == source]
@@ -359,32 +375,25 @@ def _month_panel(ax, series: pd.DataFrame, history: pd.DataFrame, words: MonthWo
         xs = [x_range[0], *steps["date"], x_range[1]]
         ys = [steps["target"].iloc[0], *steps["target"], steps["target"].iloc[-1]]
         ax.plot(xs, ys, drawstyle="steps-post", linestyle=style, linewidth=1.2, color=COLOURS["target"], zorder=2)
-    _label_points(ax, series, words)
-    figure = words.figure(series["figure_id"].iloc[0])
-    targets = _target_values(series, history, words)
-    shown, listed = _target_words(targets, words) if targets else ("", "")
-    wrap_literally(ax.set_title(words.text["panel_with_targets"].format(figure=figure, targets=shown) if targets
-                                else figure, fontsize=10, loc="left"), DPI)
     # From zero: the distance to the target and the size of a month's change stay true to scale
-    # (the values are printed above the points, so no value axis is needed).
+    # (the values are printed above the points, so no value axis is needed). The headroom keeps
+    # the highest value's label inside the panel.
     top = max([*series["value"], *series["target"].dropna()])
-    ax.set_ylim(0, top * 1.3 if top > 0 else 1)
+    ax.set_ylim(0, top * 1.45 if top > 0 else 1)
     ax.set_xlim(*x_range)
+    _label_points(ax, series, words, measure)
     ticks = sorted(set(series["date"]))
-    upright = len(ticks) <= 4
     ax.set_xticks(ticks)
-    ax.set_xticklabels([tick_text(day.date().isoformat()) for day in ticks], fontsize=9,
-                       rotation=0 if upright else 35, ha="center" if upright else "right")
+    labels = ax.set_xticklabels(spaced_tick_labels(ax, ticks, [tick_text(day.date().isoformat()) for day in ticks],
+                                                    measure), fontsize=TEXT_PT)
+    if len(labels) > 1:  # the first and the latest date run inwards from their ticks, to stay inside the chart
+        labels[0].set_horizontalalignment("left")
+        labels[-1].set_horizontalalignment("right")
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.spines[["top", "right", "left"]].set_visible(False)
-    points = words.text["list"].join(
-        words.text["alt_point"].format(date=words.date(row["as_of"]), value=words.value(row))
-        for _, row in series.iterrows())
-    if targets:
-        return words.text["alt_figure_with_targets"].format(figure=figure, targets=listed, points=points), styles
-    return words.text["alt_figure"].format(figure=figure, points=points), styles
+    return styles
 
 
 def _latest_first_order(rows: pd.DataFrame, column: str) -> list[str]:
@@ -402,10 +411,13 @@ def _target_values(series: pd.DataFrame, history: pd.DataFrame, words: MonthWord
     printed as the target figure is printed when the report prints it, in the figure's style when
     it is implied."""
     values: list[tuple[str, str]] = []
-    for _, row in series[series["target_source"] != ""].iterrows():
+    targeted = series[series["target_source"] != ""]
+    printed: dict = {}  # each target figure as printed, by period (the first row, as the table lists them)
+    for _, row in history[history["figure_id"].isin(set(targeted["target_figure_id"]))].iterrows():
+        printed.setdefault((row["period"], row["figure_id"]), row)
+    for _, row in targeted.iterrows():
         if row["target_source"] == "reported":
-            printed = history[(history["period"] == row["period"]) & (history["figure_id"] == row["target_figure_id"])]
-            value = words.value(printed.iloc[0])
+            value = words.value(printed[(row["period"], row["target_figure_id"])])
         else:
             value = words.value_like(row["target"], row)
         if not values or values[-1] != (row["target_source"], value):
@@ -430,27 +442,30 @@ def _target_words(values: list[tuple[str, str]], words: MonthWords) -> tuple[str
     return shown, words.text["list"].join(every)
 
 
-def _label_points(ax, series: pd.DataFrame, words: MonthWords) -> None:
+def _label_points(ax, series: pd.DataFrame, words: MonthWords, measure: Words) -> None:
     """Each point's value above it, as printed: the first label runs right from its point and the
-    last runs left, so that labels stay inside the panel (and the PNG keeps its width)."""
+    last runs left, so that labels stay inside the panel (and the PNG keeps its width). Labels
+    never overlap on a phone: the latest value's label always stays, then each other one that
+    overlaps no label kept, the first next (the alt text lists every value). Overlaps are worked out from the
+    measured width of each label before it is drawn, as the layout is fixed."""
     labelled = series.drop_duplicates(["as_of", "value"])
     last = len(labelled) - 1
-    for position, (_, row) in enumerate(labelled.iterrows()):
+    height, lift = LINE * px(TEXT_PT), px(6)
+    boxes, shown = [], {}
+    for position in dict.fromkeys([last, 0, *range(last - 1, 0, -1)]):
+        row = labelled.iloc[position]
         align = "center" if last == 0 else "left" if position == 0 else "right" if position == last else "center"
-        ax.annotate(words.value(row), (row["date"], row["value"]), xytext=(0, 7), textcoords="offset points",
-                    ha=align, va="bottom", fontsize=9, zorder=4,
+        text = words.value(row)
+        x, y = ax.transData.transform((mdates.date2num(row["date"]), row["value"]))
+        width = measure.width(text, TEXT_PT)
+        left = x - {"left": 0, "center": width / 2, "right": width}[align]
+        box = (left - 2, y + lift - 2, left + width + 2, y + lift + height + 2)
+        if not any(box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+                   for other in boxes):
+            boxes.append(box)
+            shown[position] = (text, row, align)
+    for position in sorted(shown):
+        text, row, align = shown[position]
+        ax.annotate(text, (row["date"], row["value"]), xytext=(0, 6), textcoords="offset points",
+                    ha=align, va="bottom", fontsize=TEXT_PT, zorder=4,
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
-
-
-def _drop_overlapping_labels(fig) -> None:
-    """Once the layout is final: keep the latest value's label, then each earlier one that overlaps
-    no label kept, so that labels never overlap on a phone (the alt text lists every value)."""
-    renderer = fig.canvas.get_renderer()
-    for ax in fig.axes:
-        kept = []
-        for text in reversed(list(ax.texts)):
-            box = text.get_window_extent(renderer)
-            if any(box.overlaps(other) for other in kept):
-                text.remove()
-            else:
-                kept.append(box)

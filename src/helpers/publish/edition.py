@@ -42,6 +42,12 @@ def edition_stem(stem: str, language: str) -> str:
     return stem if language == SOURCE_LANGUAGE else f"{stem}.{language}"
 
 
+# Where an executed notebook finds the charts: it is kept in <period>/notebooks/, beside
+# <period>/figures/ (pipeline/contract.py). The narrative points at a chart by this address, so
+# that the notebook does not carry the PNG a second time; the pages embed it (pages.inline_charts).
+CHARTS_FROM_NOTEBOOK = "../figures/"
+
+
 def page_name(language: str) -> str:
     """An edition's public page: report.html, report.en.html."""
     return f"{edition_stem('report', language)}.html"
@@ -87,6 +93,13 @@ class Edition:
         """A campaign's name in this edition, from campaigns.csv's name_zh or the glossary."""
         rows = campaigns[campaigns["campaign"] == campaign]
         return self.data_name("campaign", campaign, rows.iloc[0]["name_zh"] if len(rows) else campaign)
+
+    def indicator(self, campaign: str, label: str) -> str:
+        """A target's name with its campaign's, each said once: 农村改厕户数 already names 农村改厕, so
+        it stands alone; 村庄规划准备工作 does not, so it becomes 村庄规划编制:村庄规划准备工作."""
+        if label.casefold().startswith(campaign.casefold()):
+            return label
+        return self.t.plain("progress.indicator", campaign=campaign, label=label)
 
     def join(self, items) -> str:
         return self.t.text("list.separator").join(str(item) for item in items)

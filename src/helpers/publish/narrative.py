@@ -16,7 +16,6 @@ with `narrative.build_facts`, both defined there.
 
 from __future__ import annotations
 
-import base64
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from markupsafe import Markup, escape
 from ..audit.figures import split_ids
 from ..io.rawdata import UNKNOWN
 from . import explanations, facts as facts_module, findings as findings_module
-from .charts import Chart
+from .charts import Chart, chart_address
 from .edition import page_name
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, resolving, stale_days
 from .htmlparts import Html, link
@@ -101,11 +100,11 @@ def _check_description(report: Report, book: FactBook, check_id: str) -> Markup:
 
 
 def _chart(chart: Chart | None) -> Markup:
+    """A chart by its address beside the executed notebook (the pages embed it: pages.inline_charts)."""
     if chart is None:
         return Markup("")
-    data = base64.b64encode(chart.path.read_bytes()).decode("ascii")
-    return Markup('<figure class="chart"><img src="data:image/png;base64,{}" alt="{}" loading="eager">'
-                  "<figcaption>{}</figcaption></figure>").format(data, chart.alt, chart.caption)
+    return Markup('<figure class="chart"><img src="{}" alt="{}" loading="eager">'
+                  "<figcaption>{}</figcaption></figure>").format(chart_address(chart), chart.alt, chart.caption)
 
 
 def _ids(row) -> list[str]:
@@ -138,10 +137,8 @@ def _computed_rate(book: FactBook, row) -> Markup:
 
 
 def _indicator(book: FactBook, report: Report, row) -> str:
-    name = _campaign(book, report, row.campaign)
-    label = facts_module.target_label(book, row)
     # 农村改厕户数 already names its campaign (农村改厕): no need to say it twice.
-    return label if label.startswith(name) else book.edition.t.plain("progress.indicator", campaign=name, label=label)
+    return book.edition.indicator(_campaign(book, report, row.campaign), facts_module.target_label(book, row))
 
 
 # ---- Sections ----------------------------------------------------------------------------------

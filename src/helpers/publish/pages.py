@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -41,14 +42,53 @@ def _css() -> str:
 
 
 def _exporter(public: bool):
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)])
+    """The HTML exporter, set for a public page (no code) or the auditor's edition. One per process:
+    an exporter compiles nbconvert's templates when it first renders, and a run renders three pages."""
+    exporter = _shared_exporter()
     exporter.exclude_input = public
+    return exporter
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_exporter():
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class Exporter(HTMLExporter):
+        """nbconvert's HTML exporter without its last step, which parses the whole page again with
+        BeautifulSoup to add `alt` to images that lack it and `tabindex` to the lab template's
+        cells, and writes it out anew (half the export's time). Our pages need neither: every
+        chart carries its alt text (nbconvert writes it from the output's metadata), our template
+        has no lab cells, and every scrolling table wrapper brings its own tabindex.
+        The rest is HTMLExporter.from_notebook_node as it stands in nbconvert 7.17, except the
+        lexer: code is highlighted as Python, not IPython (our notebooks use no magics or shell
+        escapes, and IPython's lexer would import IPython into the runner for it)."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer="python3", parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    exporter = Exporter(template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)])
+    exporter.optimistic_validation = True  # validate once after the preprocessors, not after each
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    exporter.anchor_link_text = ""
+    # Markdown headings keep their ids and a hidden ¶ link (style.css): with no text, nbconvert writes
+    # the link as <a … />, which a browser reads as an <a> left open around the rest of the page.
+    exporter.anchor_link_text = "¶"
     return exporter
+
+
+def warm_up() -> None:
+    """Import nbconvert and compile the pages' templates now: the runner calls this in a thread
+    while the kernel runs the notebooks, so the export at the end only renders."""
+    _exporter(public=False).from_notebook_node(nbformat.v4.new_notebook(),
+                                               resources={"page": {"title": "", "css": "", "edition": "audit"}})
 
 
 def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -87,14 +127,50 @@ def public_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def export_public(nb: nbformat.NotebookNode, title: str, language: str = "zh") -> str:
-    """One edition's public page, in its language (the <html lang> and the page title)."""
+def inline_charts(nb: nbformat.NotebookNode, figures: Path | None) -> nbformat.NotebookNode:
+    """The notebook with every chart its HTML outputs point at (CHARTS_FROM_NOTEBOOK, beside the
+    executed notebook) embedded as a data: address, so that the page is one self-contained file.
+
+    The notebook itself keeps the address: its charts are published once, in figures/.
+    A chart that is not in `figures` is left as it is (and the page tests say so)."""
+    import base64
+    import re
+
+    from .edition import CHARTS_FROM_NOTEBOOK
+
+    if figures is None:
+        return nb
+    address = re.compile(r'src="' + re.escape(CHARTS_FROM_NOTEBOOK) + r'([\w.-]+\.png)"')
+    embedded: dict[str, str] = {}
+
+    def embed(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in embedded:
+            path = Path(figures) / name
+            if not path.is_file():
+                return match.group(0)
+            embedded[name] = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'src="data:image/png;base64,{embedded[name]}"'
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if html and CHARTS_FROM_NOTEBOOK in (html if isinstance(html, str) else "".join(html)):
+                output["data"]["text/html"] = address.sub(embed, html if isinstance(html, str) else "".join(html))
+    return nb
+
+
+def export_public(nb: nbformat.NotebookNode, title: str, language: str = "zh", figures: Path | None = None) -> str:
+    """One edition's public page, in its language (the <html lang> and the page title), its charts
+    embedded from `figures`."""
     from .catalogue import load_catalogue
 
     words = load_catalogue(language)
     body, _ = _exporter(public=True).from_notebook_node(
-        public_notebook(nb), resources={"page": {"title": f"{title} · {words.text('page.kicker')}", "css": _css(),
-                                                 "edition": "public", "lang": words.text("lang")}})
+        inline_charts(public_notebook(nb), figures),
+        resources={"page": {"title": f"{title} · {words.text('page.kicker')}", "css": _css(), "edition": "public",
+                            "lang": words.text("lang")}})
     return body
 
 
@@ -131,7 +207,8 @@ def provenance_html(inputs: dict[str, str], versions: dict[str, str], commit: st
         f"</tr></thead><tbody>{rows_v}</tbody></table></div></section>")
 
 
-def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str, provenance: str) -> str:
+def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str, provenance: str,
+                 figures: Path | None = None) -> str:
     from pygments.formatters import HtmlFormatter
 
     css = _css() + "\n" + HtmlFormatter(style="default").get_style_defs(".highlight")
@@ -141,7 +218,7 @@ def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str,
            '<nav class="toc"><ol>' + "".join(f'<li><a href="#nb-{escape(n)}">{escape(n)}</a></li>' for n, _ in notebooks)
            + '<li><a href="#provenance">Provenance</a></li></ol></nav></header>')
     body, _ = _exporter(public=False).from_notebook_node(
-        combined_notebook(notebooks),
+        inline_charts(combined_notebook(notebooks), figures),
         resources={"page": {"title": f"{title}(审计版)", "css": css, "edition": "audit", "before": toc,
                             "after": provenance}})
     return body

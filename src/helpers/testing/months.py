@@ -131,6 +131,7 @@ class Month:
         year, month = (int(part) for part in self.period.split("-"))
         sidecar["period"] = self.period
         sidecar["title"] = title_of(self.text)
+        sidecar["period_covered"]["start"] = f"{year}-01-01"
         sidecar["period_covered"]["end"] = f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
         sidecar["period_covered"]["note"] = f"cumulative (1-{month}月); individual figures carry their own as-of dates"
         sidecar["address"] = "unknown"

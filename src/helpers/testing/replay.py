@@ -35,7 +35,7 @@ IGNORED = frozenset({"code"})
 class NoKernel:
     """The shared kernel's stand-in: nothing to start, reset or stop."""
 
-    def __init__(self, cwd: Path):
+    def __init__(self, cwd: Path, preload: list[str] = ()):
         self.cwd = cwd
 
     def prepare(self) -> None:
