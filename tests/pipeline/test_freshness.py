@@ -4,7 +4,7 @@ A module the notebooks import but listed as command-line only is left out of the
 edit to it would let a run reuse outputs the old code made; a module no run loads but left in the
 hash reruns every stage for nothing. Both are found by loading, in a fresh interpreter, what a run
 loads: every notebook's imports, the pages' export, and each edition's printer (imported by name
-when first asked for, printing.for_language).
+when first asked for, edition.printer_for).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ LOADER = """
 import json, sys
 {imports}
 from helpers.publish import pages  # the runner exports the executed notebooks with it (manifest.export)
-from helpers.publish import printing
+from helpers.publish import edition
 from helpers.publish.catalogue import languages
 for language in languages():
-    printing.for_language(language)
+    edition.printer_for(language)
 print(json.dumps(sorted(module.__file__ for name, module in sys.modules.items()
                         if name.split(".")[0] == "helpers" and getattr(module, "__file__", None))))
 """

@@ -515,10 +515,10 @@ def test_the_english_words_draw_an_english_chart_beside_the_chinese(three_months
 
 def project_english_words(history: pd.DataFrame, campaigns: list[str]) -> charts.MonthWords:
     """English words as the lead will wire them: names from glossary.csv, numbers and dates from printing/en."""
-    from helpers.publish import printing
+    from helpers.publish import edition
     from helpers.publish.glossary import load_glossary
 
-    glossary, en = load_glossary(REFERENCE), printing.for_language("en")
+    glossary, en = load_glossary(REFERENCE), edition.printer_for("en")
     figure_ids = set(history.loc[history["campaign"].isin(campaigns), "figure_id"])
     return charts.MonthWords(
         language="en", text=ENGLISH_TEXT, campaigns={c: glossary.name("campaign", c, "en") for c in campaigns},

@@ -10,13 +10,13 @@ import pytest
 
 from helpers.audit.clean import clean_period
 from helpers.io.rawdata import load_source
-from helpers.publish import printing as languages
+from helpers.publish import edition
 from helpers.publish.glossary import MissingName, load_glossary
 from helpers.publish.printing import generic, zh
 from helpers.publish.printing import zh as printing
 from helpers.testing import ROOT
 
-en = languages.for_language("en")  # the generic printer, configured by catalogues/en.yml
+en = edition.printer_for("en")  # the generic printer: CLDR's en_GB and the words of catalogues/en.yml
 
 
 @pytest.mark.parametrize("printed, expected", [
@@ -56,19 +56,19 @@ def test_a_range_in_a_figures_style_names_its_unit_once(lower, upper, template, 
     ("en", 101.2, "at_least", "at least 101.20%"), ("en", 99.9, "approximate", "about 99.90%"), ("en", None, "at_most", "—"),
 ])
 def test_a_bounded_rate_says_which_way(language, value, bound, expected):
-    assert languages.for_language(language).format_percent(value, 2, bound) == expected
+    assert edition.printer_for(language).format_percent(value, 2, bound) == expected
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_an_unknown_bound_fails_loudly(language):
     with pytest.raises(KeyError):
-        languages.for_language(language).format_percent(50, 2, "roughly")
+        edition.printer_for(language).format_percent(50, 2, "roughly")
 
 
 def test_each_language_has_a_printing_module_and_unknown_ones_are_refused():
-    assert languages.for_language("zh").format_percent(95.554) == "95.55%"
-    with pytest.raises(ValueError, match="no printing module for language 'fr'"):
-        languages.for_language("fr")
+    assert edition.printer_for("zh").format_percent(95.554) == "95.55%"
+    with pytest.raises(ValueError, match="no printing module for language 'xx'"):
+        edition.printer_for("xx")
 
 
 # ---- The English printing module ---------------------------------------------------------------
@@ -88,8 +88,8 @@ def test_zh_and_every_other_language_expose_the_same_public_names():
 
 
 def test_both_languages_are_listed_and_share_the_language_neutral_helpers():
-    assert languages.for_language("zh") is zh and isinstance(languages.for_language("en"), generic.Printer)
-    assert languages.for_language("en").language == "en"
+    assert edition.printer_for("zh") is zh and isinstance(edition.printer_for("en"), generic.Printer)
+    assert edition.printer_for("en").language == "en"
     assert en.MISSING == zh.MISSING == "—"
     assert en.plain_number(1234.5) == zh.plain_number(1234.5) == "1,234.5"
     assert zh.format_date("2021-10-31") == zh.date_zh("2021-10-31") == "2021年10月31日"
@@ -216,3 +216,34 @@ def test_a_unit_without_an_english_name_is_an_error_not_a_fallback(october, tmp_
         en.format_figure(october.loc["village_cleaning.household_waste"], glossary=glossary)
     with pytest.raises(MissingName, match="unit 'tonnes' has no en name"):
         en.like(5, october.loc["village_cleaning.household_waste"], glossary=glossary)
+
+
+# ---- CLDR through Babel: the project picks the digits, the locale writes them ------------------------
+
+def test_the_catalogues_keep_only_words_cldr_does_digits_and_dates():
+    """No catalogue spells out digit marks, month names or date patterns: Babel has them for its locale."""
+    from helpers.publish.catalogue import languages, load_catalogue
+
+    for language in languages():
+        keys = set(load_catalogue(language).messages)
+        assert not {k for k in keys if k.startswith("date.") or k in ("number.group", "number.decimal")}, language
+        assert load_catalogue(language).text("locale")
+
+
+def test_english_dates_and_periods_come_from_cldr():
+    assert (en.format_period("2021-09"), en.format_short_date("2021-10-25")) == ("September 2021", "25 Oct")
+
+
+@pytest.mark.parametrize("printed, expected", [("1户", "1 household"), ("1.0户", "1.0 households"),
+                                               ("21户", "21 households")])
+def test_the_unit_follows_the_plural_category_of_the_number_as_printed(printed, expected):
+    """CLDR: in English "1" is one, "1.0" (a visible decimal) is other."""
+    assert en.format_printed(printed) == expected
+
+
+def test_the_project_rounds_babel_only_writes():
+    """Half up, to the places the project asks for, whatever Babel's own rounding (half even) would do."""
+    assert en.format_number(2.5) == zh.format_number(2.5) == f"{2.5:.0f}"  # as the Chinese page rounds it
+    assert en.format_number(1234567.125, 2) == zh.format_number(1234567.125, 2) == "1,234,567.12"
+    assert en.plain_number(1053) == "1,053" and en.plain_number(95.5544) == "95.5544"
+    assert en.like(0.5, SHARE, 0, True) == zh.like(0.5, SHARE, 0, True).replace("个百分点", " percentage points")

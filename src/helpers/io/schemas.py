@@ -49,13 +49,14 @@ NON_FIGURES = TableSchema(
 RAW_TABLES = {schema.name: schema for schema in (FIGURES, NON_FIGURES)}
 
 # data/reference/glossary.csv: every name the editions print, per language, as reviewed data. One
-# column per language (GLOSSARY_LANGUAGES) and, optionally, its form after the number 1 (`en_one`:
-# "household" where `en` is "households"); `reference` says where the English term comes from.
+# column per language (GLOSSARY_LANGUAGES), the form after a number of CLDR's plural category "other",
+# and, optionally, its form after a number of another category (`en_one`: "household" where `en` is
+# "households"; `ru_one`, `ru_few`, `ru_many`); `reference` says where the English term comes from.
 GLOSSARY_LANGUAGES = ("zh", "en")  # the columns every glossary has; a further language adds its own
 GLOSSARY = TableSchema(
     "glossary.csv",
     required=("kind", "id") + GLOSSARY_LANGUAGES + ("reference", "note"),
     optional=tuple(f"{language}_one" for language in GLOSSARY_LANGUAGES),
-    optional_pattern=r"[a-z]{2,3}(_one)?",
+    optional_pattern=r"[a-z]{2,3}(_(zero|one|two|few|many))?",
     meaning="the names of campaigns, figures, targets, units and codes in each language, with references",
 )

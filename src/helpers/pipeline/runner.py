@@ -80,6 +80,7 @@ def untranslated(period: str, layout: Layout) -> list[str]:
     the page shows its Chinese name with a note, and the run says so here, naming the file to edit."""
     from ..io.readers import read_csv_strict
     from ..io.schemas import FIGURES
+    from ..publish.edition import is_source
     from ..publish.glossary import load_glossary
 
     try:
@@ -90,7 +91,7 @@ def untranslated(period: str, layout: Layout) -> list[str]:
     except InputError as exc:
         return [str(exc)]
     lines = []
-    for language in (e for e in EDITIONS if e != "zh"):
+    for language in (e for e in EDITIONS if not is_source(e)):
         for kind, ids in (("figure", [r["figure_id"] for r in rows]), ("campaign", [r["campaign"] for r in rows])):
             missing = glossary.missing(kind, ids, language)
             if missing:

@@ -42,7 +42,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from ..io.writers import write_bytes, write_text  # noqa: E402
 from .chartlayout import (DPI, LINE, PAD, TEXT_PT, TITLE_PT, WIDTH, WIDTH_PX, Layout, Words,  # noqa: E402, F401
                           legend_columns, lines_of, px, smallest_text_px, spaced_tick_labels, text_height)
-from .edition import CHARTS_FROM_NOTEBOOK, edition_stem  # noqa: E402
+from .edition import CHARTS_FROM_NOTEBOOK, edition_stem, is_source  # noqa: E402
 from .monthwords import MONTH_TEXT_KEYS, MonthWords, month_words  # noqa: E402, F401 - the notebook's charts.month_words
 
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -114,11 +114,11 @@ def load_chart(directory: Path, name: str) -> Chart | None:
 
 
 def use_fonts(language: str) -> None:
-    """The font order of an edition's charts: CJK first for Chinese; a Latin font first for other
-    languages, so that their quotes and letters are not drawn from the CJK font's full-width set
-    (Chinese names in them still fall back to Noto Sans CJK)."""
+    """The font order of an edition's charts: CJK first for the source language (Chinese); a Latin
+    font first for other languages, so that their quotes and letters are not drawn from the CJK
+    font's full-width set (Chinese names in them still fall back to Noto Sans CJK)."""
     latin = "DejaVu Sans"
-    order = [FONT_FAMILY, latin] if language == "zh" else [latin, FONT_FAMILY]
+    order = [FONT_FAMILY, latin] if is_source(language) else [latin, FONT_FAMILY]
     plt.rcParams["font.sans-serif"] = order
     # Named as families, not only as the sans-serif list: matplotlib falls back from one family to
     # the next for a missing glyph, but takes a single font from a generic family, so a Chinese
@@ -133,7 +133,7 @@ def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, d
     if progress.empty:
         return None
     use_fonts(edition.language)
-    t, date = edition.t, edition.printer.format_date
+    t, date, percent = edition.t, edition.printer.format_date, edition.printer.format_percent
     labels = [edition.data_name("target", row.target_id, row.label) for row in progress.itertuples()]
     # Readable on a 375 px phone: each label sits above its bar (no tick-label column eating the
     # width), wrapped to the chart's width, with the bar's as-of date.
@@ -162,7 +162,7 @@ def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, d
         ax.text(0, top, text, fontsize=TEXT_PT, va="top", linespacing=LINE, zorder=3,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         implied = "*" if "implied" in (row.target_source, row.achieved_source) else ""
-        ax.text(rate + right * 0.01, centre, f"{rate:.1f}%{implied}", va="center", fontsize=TEXT_PT)
+        ax.text(rate + right * 0.01, centre, f"{percent(rate, 1)}{implied}", va="center", fontsize=TEXT_PT)
         top -= row_height
     ax.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1, zorder=1)
     ax.text(100, LINE * px(TEXT_PT) / 2, t.plain("chart.completion.target_line"), color=COLOURS["target"],
@@ -174,7 +174,7 @@ def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, d
     ax.spines[["top", "right", "left"]].set_visible(False)
     items = [t.plain("chart.completion.alt_item", indicator=edition.indicator(
                  edition.campaign_name(campaigns, r.campaign), label),
-                 rate=f"{float(r.computed_rate):.1f}%", date=date(r.as_of))
+                 rate=percent(float(r.computed_rate), 1), date=date(r.as_of))
              for r, label in zip(progress.itertuples(), labels)]
     alt = t.plain("chart.completion.alt", items=t.text("list.semicolon").join(items))
     return save_chart(fig, directory, edition_stem(name, edition.language), alt, t.plain("chart.completion.caption"))
@@ -186,7 +186,7 @@ MONITORING_CATEGORIES = ("unstable", "marginal", "sudden")
 def monitoring_chart(figures: pd.DataFrame, edition, directory: Path, name: str = "monitoring") -> Chart | None:
     """Monitored households and persons by category: resolved against remaining risk, in the edition's words."""
     use_fonts(edition.language)
-    t, date = edition.t, edition.printer.format_date
+    t, date, number = edition.t, edition.printer.format_date, edition.printer.format_number
     values = dict(zip(figures["figure_id"], pd.to_numeric(figures["value"])))
     as_of = dict(zip(figures["figure_id"], figures["as_of"]))
     panels = []
@@ -228,7 +228,7 @@ def monitoring_chart(figures: pd.DataFrame, edition, directory: Path, name: str 
         ax.barh(names, resolved, color=COLOURS["done"], label=t.plain("chart.monitoring.resolved"))
         ax.barh(names, remaining, left=resolved, color=COLOURS["remaining"], label=t.plain("chart.monitoring.remaining"))
         for y, (a, b) in enumerate(zip(resolved, remaining)):
-            ax.text(a + b, y, f" {int(a + b):,}", va="center", fontsize=TEXT_PT)
+            ax.text(a + b, y, f" {number(int(a + b))}", va="center", fontsize=TEXT_PT)
         ax.set_title(heading, loc="left", fontsize=TEXT_PT, pad=3, linespacing=LINE, x=-(names_width + 6) / ax.get_position().width / WIDTH_PX)
         ax.invert_yaxis()
         ax.spines[["top", "right"]].set_visible(False)
@@ -239,8 +239,8 @@ def monitoring_chart(figures: pd.DataFrame, edition, directory: Path, name: str 
     fig.legend(handles, labels, fontsize=TEXT_PT, loc="upper left", ncol=2, frameon=False,
                bbox_to_anchor=(0, 1 - (PAD - 4) / layout.height), borderaxespad=0.2)
     layout.text(fig, "note", note, TEXT_PT)
-    items = [t.plain("chart.monitoring.alt_item", category=category, unit=unit, resolved=f"{int(a):,}",
-                     remaining=f"{int(b):,}")
+    items = [t.plain("chart.monitoring.alt_item", category=category, unit=unit, resolved=number(int(a)),
+                     remaining=number(int(b)))
              for unit, names, resolved, remaining in panels for category, a, b in zip(names, resolved, remaining)]
     alt = t.plain("chart.monitoring.alt", dates=dates, items=t.text("list.semicolon").join(items))
     return save_chart(fig, directory, edition_stem(name, edition.language), alt, t.plain("chart.monitoring.caption"))

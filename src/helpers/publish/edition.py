@@ -1,9 +1,22 @@
-"""One edition of the public page: its language's words, names and way of printing numbers.
+"""The editions of the public page, as a registry: which there are, and what each one is.
+
+An edition is a language with a catalogue, `catalogues/<language>.yml`: that file is what makes it
+exist. `editions()` lists them, the source language first; everything that makes something per
+edition reads that list, never a literal language:
+
+- the stage table runs the narrative notebook once per edition (its executed notebook is that
+  edition's page, so it can only make one), with the edition's language as its `language` parameter;
+- every other stage is run once and makes its products for every edition itself: stage 2 draws each
+  chart once per edition, over `editions()`;
+- each page links to every other edition (`edition_links`), and outputs/index.html lists them all.
+
+One edition's words, names and way of printing numbers:
 
     edition = load_edition("en", reference_dir)
     edition.t("section.summary")              # words, from catalogues/en.yml
     edition.name("flag", "cumulative_fell")   # names, from data/reference/glossary.csv
-    edition.printer.format_figure(row)        # numbers, units and dates, from printing/generic.py
+    edition.printer.format_figure(row)        # numbers, units and dates: printing/zh.py for the source
+                                              # language, printing/generic.py (CLDR, through Babel) for the others
 
 The Chinese edition names figures, targets and campaigns as the month's own data does (the
 transcribed label, targets.csv label_zh, campaigns.csv name_zh); other editions take them from
@@ -19,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from . import printing
+from importlib import import_module
+
 from .catalogue import Catalogue, languages, load_catalogue
 from .glossary import Glossary, load_glossary
 
@@ -33,13 +47,15 @@ def editions() -> tuple[str, ...]:
     return (SOURCE_LANGUAGE,) + tuple(language for language in found if language != SOURCE_LANGUAGE)
 
 
-LANGUAGES = editions()
+def is_source(language: str) -> bool:
+    """Whether `language` is the source language's edition (the one that prints as the bureau prints)."""
+    return language == SOURCE_LANGUAGE
 
 
 def edition_stem(stem: str, language: str) -> str:
     """A file stem in an edition: the source language's plain (report, facts, completion), any other
     language's marked (report.en, facts.en, completion.en)."""
-    return stem if language == SOURCE_LANGUAGE else f"{stem}.{language}"
+    return stem if is_source(language) else f"{stem}.{language}"
 
 
 # Where an executed notebook finds the charts: it is kept in <period>/notebooks/, beside
@@ -63,17 +79,53 @@ def facts_files() -> list[str]:
     return [facts_name(language) for language in editions()]
 
 
+@functools.lru_cache(maxsize=None)
+def printer_for(language: str):
+    """The printing functions of an edition: the source language's own module (printing/zh.py), or
+    the generic printer for any other (printing/generic.py); an unknown language is an error."""
+    known = editions()
+    if language not in known:
+        raise ValueError(f"no printing module for language {language!r} (known: {', '.join(known)})")
+    if is_source(language):
+        return import_module(f".printing.{SOURCE_LANGUAGE}", __package__)
+    from .printing.generic import Printer
+
+    return Printer(language)
+
+
+def html_lang(language: str) -> str:
+    """An edition's language as HTML names it (<html lang>, hreflang): its catalogue's `lang`."""
+    return load_catalogue(language).text("lang")
+
+
+@dataclass(frozen=True)
+class EditionLink:
+    """A link to one edition's page, named in that edition's own language."""
+
+    language: str
+    href: str
+    lang: str  # the HTML language tag of the page it leads to, for lang= and hreflang=
+    text: str  # the edition's name in its own language (its catalogue's page.edition_name)
+
+
+def edition_links(language: str | None = None, prefix: str = "", key: str = "page.edition_name") -> list[EditionLink]:
+    """A link to every edition but `language`'s (every edition when None), in the registry's order,
+    each named by its own catalogue's `key`; `prefix` goes before each page's name (2021-10/)."""
+    return [EditionLink(other, f"{prefix}{page_name(other)}", html_lang(other), load_catalogue(other).text(key))
+            for other in editions() if other != language]
+
+
 @dataclass
 class Edition:
     language: str
     t: Catalogue
-    printer: object  # BoundPrinter over printing/zh.py (Chinese) or printing/generic.py (the others)
+    printer: object  # BoundPrinter over printing/zh.py (the source language) or printing/generic.py (the others)
     glossary: Glossary
     untranslated: list = field(default_factory=list)
 
     @property
     def is_source_language(self) -> bool:
-        return self.language == SOURCE_LANGUAGE
+        return is_source(self.language)
 
     def name(self, kind: str, code: str) -> str:
         """A code's or an id's name in this language, from the glossary (an error if it has none)."""
@@ -124,5 +176,5 @@ def load_edition(language: str, reference_dir: Path, period: str | None = None) 
     With a period, the glossary's rows that apply to it (a name changed from a later month on
     leaves this one's page as it was)."""
     glossary = load_glossary(reference_dir, period)
-    printer = BoundPrinter(printing.for_language(language), glossary)
+    printer = BoundPrinter(printer_for(language), glossary)
     return Edition(language, load_catalogue(language), printer, glossary)

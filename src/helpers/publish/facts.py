@@ -285,7 +285,7 @@ def _figures(book: FactBook, report) -> None:
     for figure_id, days in stale_days(report).items():
         row = report.figure(figure_id)
         book.add(f"stale.{figure_id}", t.plain("fact.stale", label=figure_name(book, report, figure_id)), float(days),
-                 "days", plain_number(days), "period_covered.end − as_of", (figure_id, "source.period_end"),
+                 "days", book.printer.plain_number(days), "period_covered.end − as_of", (figure_id, "source.period_end"),
                  str(row["as_of"]), f"campaign-{row['campaign']}",
                  explain=("stale_days", {"end": "source.period_end", "as_of": f"date.{row['as_of']}"}))
 
@@ -297,7 +297,7 @@ def _headline(book: FactBook, report) -> None:
     campaigns = list(dict.fromkeys(report.figures["campaign"]))
 
     def count(name: str, label: str, value: int, formula: str, inputs, explain) -> None:
-        book.add(f"headline.{name}", label, float(value), "count", plain_number(value), formula,
+        book.add(f"headline.{name}", label, float(value), "count", book.printer.plain_number(value), formula,
                  tuple(inputs), section="summary", explain=explain)
 
     count("figures", t.plain("fact.headline.figures"), len(figures), "count(figures.csv)", figures,
@@ -392,7 +392,7 @@ def in_source_units(report, book: FactBook, ids: list[str], value, difference: b
         return printer.MISSING
     rows = report.figures[report.figures["figure_id"].isin(ids)]
     if len(rows) == 0:
-        return plain_number(number)
+        return printer.plain_number(number)
     first = rows.set_index("figure_id").loc[[i for i in ids if i in set(rows["figure_id"])][0]]
     return printer.like(number, first, difference=difference)
 
@@ -401,13 +401,13 @@ def _checks(book: FactBook, report) -> None:
     t, edition = book.edition.t, book.edition
     checks = report.checks
     status = checks["status"].value_counts()
-    book.add("audit.checks", t.plain("fact.audit.checks"), float(len(checks)), "count", plain_number(len(checks)),
+    book.add("audit.checks", t.plain("fact.audit.checks"), float(len(checks)), "count", book.printer.plain_number(len(checks)),
              "count(checks.csv)", tuple(checks["check_id"]), section="audit", explain=("count_checks", {}))
     for name in status.index:
         subset = checks[checks["status"] == name]
         words = edition.name("status", name)
         book.add(f"audit.status.{name}", t.plain("fact.audit.status", status=words), float(status[name]), "count",
-                 plain_number(int(status[name])), f"count(checks.csv where status = {name})",
+                 book.printer.plain_number(int(status[name])), f"count(checks.csv where status = {name})",
                  tuple(subset["check_id"]), section="audit", explain=("count_status", {"status": words}))
     for check in checks.itertuples():
         if check.status not in ("mismatch", "derived"):
@@ -468,7 +468,7 @@ def _changes(book: FactBook, report) -> None:
                  explain=("previous_period", {}))
     flagged = changes[changes["flag"].map(lambda flag: isinstance(flag, str) and flag != "")]
     book.add("changes.flagged", t.plain("fact.changes.flagged"), float(len(flagged)), "count",
-             plain_number(len(flagged)), "count(changes.csv where flag is not empty)",
+             book.printer.plain_number(len(flagged)), "count(changes.csv where flag is not empty)",
              tuple(flagged["figure_id"]), section="changes", explain=("count_flagged", {}))
     for r in changes.itertuples():
         if r.kind == "derived":

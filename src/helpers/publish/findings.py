@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..audit.figures import split_ids
 from .facts import FactBook, figure_name, in_source_units, previous_period, resolving  # noqa: F401 - resolving for the narrative
-from .printing.common import num, plain_number
+from .printing.common import num
 
 # Kinds whose facts keep the ids they had before the explanations across months: diagnosis.<figure_id>.*
 SINGLE_MONTH = ("misprint", "different_base")
@@ -45,7 +45,7 @@ def diagnosis_facts(book: FactBook, report) -> None:
                      explain=("proposed", {"figure": f"figure.{diagnosis.figure_id}", "checks": "resolves"}))
         if resolves:
             book.add(f"{base}.resolves", t.plain("fact.diagnosis.resolves", label=label), float(len(resolves)),
-                     "count", plain_number(len(resolves)), f"count({diagnosis.figure_id} resolves)", tuple(resolves),
+                     "count", book.printer.plain_number(len(resolves)), f"count({diagnosis.figure_id} resolves)", tuple(resolves),
                      section="audit", explain=("count_resolved", {}))
         recomputed = num(getattr(diagnosis, "recomputed", None))
         if recomputed is not None and resolves and kind != "item_dropped":

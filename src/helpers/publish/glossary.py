@@ -44,6 +44,18 @@ KINDS = {
 }
 
 
+# CLDR's plural categories besides "other" (which is the language's own column): the columns
+# <language>_<category> a glossary may have, for the languages whose words change with the number.
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many")
+
+
+def plural_category(language: str, count) -> str:
+    """The CLDR plural category of `count` in `language` (Babel): en 1 -> one, 2 -> other; ru 22 -> few."""
+    from babel import Locale
+
+    return Locale.parse(language).plural_form(count)
+
+
 class MissingName(InputError):
     """The glossary has no name for (kind, id) in a language."""
 
@@ -52,8 +64,10 @@ class MissingName(InputError):
 class Entry:
     kind: str
     id: str
-    names: dict[str, str]  # language -> name ('' when not yet translated)
-    ones: dict[str, str]  # language -> form after the number 1 ('' when it is the same as the name)
+    names: dict[str, str]  # language -> name ('' when not yet translated); after a number, CLDR's "other" form
+    # language -> {CLDR plural category: the form after a number of that category} (columns en_one,
+    # ru_few, ru_many, …; a category left out or empty is the same word as the name)
+    forms: dict[str, dict[str, str]]
     reference: str
     note: str
     line: int
@@ -88,11 +102,16 @@ class Glossary:
                               fix=f"Fill in the {language} column of line {entry.line}")
         return name
 
-    def name_for_count(self, kind: str, id: str, language: str, count) -> str:
-        """The name as it follows `count`: the `<language>_one` form after exactly 1, else the name."""
+    def name_for_category(self, kind: str, id: str, language: str, category: str) -> str:
+        """The name as it follows a number of CLDR plural `category` (one, two, few, many, other): the
+        `<language>_<category>` column where it has a word, else the name."""
         name = self.name(kind, id, language)
-        one = self.entries[(kind, str(id))].ones.get(language, "")
-        return one if one and count == 1 else name
+        return self.entries[(kind, str(id))].forms.get(language, {}).get(category) or name
+
+    def name_for_count(self, kind: str, id: str, language: str, count) -> str:
+        """The name as it follows `count` (a number as printed: 1 is "one" in English, 1.00 is not),
+        in the language's CLDR plural category."""
+        return self.name_for_category(kind, id, language, plural_category(language, count))
 
     def words(self, kind: str, language: str) -> dict[str, str]:
         """Every id of `kind` and its name in `language` (an error if any has none)."""
@@ -122,7 +141,7 @@ class Glossary:
                               field=language, expected=f"a {language} name for every {kind} the edition prints",
                               fix=f"Add a row (kind {kind!r}) or fill in the {language} column for each")
 
-    def differences(self, kind: str, expected: dict, language: str = "zh") -> dict[str, tuple[str, str]]:
+    def differences(self, kind: str, expected: dict, language: str = GLOSSARY_LANGUAGES[0]) -> dict[str, tuple[str, str]]:
         """Ids whose name in `language` is not the expected one: id -> (in the glossary, expected).
         For instance the zh of each figure against this month's transcribed label."""
         self._check(kind, language)
@@ -151,9 +170,11 @@ def load_glossary(reference_dir: Path, period: str | None = None) -> Glossary:
                          fix="Restore it from git (git checkout -- data/reference/glossary.csv)")
     table = read_reference(path, GLOSSARY, period)
     header = table.header
-    # One column per language: the two every glossary has, then any other a new edition added (fr, …).
+    # One column per language: the two every glossary has, then any other a new edition added (fr, …),
+    # each with its plural forms' columns where its words need them (en_one; ru_one, ru_few, ru_many).
+    # (`id` is a column, not Indonesian.)
     languages = GLOSSARY_LANGUAGES + tuple(c for c in header if re.fullmatch(r"[a-z]{2,3}", c)
-                                           and c not in GLOSSARY_LANGUAGES)
+                                           and c not in GLOSSARY_LANGUAGES + GLOSSARY.required)
     entries: dict[tuple[str, str], Entry] = {}
     for row, line in zip(table.rows, table.lines):
         kind, id = row["kind"], row["id"]
@@ -165,6 +186,7 @@ def load_glossary(reference_dir: Path, period: str | None = None) -> Glossary:
                              expected="an id exactly as the data or the code writes it")
         entries[(kind, id)] = Entry(
             kind, id, names={language: row[language] for language in languages},
-            ones={language: row.get(f"{language}_one", "") for language in languages},
+            forms={language: {category: row[f"{language}_{category}"] for category in PLURAL_CATEGORIES
+                              if row.get(f"{language}_{category}")} for language in languages},
             reference=row["reference"], note=row["note"], line=line)
     return Glossary(path, entries, languages)

@@ -25,7 +25,7 @@ from ..audit.figures import split_ids
 from ..io.rawdata import UNKNOWN
 from . import explanations, facts as facts_module, findings as findings_module
 from .charts import Chart, chart_address
-from .edition import page_name
+from .edition import edition_links
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, resolving, stale_days
 from .htmlparts import Html, link
 from .report import Report, build_facts, load_report  # noqa: F401 - the notebook's narrative.load_report, .build_facts
@@ -173,18 +173,17 @@ def absent_campaigns(report: Report) -> list[str]:
 
 
 def title_block(report: Report, book: FactBook) -> Html:
-    """Title, publisher, period, publication date, the source link, and the other edition."""
+    """Title, publisher, period, publication date, the source link, and a link to every other edition."""
     s, t = report.source, book.edition.t
     address = str(s["address"])
     publisher = _publisher(report, book)
-    other = "en" if book.edition.language == "zh" else "zh"
     return render("title.html.j2", book, title=str(s["title"]), publisher=publisher,
                   subtitle=t("page.subtitle", publisher=publisher, period=_period_words(book)) if t.text(
                       "page.subtitle") else "",
                   start=_source_date(book, "period_start"), end=_source_date(book, "period_end"),
                   published=_source_date(book, "published"), dated=_source_date(book, "dated"),
                   address=Markup(escape(t.text("meta.address_unknown"))) if address == UNKNOWN else Markup(link(address)),
-                  other_page=page_name(other))
+                  editions=edition_links(book.edition.language))
 
 
 def _period_words(book: FactBook) -> Markup:

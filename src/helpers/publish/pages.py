@@ -1,7 +1,8 @@
-"""Publishing: the executed notebooks as two self-contained HTML pages, and the index of periods.
+"""Publishing: the executed notebooks as self-contained HTML pages, and the index of periods.
 
-- `report.html` (public): the narrative notebook only, no code, prompts, stderr, tracebacks or
-  paths; `lang="zh-CN"`; inline CSS and base64 charts, so it makes no network request.
+- `report.html`, `report.<language>.html` (public, one per edition): the narrative notebook only, no
+  code, prompts, stderr, tracebacks or paths; the edition's `<html lang>`; inline CSS and base64
+  charts, so it makes no network request.
 - `audit.html` (auditor): all three notebooks of the same run with code and outputs, ending
   with a provenance block (input checksums, package versions, git commit).
 """
@@ -161,12 +162,14 @@ def inline_charts(nb: nbformat.NotebookNode, figures: Path | None) -> nbformat.N
     return nb
 
 
-def export_public(nb: nbformat.NotebookNode, title: str, language: str = "zh", figures: Path | None = None) -> str:
-    """One edition's public page, in its language (the <html lang> and the page title), its charts
-    embedded from `figures`."""
+def export_public(nb: nbformat.NotebookNode, title: str, language: str | None = None,
+                  figures: Path | None = None) -> str:
+    """One edition's public page (the source language's when `language` is None), in its language (the
+    <html lang> and the page title), its charts embedded from `figures`."""
     from .catalogue import load_catalogue
+    from .edition import SOURCE_LANGUAGE
 
-    words = load_catalogue(language)
+    words = load_catalogue(language or SOURCE_LANGUAGE)
     body, _ = _exporter(public=True).from_notebook_node(
         inline_charts(public_notebook(nb), figures),
         resources={"page": {"title": f"{title} · {words.text('page.kicker')}", "css": _css(), "edition": "public",
@@ -236,19 +239,21 @@ def _page_template(name: str):
 def index_html(entries: list[dict]) -> str:
     """outputs/index.html: every published period, newest first, with links to every edition.
 
-    The page is Chinese (the bureau's website); the other editions' words are marked with their
-    language, and all words come from the catalogues. The markup is templates/pages/index.html.j2."""
+    The page is in the source language (the bureau's website), its title repeated in every other
+    edition's language; each link is named in its edition's own words, from the catalogues. The
+    markup is templates/pages/index.html.j2."""
     from .catalogue import load_catalogue
+    from .edition import SOURCE_LANGUAGE, edition_links, html_lang, page_name
 
-    zh = load_catalogue("zh")
+    source = load_catalogue(SOURCE_LANGUAGE)
     periods = []
     for e in sorted(entries, key=lambda e: e["period"], reverse=True):
         links = []
-        for language, page in e.get("editions", [("zh", "report.html")]):
+        for language, page in e.get("editions", [(SOURCE_LANGUAGE, page_name(SOURCE_LANGUAGE))]):
             words = load_catalogue(language)
             links.append({"href": f"{e['period']}/{page}", "lang": words.text("lang"), "text": words.text("index.public")})
-        links.append({"href": f"{e['period']}/audit.html", "lang": "", "text": zh.text("index.audit")})
+        links.append({"href": f"{e['period']}/audit.html", "lang": "", "text": source.text("index.audit")})
         periods.append({"period": e["period"], "title": e.get("title", ""), "links": links})
-    return _page_template("index.html.j2").render(title=zh.text("index.title"),
-                                                  title_en=load_catalogue("en").text("index.title"),
-                                                  css=_css(), periods=periods)
+    subtitles = [{"lang": link.lang, "text": link.text} for link in edition_links(SOURCE_LANGUAGE, key="index.title")]
+    return _page_template("index.html.j2").render(lang=html_lang(SOURCE_LANGUAGE), title=source.text("index.title"),
+                                                  subtitles=subtitles, css=_css(), periods=periods)

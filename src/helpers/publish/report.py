@@ -19,7 +19,7 @@ from ..io.reference import campaigns_table
 from ..io.readers import read_csv, read_utf8
 from . import facts as facts_module, findings
 from .charts import load_chart
-from .edition import Edition, edition_stem, load_edition
+from .edition import SOURCE_LANGUAGE, Edition, edition_stem, load_edition
 from .facts import FactBook
 
 
@@ -39,7 +39,7 @@ class Report:
     report_text: str = ""
     descriptions: dict = field(default_factory=dict)  # relation id -> description with {figure_id}s
     relations: dict = field(default_factory=dict)  # relation id -> the relation (declared, or read from the text)
-    language: str = "zh"
+    language: str = SOURCE_LANGUAGE
     # Campaigns an earlier period reported (from history.csv); None when unknown, and then every
     # campaign of campaigns.csv that applies to the period counts as reported before.
     reported_before: set | None = None
@@ -50,7 +50,7 @@ class Report:
 
 
 def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: Path, figures_dir: Path,
-                language: str = "zh") -> Report:
+                language: str = SOURCE_LANGUAGE) -> Report:
     """Read this period's processed tables, its text and source sidecar, and the edition's charts."""
     processed_dir = Path(processed_dir)
     source = read_sidecar(raw_dir)

@@ -1,23 +1,34 @@
-"""Numbers, units and dates for every edition but the Chinese one: one printer, configured by the
-edition's catalogue (catalogues/<language>.yml: number.*, date.*) and named by its glossary column.
+"""Numbers, units and dates for every edition but the source language's: one printer, with the
+conventions of the language's CLDR locale (through Babel) and the words of its catalogue
+(catalogues/<language>.yml) and its glossary column.
 
-English, from catalogues/en.yml: a printed figure is written out in full digits with its unit —
-39.0589万人 -> 390,589 persons, 16869户 -> 16,869 households, 56.4万平方米以上 -> at least 564,000 m².
-Amounts of money are in millions or billions of yuan, exactly as precise as the source (an audit
-must not round a number the Chinese page prints in full): 11836.06万元 -> RMB 118.3606 million,
-1100万元 -> RMB 11.00 million, 2.35亿元 -> RMB 235 million. Counts print as bare numbers (七项 -> 7):
-their noun is in the figure's name. A number the pipeline computed is rounded exactly as the
-Chinese page rounds it, so both editions show the same number.
+English, from catalogues/en.yml (locale en_GB): a printed figure is written out in full digits with
+its unit — 39.0589万人 -> 390,589 persons, 16869户 -> 16,869 households, 56.4万平方米以上 -> at least
+564,000 m². Amounts of money are in millions or billions of yuan, exactly as precise as the source
+(an audit must not round a number the Chinese page prints in full): 11836.06万元 -> RMB 118.3606
+million, 1100万元 -> RMB 11.00 million, 2.35亿元 -> RMB 235 million. Counts print as bare numbers
+(七项 -> 7): their noun is in the figure's name. A number the pipeline computed is rounded exactly as
+the Chinese page rounds it, so both editions show the same number.
 
-The words (unit names, 以上 -> "at least", 至多 -> "at most") are data: data/reference/glossary.csv,
-the project's own by default, or the `glossary` passed in; the conventions (digit group and
-decimal marks, scale words, month names, date and range patterns, where a unit goes) are the
-catalogue's. Nothing falls back: a unit or qualifier without a name is an error naming it and the file.
-A third language with Western digits needs a catalogue and glossary columns, and no code.
+Who decides what:
+- the project decides how many digits (the source's precision, or the Chinese page's rounding of a
+  computed number), and rounds; Babel only writes the rounded number the locale's way: its digit
+  grouping, decimal and minus signs, where its percent sign goes (95.55%, 95,55 %);
+- CLDR picks the plural category of the number as printed (1 -> one; 1.00, 2 -> other; in Russian
+  21 -> one, 22 -> few, 25 -> many), and the glossary holds a unit's word for each category
+  (`<language>` for "other", `<language>_one`, `_few`, `_many`, …: an empty cell is the same word);
+- CLDR writes dates: its month names and its long, month-year and day-month patterns (31 October
+  2021; 31 octobre 2021; 31 tháng 10, 2021);
+- the catalogue holds the words (million, billion, "to" in a range, where a qualifier goes) and its
+  `locale`; the glossary names units and qualifiers (以上 -> "at least", 至多 -> "at most").
+
+Nothing falls back: a unit or qualifier without a name is an error naming it and the file. A
+further language needs a catalogue and glossary columns, and no code.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import math
@@ -25,20 +36,35 @@ import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale, UnknownLocaleError
+from babel import dates as cldr_dates
+
 from ...io.paths import project_root
 from ...io.rawdata import UNKNOWN
 from ...text import numbers
-from ..catalogue import load_catalogue
+from ..catalogue import CatalogueError, load_catalogue
 from ..glossary import Glossary, load_glossary
-from .common import MISSING, group_digits, num, plain_number
+from .common import MISSING, group_digits, num
 
-PUBLIC = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_printed", "format_figure",
-          "format_percent", "like", "number_range", "format_date", "format_short_date", "format_period"]
+PUBLIC = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_number", "format_printed",
+          "format_figure", "format_percent", "like", "number_range", "format_date", "format_short_date",
+          "format_period"]
 
 
 @functools.cache
 def _project_glossary() -> Glossary:
     return load_glossary(project_root() / "data" / "reference")
+
+
+def cldr_locale(language: str) -> Locale:
+    """The CLDR locale an edition prints with: its catalogue's `locale` (en_GB, fr, ru)."""
+    words = load_catalogue(language)
+    name = words.text("locale")
+    try:
+        return Locale.parse(name)
+    except (ValueError, UnknownLocaleError) as exc:
+        raise CatalogueError(f"{words.path.name}: locale {name!r} is not a CLDR locale Babel knows ({exc}); "
+                             "write one such as en_GB, fr or ru") from None
 
 
 class _Words(Mapping):
@@ -66,46 +92,74 @@ class Printer:
     MISSING = MISSING
     num = staticmethod(num)
     group_digits = staticmethod(group_digits)
-    plain_number = staticmethod(plain_number)
 
     def __init__(self, language: str):
         self.language = language
         words = load_catalogue(language)
-        self.group, self.decimal = words.text("number.group"), words.text("number.decimal")
+        self.locale = cldr_locale(language)
         self.scales = ((Decimal(1_000_000_000), words.text("number.billion")),
                        (Decimal(1_000_000), words.text("number.million")))
         self.range_pattern, self.qualified = words.text("number.range"), words.text("number.qualified")
         self.before = tuple(words.text("number.unit_before").split())
         self.unspaced = tuple(words.text("number.unit_unspaced").split())
         self.bare = tuple(words.text("number.unit_bare").split())
-        self.months = tuple(words.text("date.months").split())
-        self.months_short = tuple(words.text("date.months_short").split())
-        self.long_date, self.short_date = words.text("date.long"), words.text("date.short")
-        self.period_pattern, self.not_recorded = words.text("date.period"), words.text("text.not_recorded")
-        if len(self.months) != 12 or len(self.months_short) != 12:
-            raise ValueError(f"{words.path.name}: date.months and date.months_short need 12 names each")
+        self.not_recorded = words.text("text.not_recorded")
+        percent = self.locale.percent_formats[None]
+        sign = self.locale.number_symbols["latn"]["percentSign"]
+        # Where the locale puts the percent sign, around the number (95.55%, 95,55 %, %95,55).
+        self.percent_affixes = (percent.prefix[0].replace("%", sign), percent.suffix[0].replace("%", sign))
         # What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound).
         self.BOUND_WORDS = _Words("bound", language, {"": ""})
 
     def _glossary(self, glossary: Glossary | None) -> Glossary:
         return glossary if glossary is not None else _project_glossary()
 
+    # ---- Digits -------------------------------------------------------------------------------------
+
+    def _written(self, rounded: Decimal, places: int) -> str:
+        """A number already rounded to `places` decimals, written the locale's way with exactly that many."""
+        pattern = copy.copy(self.locale.decimal_formats[None])
+        pattern.frac_prec = (places, places)
+        return pattern.apply(rounded, self.locale)
+
+    def _digits(self, value, places: int) -> str:
+        """`value` rounded half up to `places` decimals (the project's rounding), written the locale's way."""
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return self._written(rounded, places)
+
+    def plain_number(self, value) -> str:
+        """A computed count or plain number (text.numbers.plain_number's digits) the locale's way: 1,053; 1 053."""
+        number = num(value)
+        if number is None:
+            return MISSING
+        plain = numbers.plain_number(number, grouped=False)
+        return self._written(Decimal(plain), numbers.decimals_of(plain))
+
+    def format_number(self, value, decimals: int = 0) -> str:
+        """A number with `decimals` decimals, rounded as Python rounds it (as the Chinese page does)."""
+        number = num(value)
+        if number is None:
+            return MISSING
+        return self._written(Decimal(f"{number:.{decimals}f}"), decimals)
+
+    def _plural(self, printed: Decimal) -> str:
+        """The CLDR plural category of a number as printed (its decimals count: 1 is one, 1.00 other)."""
+        return self.locale.plural_form(printed)
+
     # ---- Figures as printed -------------------------------------------------------------------------
 
     def format_figure(self, row, *, glossary: Glossary | None = None) -> str:
-        """A figure in English from its printed form: 390,589 persons; more than 1,415,000 tonnes; 95.55%."""
+        """A figure from its printed form: 390,589 persons; more than 1,415,000 tonnes; 95.55%."""
         return self._printed(str(row["value_printed"]), str(row["unit_printed"]), str(row.get("qualifier", "") or ""),
-                        self._glossary(glossary))
-
+                             self._glossary(glossary))
 
     def format_printed(self, printed, *, glossary: Glossary | None = None) -> str:
-        """A printed expression from a table (changes.csv: 141.5万余吨, 约5000户) in English, or — when
-        there is none. Anything that is not a printed figure is an error, never passed through."""
+        """A printed expression from a table (changes.csv: 141.5万余吨, 约5000户), or — when there is
+        none. Anything that is not a printed figure is an error, never passed through."""
         printed = "" if printed is None or (isinstance(printed, float) and math.isnan(printed)) else str(printed)
         if not printed.strip():
             return MISSING
         return self._printed(*self._parse_printed(printed), self._glossary(glossary))
-
 
     def _printed(self, value_printed: str, unit_printed: str, qualifier: str, glossary: Glossary) -> str:
         if unit_printed not in numbers.BASE_UNITS:
@@ -113,11 +167,11 @@ class Printer:
         base_unit, multiplier = numbers.BASE_UNITS[unit_printed]
         value = numbers.parse_printed_number(value_printed) * multiplier
         step = Decimal(multiplier) / Decimal(10) ** numbers.decimals_of(value_printed)
-        text = self._quantity(value, base_unit, step, glossary)
+        before, digits, after = self._unit_parts(value, base_unit, step, glossary)
+        text = before + digits + after
         if not qualifier:
             return text
         return self.qualified.format(qualifier=glossary.name("qualifier", qualifier, self.language), value=text)
-
 
     def _parse_printed(self, printed: str) -> tuple[str, str, str]:
         """Number, unit and qualifier of an expression printed by audit/figures.printed_expression:
@@ -143,7 +197,6 @@ class Printer:
         raise ValueError(f"not a printed figure: {printed!r} (expected a number, a unit and any qualifier, "
                          "such as 141.5万余吨 or 16869户)")
 
-
     # ---- Computed numbers ---------------------------------------------------------------------------
 
     def format_percent(self, value, decimals: int = 2, bound: str = "", *, glossary: Glossary | None = None) -> str:
@@ -153,9 +206,9 @@ class Printer:
             return MISSING
         words = self.BOUND_WORDS if glossary is None else {"": "", **glossary.words("bound", self.language)}
         word = words[bound or ""]
-        rate = self._marks(f"{number:.{decimals}f}") + "%"
+        before, after = self.percent_affixes
+        rate = before + self._written(Decimal(f"{number:.{decimals}f}"), decimals) + after
         return self.qualified.format(qualifier=word, value=rate) if word else rate
-
 
     def like(self, number, template, decimals: int | None = None, difference: bool = False, *,
              glossary: Glossary | None = None) -> str:
@@ -167,7 +220,6 @@ class Printer:
         before, digits, after = self._parts(amount, template, decimals, difference, self._glossary(glossary))
         return before + digits + after
 
-
     def number_range(self, lower, upper, template, decimals: int | None = None, *, glossary: Glossary | None = None) -> str:
         """A range in a figure's style, the unit once: 742 to 744; 375,440 to 375,477 persons; one number
         when both ends print alike."""
@@ -176,17 +228,15 @@ class Printer:
             return MISSING
         words = self._glossary(glossary)
         size = max(abs(low), abs(high))
-        before, low_digits, after = self._parts(low, template, decimals, False, words, size)
-        _, high_digits, _ = self._parts(high, template, decimals, False, words, size)
+        _, low_digits, _ = self._parts(low, template, decimals, False, words, size)
+        before, high_digits, after = self._parts(high, template, decimals, False, words, size)
         if low_digits == high_digits:
             return before + low_digits + after
         return f"{before}{self.range_pattern.format(low=low_digits, high=high_digits)}{after}"
 
-
     def _places(self, template, decimals: int | None) -> int:
         """The decimals the Chinese page gives a computed number in `template`'s style (printing/zh.py)."""
         return decimals if decimals is not None else max(int(template["decimals"]), 2)
-
 
     def _rounded(self, number, template, decimals: int | None) -> Decimal | None:
         """`number` rounded exactly as printing/zh.py rounds it in `template`'s style, in base units."""
@@ -200,11 +250,9 @@ class Printer:
             return Decimal(f"{number / float(scale):.{self._places(template, decimals)}f}") * scale
         return Decimal(f"{number:.0f}")
 
-
     def _scale(self, template) -> Decimal:
         """The 万 or 亿 of the template's printed unit (10,000 for 万人), or 1."""
         return Decimal(numbers.BASE_UNITS.get(str(template["unit_printed"]), ("", 1))[1])
-
 
     def _parts(self, amount: Decimal, template, decimals: int | None, difference: bool, glossary: Glossary,
                size: Decimal | None = None) -> tuple[str, str, str]:
@@ -212,77 +260,59 @@ class Printer:
         unit = str(template["unit"])
         if unit == "percent":
             places = self._places(template, decimals)
-            digits = self._marks(f"{amount:,.{places}f}")
+            digits = self._written(amount, places)
             if difference:
-                return "", digits, " " + self._unit_word("percentage_points", digits, glossary)
-            return "", digits, self._unit_word(unit, digits, glossary)
+                return "", digits, " " + self._unit_word("percentage_points", amount, glossary)
+            return self.percent_affixes[0], digits, self.percent_affixes[1]
         scale = self._scale(template)
         step = scale / Decimal(10) ** self._places(template, decimals) if scale > 1 else Decimal(1)
         return self._unit_parts(amount, unit, step, glossary, size)
 
-
-    def _quantity(self, value: Decimal, unit: str, step: Decimal, glossary: Glossary) -> str:
-        before, digits, after = self._unit_parts(value, unit, step, glossary)
-        return before + digits + after
-
-
     def _unit_parts(self, value: Decimal, unit: str, step: Decimal, glossary: Glossary,
                     size: Decimal | None = None) -> tuple[str, str, str]:
-        """A value in base units, known to `step`, with its unit's word where English puts it.
-        Money of a million or more is scaled (`size` picks the scale for both ends of a range)."""
+        """A value in base units, known to `step`, with its unit's word where the language puts it.
+        A percentage is the locale's (95.55%, 95,55 %); money of a million or more is scaled (`size`
+        picks the scale for both ends of a range)."""
+        places = self._decimals_for(step)
+        if unit == "percent":
+            return self.percent_affixes[0], self._digits(value, places), self.percent_affixes[1]
         if unit in self.before:
-            word = self._unit_word(unit, "", glossary)
+            word = glossary.name("unit", unit, self.language)
             size = abs(value) if size is None else size
             for scale, scale_word in self.scales:
                 if size >= scale:
-                    places = self._decimals_for(step / scale)  # the source's precision, never less: an audit's numbers
-                    return f"{word} ", self._digits(value / scale, places), f" {scale_word}"
-            return f"{word} ", self._digits(value, self._decimals_for(step)), ""
-        digits = self._digits(value, self._decimals_for(step))
+                    # The source's precision, never less: an audit's numbers.
+                    return f"{word} ", self._digits(value / scale, self._decimals_for(step / scale)), f" {scale_word}"
+            return f"{word} ", self._digits(value, places), ""
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        digits = self._written(rounded, places)
+        word = self._unit_word(unit, rounded, glossary)  # every unit must be named, even one the language leaves out
         if unit in self.bare:
-            self._unit_word(unit, digits, glossary)  # every unit must be named, even one English leaves out
             return "", digits, ""
-        word = self._unit_word(unit, digits, glossary)
         return "", digits, word if unit in self.unspaced else f" {word}"
 
-
-    def _unit_word(self, unit: str, digits: str, glossary: Glossary) -> str:
-        """The unit's English word after `digits`: its singular (`en_one`) after exactly "1"."""
-        return glossary.name_for_count("unit", unit, self.language, 1 if digits == "1" else None)
-
+    def _unit_word(self, unit: str, printed: Decimal, glossary: Glossary) -> str:
+        """The unit's word after a number as printed, in the number's CLDR plural category."""
+        return glossary.name_for_category("unit", unit, self.language, self._plural(printed))
 
     def _decimals_for(self, step: Decimal) -> int:
         """How many decimals show a value known to `step`: 0.01 -> 2, 1 or 10,000 -> 0."""
         return max(0, -step.normalize().as_tuple().exponent)
 
-
-    def _digits(self, value: Decimal, places: int) -> str:
-        rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        return self._marks(f"{rounded:,.{places}f}")
-
-    def _marks(self, digits: str) -> str:
-        """Digits grouped and pointed as the language writes them (1,234.5; 1 234,5 …)."""
-        return digits.translate({ord(","): "\0", ord("."): self.decimal}).replace("\0", self.group)
-
-
-    # ---- Dates --------------------------------------------------------------------------------------
+    # ---- Dates: CLDR's month names and patterns ------------------------------------------------------
 
     def format_date(self, iso: str) -> str:
-        """2021-10-31 -> 31 October 2021 (month names fixed here, never the machine's locale); a date the
+        """2021-10-31 -> 31 October 2021 (the locale's long date, never the machine's); a date the
         sidecar records as unknown -> not recorded."""
         if str(iso) == UNKNOWN:
             return self.not_recorded
-        day = dt.date.fromisoformat(str(iso)[:10])
-        return self.long_date.format(day=day.day, month=self.months[day.month - 1], year=day.year)
-
+        return cldr_dates.format_date(dt.date.fromisoformat(str(iso)[:10]), "long", locale=self.locale)
 
     def format_period(self, period: str) -> str:
         """2021-09 -> September 2021: a period, named after the last month its report covers."""
         year, month = str(period).split("-")
-        return self.period_pattern.format(month=self.months[int(month) - 1], year=int(year))
-
+        return cldr_dates.format_skeleton("yMMMM", dt.date(int(year), int(month), 1), locale=self.locale)
 
     def format_short_date(self, iso: str) -> str:
         """2021-10-25 -> 25 Oct: a date on a chart's axis, when every date shares one year."""
-        day = dt.date.fromisoformat(str(iso)[:10])
-        return self.short_date.format(day=day.day, month=self.months_short[day.month - 1])
+        return cldr_dates.format_skeleton("MMMd", dt.date.fromisoformat(str(iso)[:10]), locale=self.locale)

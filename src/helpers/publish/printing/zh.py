@@ -16,8 +16,9 @@ from ...io.rawdata import UNKNOWN
 from .common import MISSING, group_digits, num, plain_number
 
 # The same public names in every language module (tests/publish/test_printing.py holds them to it).
-__all__ = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_printed", "format_figure",
-           "format_percent", "like", "number_range", "format_date", "format_short_date", "format_period", "date_zh"]
+__all__ = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_number", "format_printed",
+           "format_figure", "format_percent", "like", "number_range", "format_date", "format_short_date",
+           "format_period", "date_zh"]
 
 # What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound).
 BOUND_WORDS = {"": "", "at_most": "至多", "at_least": "至少", "approximate": "约"}
@@ -33,6 +34,12 @@ def format_figure(row) -> str:
     """A figure as the source printed it, with thousands separators: 39.0589万人, 16,869户, 141.5万余吨."""
     return group_digits(printed_expression(str(row["value_printed"]), str(row["unit_printed"]),
                                            str(row.get("qualifier", "") or "")))
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """A number with `decimals` decimals and thousands separators: 16,869; 1,053.5."""
+    number = num(value)
+    return MISSING if number is None else f"{number:,.{decimals}f}"
 
 
 def format_percent(value, decimals: int = 2, bound: str = "") -> str:
@@ -82,7 +89,7 @@ def date_zh(iso: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-# The language-neutral name of the date function (printing.for_language(...).format_date).
+# The language-neutral name of the date function (edition.printer_for(...).format_date).
 format_date = date_zh
 
 
