@@ -45,6 +45,7 @@ CONDA_FORGE = {
     "pyyaml": ("pyyaml", "not checked here"),
     "jinja2": ("jinja2", "not checked here"),
     "markupsafe": ("markupsafe", "not checked here"),
+    "babel": ("babel", "https://anaconda.org/conda-forge/babel"),
     "pytest": ("pytest", "not checked here"),
     "pytest-xdist": ("pytest-xdist", "https://anaconda.org/conda-forge/pytest-xdist"),
     "pytest-timeout": ("pytest-timeout", "https://anaconda.org/conda-forge/pytest-timeout"),
