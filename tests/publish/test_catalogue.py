@@ -9,7 +9,7 @@ import pytest
 from markupsafe import Markup
 
 from helpers.publish import catalogue, edition
-from helpers.publish.catalogue import CatalogueError, load_catalogue
+from helpers.publish.catalogue import CatalogueError, Count, load_catalogue
 from helpers.testing import ROOT
 
 PUBLISH = ROOT / "src" / "helpers" / "publish"
@@ -58,11 +58,65 @@ def test_every_catalogue_holds_the_same_keys():
 
 def test_every_message_has_the_same_placeholders_in_every_language():
     """A translation may say nothing (an empty message), but may not drop or invent a value."""
-    source = load_catalogue(edition.SOURCE_LANGUAGE).messages
-    differ = [(language, key) for language in catalogue.languages()
-              for key, message in load_catalogue(language).messages.items()
-              if source[key] and message and set(PLACEHOLDER.findall(source[key])) != set(PLACEHOLDER.findall(message))]
+    source = load_catalogue(edition.SOURCE_LANGUAGE)
+
+    def placeholders(words, key) -> set[str]:
+        return {name for form in words.forms(key) for name in PLACEHOLDER.findall(form)}
+
+    differ = [(language, key) for language in catalogue.languages() for key in load_catalogue(language).messages
+              if any(source.forms(key)) and any(load_catalogue(language).forms(key))
+              and placeholders(source, key) != placeholders(load_catalogue(language), key)]
     assert differ == []
+    # Each form of a plural message says every value (a translation drops none in one form).
+    for language in catalogue.languages():
+        words = load_catalogue(language)
+        uneven = [key for key, message in words.messages.items() if isinstance(message, dict)
+                  and len({frozenset(PLACEHOLDER.findall(form)) for form in words.forms(key)}) > 1]
+        assert uneven == [], f"{language}.yml: forms of {uneven} name different values"
+
+
+def test_every_plural_message_agrees_with_a_value_and_has_each_cldr_form_of_its_language():
+    """English needs one and other; a language with more categories (Russian: one, few, many) needs
+    a form for each; a message that does not vary stays a plain string."""
+    for language in catalogue.languages():
+        words = load_catalogue(language)
+        needed = set(words.locale.plural_form.tags) | {"other"}
+
+        def check(key, message):
+            assert message.get("plural") in PLACEHOLDER.findall(" ".join(words.forms(key))), (language, key)
+            assert set(message) - {"plural"} == needed, f"{language}.yml {key}: forms {sorted(set(message) - {'plural'})}, CLDR needs {sorted(needed)}"
+            for form in message.values():
+                if isinstance(form, dict):
+                    check(key, form)
+
+        for key, message in words.messages.items():
+            if isinstance(message, dict):
+                check(key, message)
+
+
+def count_link(number: int) -> Count:
+    return Count(number, Markup(f'<a href="#x">{number}</a>'))
+
+
+@pytest.mark.parametrize("diagnosed, explained, expected", [
+    (1, 2, '; <a href="#x">1</a> number explains <a href="#x">2</a> of them'),
+    (3, 3, '; <a href="#x">3</a> numbers explain <a href="#x">3</a> of them'),
+])
+def test_english_words_agree_with_their_number(diagnosed, explained, expected):
+    """Issue 17: "1 numbers explain 2 of them"."""
+    words = load_catalogue("en")
+    assert words("headline.why_some", diagnosed=count_link(diagnosed), explained=count_link(explained)) == expected
+    assert "1 day before" in words.plain("campaign.stale", days=Count(1.0, "1"))  # a count held as a float
+    assert words.plain("headline.figures", figures=Count(5, "5"), campaigns=Count(1, "1")).startswith(
+        "This page transcribes 5 figures from the report, about 1 campaign;")
+
+
+def test_a_plural_message_without_its_count_is_an_error():
+    words = load_catalogue("en")
+    with pytest.raises(CatalogueError, match="agrees with diagnosed, which must be given as a Count"):
+        words("headline.why_some", diagnosed="1", explained="2")
+    with pytest.raises(CatalogueError, match="has plural forms"):
+        words.text("headline.why_some")
 
 
 def test_every_key_the_code_asks_for_is_in_every_catalogue():
@@ -84,15 +138,17 @@ def test_a_missing_key_or_value_is_an_error_never_a_fallback():
     words = load_catalogue("en")
     with pytest.raises(CatalogueError, match="en.yml has no message 'headline.nonsense'"):
         words("headline.nonsense")
-    with pytest.raises(CatalogueError, match="needs campaigns"):
-        words("headline.figures", figures="63")
+    with pytest.raises(CatalogueError, match="needs position"):
+        words("headline.position", count="63")
+    with pytest.raises(CatalogueError, match="agrees with campaigns, which must be given as a Count"):
+        words("headline.figures", figures=Count(63, "63"))
     with pytest.raises(CatalogueError, match="no catalogue for language 'xx'"):
         load_catalogue("xx")
 
 
 def test_values_are_escaped_unless_they_are_markup():
     words = load_catalogue("en")
-    html = words("headline.figures", figures=Markup('<a href="#x">63</a>'), campaigns="<script>")
+    html = words("headline.figures", figures=Count(63, Markup('<a href="#x">63</a>')), campaigns=Count(9, "<script>"))
     assert '<a href="#x">63</a>' in html and "&lt;script&gt;" in html and "<script>" not in html
 
 

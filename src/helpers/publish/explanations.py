@@ -13,6 +13,7 @@ import re
 from markupsafe import Markup, escape
 
 from ..audit.kinds import KINDS
+from .catalogue import Count
 from .facts import Fact, FactBook
 
 def explanation_html(book: FactBook, fact: Fact, working: Markup = Markup(""), describe=None) -> Markup:
@@ -52,7 +53,7 @@ def working_html(book: FactBook, report, check) -> Markup:
     kind = KINDS.get(check.kind)
     if kind is not None and kind.working_key:  # a list: how many items, and which
         names = str(check.working).split(": ", 1)[1] if ": " in str(check.working) else ""
-        return book.edition.t(kind.working_key, count=book.link(result), names=names)
+        return book.edition.t(kind.working_key, count=Count(book[result].value, book.link(result)), names=names)
     pieces: list = []
     formula = str(check.formula).replace("previous ", "previous:").replace("(", " ( ").replace(")", " ) ")
     for token in formula.split():

@@ -11,6 +11,7 @@ that changed) and is shown among the notes. `diagnosis_facts` makes the numbers 
 from __future__ import annotations
 
 from ..audit.figures import split_ids
+from .catalogue import Count
 from .facts import FactBook, figure_name, in_source_units, previous_period, resolving  # noqa: F401 - resolving for the narrative
 from .printing.common import num
 
@@ -95,7 +96,8 @@ def finding(report, book: FactBook, diagnosis, figure_link) -> dict:
     proposed = lambda: book.link(f"{base}.proposed")  # noqa: E731
     label = figure_name(book, report, diagnosis.figure_id)
     count = len(split_ids(diagnosis.resolves))
-    agree = t("diagnosis.agree_one") if count == 1 else t("diagnosis.agree_some", count=book.link(f"{base}.resolves"))
+    agree = t("diagnosis.agree_one") if count == 1 else t("diagnosis.agree_some", count=Count(
+        book[f"{base}.resolves"].value, book.link(f"{base}.resolves")))
     quote = str(figure["quote"])
     if kind == "previous_misprint":
         last = _link_or_missing(book, f"previous.{diagnosis.figure_id}")

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from ..audit.figures import split_ids
 from ..io.rawdata import UNKNOWN
 from . import explanations, facts as facts_module, findings as findings_module
+from .catalogue import Count
 from .charts import Chart, chart_address
 from .edition import edition_links
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, resolving, stale_days
@@ -61,6 +62,11 @@ def _figure_label(book: FactBook, report: Report, figure_id: str) -> str:
 
 def _figure(book: FactBook, figure_id: str) -> Markup:
     return book.link(f"figure.{figure_id}")
+
+
+def count(book: FactBook, fact_id: str) -> Count:
+    """A counted fact as a message's number: its link, and its value for the words to agree with."""
+    return Count(book[fact_id].value, book.link(fact_id))
 
 
 def _missing(book: FactBook) -> Markup:
@@ -211,7 +217,7 @@ def table_of_contents(report: Report, book: FactBook) -> Html:
 def headline(report: Report, book: FactBook) -> Html:
     """The headline: how many figures, how many targets ahead and behind, how many checks failed."""
     t, edition = book.edition.t, book.edition
-    h = lambda name: book.link(f"headline.{name}")  # noqa: E731
+    h = lambda name: count(book, f"headline.{name}")  # noqa: E731 - a count, which the words agree with
     lines = [t("headline.figures", figures=h("figures"), campaigns=h("campaigns"))]
     progress = report.progress
     if len(progress):
@@ -221,7 +227,7 @@ def headline(report: Report, book: FactBook) -> Html:
         lines.append(t("headline.targets", targets=targets, parts=t.join(parts)))
     mismatched = report.checks[report.checks["status"] == "mismatch"]
     if len(mismatched):
-        checked, count = h("checked"), h("mismatched")
+        checked, mismatched_count = h("checked"), h("mismatched")
         explained = [c for c in explained_checks(report) if c in set(mismatched["check_id"])]
         if resolving(report.diagnoses).empty:
             why = Markup("")
@@ -229,7 +235,7 @@ def headline(report: Report, book: FactBook) -> Html:
             why = t("headline.why_one")
         else:
             why = t("headline.why_some", explained=h("explained"), diagnosed=h("diagnosed"))
-        lines.append(t("headline.checked_mismatch", checked=checked, mismatched=count, why=why))
+        lines.append(t("headline.checked_mismatch", checked=checked, mismatched=mismatched_count, why=why))
     else:
         lines.append(t("headline.checked_all", checked=h("checked")))
     return render("summary.html.j2", book, lines=lines)
@@ -283,7 +289,7 @@ def campaign_section(report: Report, book: FactBook, campaign: str) -> Html:
     for row in rows.itertuples():
         when = _when(report, book, row)
         if row.figure_id in stale:
-            when = Markup("{}{}").format(when, t("campaign.stale", days=book.link(f"stale.{row.figure_id}")))
+            when = Markup("{}{}").format(when, t("campaign.stale", days=count(book, f"stale.{row.figure_id}")))
         value = Markup('<span id="{}">{}</span>').format(figure_anchor(row.figure_id), _figure(book, row.figure_id))
         table_rows.append([escape(_figure_label(book, report, row.figure_id)), value, when])
     chart = report.charts.get("monitoring" if campaign == "monitoring" else f"campaign_{campaign}")
@@ -307,7 +313,7 @@ def audit_section(report: Report, book: FactBook) -> Html:
     quotes = dict(zip(report.figures["figure_id"], report.figures["quote"]))
     counts = report.checks["status"].value_counts()
     statuses = ("pass", "mismatch", "derived", "not-checkable", "not-applicable")
-    tally = t.join(t("audit.tally_item", status=edition.name("status", s), count=book.link(f"audit.status.{s}"))
+    tally = t.join(t("audit.tally_item", status=edition.name("status", s), count=count(book, f"audit.status.{s}"))
                    for s in statuses if int(counts.get(s, 0)))
 
     def card(check) -> dict:
@@ -343,7 +349,7 @@ def audit_section(report: Report, book: FactBook) -> Html:
                          "cards": [card(c) for c in inside]})
     lone = [card(check) for check in mismatched.itertuples() if check.check_id not in explained]
     derived = [card(check) for check in report.checks[report.checks["status"] == "derived"].itertuples()]
-    return render("audit.html.j2", book, tally=t("audit.tally", checks=book.link("audit.checks"), tally=tally),
+    return render("audit.html.j2", book, tally=t("audit.tally", checks=count(book, "audit.checks"), tally=tally),
                   any_mismatch=not mismatched.empty, findings=findings, lone=lone, derived=derived, notes=notes,
                   not_applicable=_not_applicable(report, book))
 
@@ -370,9 +376,9 @@ def changes_note(report: Report, book: FactBook) -> Html:
         return render("changes.html.j2", book, lead=t("changes.none"), rows=[])
     flagged = changes[changes["flag"].map(lambda flag: isinstance(flag, str) and flag != "")]
     if previous_period(report):
-        lead = t("changes.with_previous", period=book.link("previous.period"), count=book.link("changes.flagged"))
+        lead = t("changes.with_previous", period=book.link("previous.period"), count=count(book, "changes.flagged"))
     else:
-        lead = t("changes.none") + (t("changes.first_flagged", count=book.link("changes.flagged"))
+        lead = t("changes.none") + (t("changes.first_flagged", count=count(book, "changes.flagged"))
                                     if len(flagged) else Markup(""))
     rows = []
     for r in flagged.itertuples():
