@@ -186,3 +186,56 @@ def test_the_narrative_notebook_answers_each_question_in_one_cell(built, languag
     public = (built.outputs / PERIOD / EDITIONS[language][0]).read_text(encoding="utf-8")
     question = nb.cells[questions[0]].source[4:]
     assert question in audit and question not in public
+
+
+# ---- Every fact names its maker ---------------------------------------------------------------------
+
+def resolve_maker(made_by: str):
+    """The function a made_by names (module:function), or None if there is none."""
+    import importlib
+
+    module_name, _, qualname = made_by.partition(":")
+    try:
+        target = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    for part in qualname.split("."):
+        target = getattr(target, part, None)
+    return target if callable(target) else None
+
+
+def test_every_fact_names_the_function_that_made_it(table):
+    """made_by is module:function, a real function marked @makes_facts whose own code adds facts: from a
+    number's fact id, facts.csv leads to the code that computes it."""
+    import inspect
+
+    makers = {row["made_by"] for row in table.values()}
+    assert all(row["made_by"] for row in table.values())
+    assert {"helpers.publish.facts:_figures", "helpers.publish.facts:_progress",
+            "helpers.publish.checkfacts:_derived"} <= makers
+    for made_by in makers:
+        function = resolve_maker(made_by)
+        assert function is not None, f"made_by {made_by!r} names no function"
+        assert "book.add(" in inspect.getsource(inspect.unwrap(function)), made_by
+
+
+def test_a_made_by_that_names_nothing_is_caught():
+    assert resolve_maker("helpers.publish.facts:_progress") is not None
+    assert resolve_maker("helpers.publish.facts:_nowhere") is None
+    assert resolve_maker("helpers.publish.nowhere:_progress") is None
+
+
+def test_a_fact_made_outside_a_marked_function_is_refused():
+    from helpers.publish.edition import load_edition
+    from helpers.testing import ROOT
+
+    book = facts.FactBook(load_edition("zh", ROOT / "data" / "reference"))
+    with pytest.raises(ValueError, match="made outside a function marked @makes_facts"):
+        book.add("headline.figures", "x", 1.0, "count", "1")
+
+    @facts.makes_facts
+    def make(book):
+        book.add("headline.figures", "x", 1.0, "count", "1")
+
+    make(book)
+    assert book["headline.figures"].made_by.endswith("test_a_fact_made_outside_a_marked_function_is_refused.<locals>.make")

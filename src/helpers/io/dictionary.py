@@ -182,7 +182,8 @@ DICTIONARY: dict[str, list[tuple[str, ...]]] = {
         ("fact_id", "id of a number the public page prints: figure.<figure_id> (a transcribed figure), "
          "previous.<figure_id> (its value last period), date.<date>, source.<field> (the sidecar's dates), "
          "headline.*, progress.<target_id>.*, audit.*, check.<check_id>.*, diagnosis.<figure_id>.*, change.*, "
-         "changes.*, stale.<figure_id>, constant.full", "", ""),
+         "changes.*, stale.<figure_id>, constant.full (each spelt by one function of "
+         "src/helpers/publish/factids.py)", "", ""),
         ("label", "what the number is, in Chinese", "", ""),
         ("value", "the number in base units (a date as YYYY-MM-DD; a range as lo–hi)", "see unit", "as computed"),
         ("unit", "base unit (households, persons, yuan, percent, count, days, date, period …)", "", ""),
@@ -192,6 +193,8 @@ DICTIONARY: dict[str, list[tuple[str, ...]]] = {
         ("inputs", "the figure ids, check ids or files it is computed from, separated by |", "", ""),
         ("as_of", "the date the number stands at, where it has one", "", "", "date"),
         ("section", "the page section (its anchor) the number belongs to", "", ""),
+        ("made_by", "the function that made the fact, as module:function (helpers.publish.facts:_progress): "
+         "the code that computes the number", "", ""),
     ],
 }
 

@@ -13,6 +13,7 @@ import re
 from markupsafe import Markup, escape
 
 from ..audit.kinds import KINDS
+from . import factids
 from .catalogue import Count
 from .facts import Fact, FactBook
 
@@ -32,8 +33,8 @@ def explanation_html(book: FactBook, fact: Fact, working: Markup = Markup(""), d
             values[name] = working
         elif target == "inputs":
             values[name] = book.edition.t.join(
-                Markup("{}{}").format(book[f"figure.{i}"].label, book.link(f"figure.{i}"))
-                for i in fact.inputs if f"figure.{i}" in book)
+                Markup("{}{}").format(book[factids.figure(i)].label, book.link(factids.figure(i)))
+                for i in fact.inputs if factids.figure(i) in book)
         elif target == "resolves":
             values[name] = book.edition.t.join(describe(c) if describe else escape(c) for c in fact.inputs[1:])
         elif target in book:
@@ -49,7 +50,7 @@ _FIGURE_TOKEN = re.compile(r"^(previous:|Δ)?([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)$
 def working_html(book: FactBook, report, check) -> Markup:
     """A check's working from its formula: each figure a link to its fact, the result a link to the
     recomputed fact. 597个 ÷ 760个 × 100% = 78.55%."""
-    result = f"check.{check.check_id}.recomputed"
+    result = factids.check(check.check_id, "recomputed")
     kind = KINDS.get(check.kind)
     if kind is not None and kind.working_key:  # a list: how many items, and which
         names = str(check.working).split(": ", 1)[1] if ": " in str(check.working) else ""
@@ -62,17 +63,17 @@ def working_html(book: FactBook, report, check) -> Markup:
             if pieces and pieces[-1] == "/":
                 pieces.pop()  # "rate / 100": the rate is printed as a percentage already
                 continue
-            pieces.append(book.link("constant.full"))
+            pieces.append(book.link(factids.CONSTANT_FULL))
         elif match and match.group(1) == "Δ":
             figure_id = match.group(2)
-            previous = f"previous.{figure_id}"
+            previous = factids.previous(figure_id)
             pieces.append(Markup("({} − {})").format(
-                book.link(f"figure.{figure_id}"), book.link(previous) if previous in book else book.printer.MISSING))
+                book.link(factids.figure(figure_id)), book.link(previous) if previous in book else book.printer.MISSING))
         elif match and match.group(1):
-            previous = f"previous.{match.group(2)}"
+            previous = factids.previous(match.group(2))
             pieces.append(book.link(previous) if previous in book else book.printer.MISSING)
-        elif match and f"figure.{match.group(2)}" in book:
-            pieces.append(book.link(f"figure.{match.group(2)}"))
+        elif match and factids.figure(match.group(2)) in book:
+            pieces.append(book.link(factids.figure(match.group(2))))
         else:
             pieces.append(escape(token))
     for index in range(len(pieces) - 2, 0, -1):  # "( x )" around a single term: no brackets

@@ -15,11 +15,18 @@ The page takes every number from the book (`FactBook.link`), so the page and
 `data/processed/<period>/facts.csv` (facts.<language>.csv for other editions) cannot disagree,
 and a test finds every number of the page among the facts. A fact's id, value, unit, formula and
 inputs are the same in every edition; its `printed` form and `label` are the edition's own.
+
+Ids are spelt by the functions of factids.py, in the code that makes a fact and in the code that
+prints it. Every function that makes facts is marked `@makes_facts`, and each fact records it
+(facts.csv `made_by`, `module:function`): from a number on the page, its link gives the fact id,
+facts.csv its maker, and the maker the line that computes it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +37,30 @@ from ..audit.figures import split_ids
 from ..audit.sentences import describe
 from ..io.rawdata import UNKNOWN
 from ..io.writers import write_csv
-from .edition import Edition, facts_name, page_name
-from .printing import zh as source_printing
+from . import factids
+from .edition import Edition, facts_name
 from .printing.common import num, plain_number
 from .sourceview import source_anchor
 
-FACT_COLUMNS = ["fact_id", "label", "value", "unit", "printed", "formula", "inputs", "as_of", "section"]
+FACT_COLUMNS = ["fact_id", "label", "value", "unit", "printed", "formula", "inputs", "as_of", "section", "made_by"]
+
+# The function making facts at this moment (`makes_facts`): what each fact records as its maker.
+_MAKER: ContextVar[str] = ContextVar("fact_maker", default="")
+
+
+def makes_facts(function):
+    """Mark a function that makes facts: every fact added while it runs (and no inner marked function
+    does) names it as its maker, `module:function`, in facts.csv's made_by."""
+    maker = f"{function.__module__}:{function.__qualname__}"
+
+    @functools.wraps(function)
+    def marked(*args, **kwargs):
+        token = _MAKER.set(maker)
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _MAKER.reset(token)
+    return marked
 
 
 @dataclass
@@ -51,10 +76,11 @@ class Fact:
     section: str = ""
     href: str = ""
     explain: tuple = ()  # (catalogue key under explain., {placeholder: fact id, "inputs", "resolves" or text})
+    made_by: str = ""  # the function that made it, module:function
 
     @property
     def derived(self) -> bool:
-        return not self.fact_id.startswith(("figure.", "previous."))
+        return not factids.is_transcribed(self.fact_id)
 
 
 @dataclass
@@ -71,9 +97,14 @@ class FactBook:
 
     def add(self, fact_id: str, label: str, value, unit: str, printed: str, formula: str = "",
             inputs=(), as_of: str = "", section: str = "", href: str = "", explain: tuple = ()) -> Fact:
-        """Make a fact (or return the same one again); two different facts under one id are an error."""
+        """Make a fact (or return the same one again); two different facts under one id are an error, and so
+        is a fact made outside a function marked @makes_facts (it would have no maker)."""
+        maker = _MAKER.get()
+        if not maker:
+            raise ValueError(f"fact {fact_id!r} made outside a function marked @makes_facts: mark the function "
+                             "that makes it, so that facts.csv can name it (made_by)")
         fact = Fact(fact_id, label, value, unit, printed, formula, tuple(inputs), as_of, section,
-                    href or f"#{calc_anchor(fact_id)}", explain)
+                    href or f"#{calc_anchor(fact_id)}", explain, maker)
         known = self.facts.get(fact_id)
         if known is not None:
             if (known.printed, known.value) != (fact.printed, fact.value):
@@ -107,10 +138,10 @@ class FactBook:
 
     def table(self, fact_ids=None) -> pd.DataFrame:
         """The facts (all, or the ids given) as facts.csv's rows."""
-        ids = list(self.facts) if fact_ids is None else list(fact_ids)
+        fact_ids = list(self.facts) if fact_ids is None else list(fact_ids)
         rows = [{"fact_id": f.fact_id, "label": f.label, "value": _cell(f.value), "unit": f.unit,
                  "printed": f.printed, "formula": f.formula, "inputs": "|".join(f.inputs), "as_of": f.as_of,
-                 "section": f.section} for f in (self[i] for i in ids)]
+                 "section": f.section, "made_by": f.made_by} for f in (self[i] for i in fact_ids)]
         return pd.DataFrame(rows, columns=FACT_COLUMNS)
 
     def show(self, *prefixes: str) -> pd.DataFrame:
@@ -218,13 +249,14 @@ def description_template(book: FactBook, report, check_id: str) -> str | None:
 
 
 def check_description(book: FactBook, report, check) -> str:
-    """A check's description as plain text in the edition's language (its figures as printed)."""
+    """A check's description as plain text in the edition's language (its figures as printed; a
+    figure this period lacks as the page's mark for a missing value, never as its placeholder)."""
     template = description_template(book, report, check.check_id)
     if template is None:
         marked = "" if book.edition.is_source_language else book.edition.t.text("text.untranslated")
         return f"{check.description}{marked}"
-    return PLACEHOLDER.sub(lambda m: book[f"figure.{m.group(1)}"].printed if f"figure.{m.group(1)}" in book
-                           else m.group(0), template)
+    return PLACEHOLDER.sub(lambda m: book[factids.figure(m.group(1))].printed if factids.figure(m.group(1)) in book
+                           else book.printer.MISSING, template)
 
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -233,22 +265,25 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # ---- Building the facts of a period ------------------------------------------------------------
 
 def build(report, edition: Edition) -> FactBook:
-    """Every number the narrative may print, made once from the period's processed tables, but the
-    diagnoses' (publish/findings.py adds them: report.build_facts makes the whole book)."""
+    """The figures, dates, headline counts and progress of the period, made once from its processed
+    tables; checkfacts.build adds the checks' and month over month's numbers, findings.diagnosis_facts
+    the diagnoses' (report.build_facts makes the whole book)."""
     book = FactBook(edition)
-    for make in (_constants, _source_dates, _figures, _headline, _progress, _checks, _changes):
+    for make in (_constants, _source_dates, _figures, _stale_days, _headline, _progress):
         make(book, report)
     return book
 
 
+@makes_facts
 def _constants(book: FactBook, report) -> None:
-    book.add("constant.full", book.edition.t.plain("fact.constant.full"), 100.0, "percent",
+    book.add(factids.CONSTANT_FULL, book.edition.t.plain("fact.constant.full"), 100.0, "percent",
              book.printer.format_percent(100.0, 0), "definition", section="progress", explain=("constant_full", {}))
 
 
+@makes_facts
 def date_fact(book: FactBook, iso: str, figure_ids=(), section: str = "") -> str:
     """The fact of one as-of date (the figures dated that day are its inputs); returns its id."""
-    fact_id = f"date.{iso}"
+    fact_id = factids.date(iso)
     if fact_id in book:
         known = book[fact_id]
         known.inputs = tuple(dict.fromkeys(known.inputs + tuple(figure_ids)))
@@ -258,6 +293,7 @@ def date_fact(book: FactBook, iso: str, figure_ids=(), section: str = "") -> str
     return fact_id
 
 
+@makes_facts
 def _source_dates(book: FactBook, report) -> None:
     source = report.source
     covered = source.get("period_covered", {})
@@ -268,36 +304,45 @@ def _source_dates(book: FactBook, report) -> None:
             continue  # not a number: the page says it is not recorded
         iso = str(value)[:10]
         field_name = {"period_start": "period_covered.start", "period_end": "period_covered.end"}.get(key, key)
-        book.add(f"source.{key}", book.edition.t.plain(f"fact.source.{key}"), iso, "date",
+        book.add(factids.source_date(key), book.edition.t.plain(f"fact.source.{key}"), iso, "date",
                  book.printer.format_date(iso), f"source.yml: {field_name}", ("source.yml",), section="about",
                  explain=("source_date", {"field": field_name}))
 
 
+@makes_facts
 def _figures(book: FactBook, report) -> None:
-    t = book.edition.t
+    """Every transcribed figure, printed as the source prints it, and the dates they stand at."""
     for _, row in report.figures.iterrows():
-        book.add(f"figure.{row['figure_id']}", figure_name(book, report, row["figure_id"], row["label"]),
+        book.add(factids.figure(row["figure_id"]), figure_name(book, report, row["figure_id"], row["label"]),
                  float(row["value"]), str(row["unit"]), book.printer.format_figure(row), "transcribed from report.txt",
                  (row["figure_id"],), str(row["as_of"]), f"campaign-{row['campaign']}",
                  href=f"#{source_anchor(row['figure_id'])}")
     for as_of, group in report.figures.groupby("as_of", sort=True):
         date_fact(book, str(as_of), tuple(group["figure_id"]))
+
+
+@makes_facts
+def _stale_days(book: FactBook, report) -> None:
+    """How many days each figure dated well before the period's end falls before it (changes.csv)."""
+    t = book.edition.t
     for figure_id, days in stale_days(report).items():
         row = report.figure(figure_id)
-        book.add(f"stale.{figure_id}", t.plain("fact.stale", label=figure_name(book, report, figure_id)), float(days),
-                 "days", book.printer.plain_number(days), "period_covered.end − as_of", (figure_id, "source.period_end"),
-                 str(row["as_of"]), f"campaign-{row['campaign']}",
-                 explain=("stale_days", {"end": "source.period_end", "as_of": f"date.{row['as_of']}"}))
+        book.add(factids.stale(figure_id), t.plain("fact.stale", label=figure_name(book, report, figure_id)),
+                 float(days), "days", book.printer.plain_number(days), "period_covered.end − as_of",
+                 (figure_id, "source.period_end"), str(row["as_of"]), f"campaign-{row['campaign']}",
+                 explain=("stale_days", {"end": factids.source_date("period_end"), "as_of": factids.date(row["as_of"])}))
 
 
+@makes_facts
 def _headline(book: FactBook, report) -> None:
+    """The counts the summary states."""
     t, edition = book.edition.t, book.edition
     progress, status = report.progress, report.checks["status"].value_counts()
     figures = list(report.figures["figure_id"])
     campaigns = list(dict.fromkeys(report.figures["campaign"]))
 
     def count(name: str, label: str, value: int, formula: str, inputs, explain) -> None:
-        book.add(f"headline.{name}", label, float(value), "count", book.printer.plain_number(value), formula,
+        book.add(factids.headline(name), label, float(value), "count", book.printer.plain_number(value), formula,
                  tuple(inputs), section="summary", explain=explain)
 
     count("figures", t.plain("fact.headline.figures"), len(figures), "count(figures.csv)", figures,
@@ -330,7 +375,9 @@ def target_label(book: FactBook, row) -> str:
     return book.edition.data_name("target", row.target_id, row.label)
 
 
+@makes_facts
 def _progress(book: FactBook, report) -> None:
+    """Each progress row's implied target or achievement, recomputed completion rate and gap."""
     p, t = book.printer, book.edition.t
     for row in report.progress.itertuples():
         ids = split_ids(row.figure_ids)
@@ -348,27 +395,28 @@ def _progress(book: FactBook, report) -> None:
             if which == "target":
                 formula = f"{achieved['figure_id']} ÷ ({rate['figure_id']} / 100)"
                 inputs, explain = (achieved["figure_id"], rate["figure_id"]), ("implied_target", {
-                    "achieved": f"figure.{achieved['figure_id']}", "rate": f"figure.{rate['figure_id']}"})
+                    "achieved": factids.figure(achieved["figure_id"]), "rate": factids.figure(rate["figure_id"])})
             else:
                 formula = f"{target['figure_id']} × {rate['figure_id']} / 100"
                 inputs, explain = (target["figure_id"], rate["figure_id"]), ("implied_achieved", {
-                    "target": f"figure.{target['figure_id']}", "rate": f"figure.{rate['figure_id']}"})
-            book.add(f"progress.{row.target_id}.{which}", t.plain(f"fact.progress.{which}", label=label), value,
+                    "target": factids.figure(target["figure_id"]), "rate": factids.figure(rate["figure_id"])})
+            book.add(factids.progress(row.target_id, which), t.plain(f"fact.progress.{which}", label=label), value,
                      str(row.unit), p.like(value, template, decimals=2), formula, inputs, str(row.as_of), "progress",
                      explain=explain)
         target_id, achieved_id = progress_fact_ids(report, row)
         if not is_implied(row) and num(row.computed_rate) is not None:
-            book.add(f"progress.{row.target_id}.rate", t.plain("fact.progress.rate", label=label),
+            book.add(factids.progress(row.target_id, "rate"), t.plain("fact.progress.rate", label=label),
                      num(row.computed_rate), "percent", p.format_percent(num(row.computed_rate), 2),
                      f"{achieved_id.split('.', 1)[1]} ÷ {target_id.split('.', 1)[1]} × 100", tuple(ids),
                      str(row.as_of), "progress",
-                     explain=("completion_rate", {"achieved": achieved_id, "target": target_id, "full": "constant.full"}))
+                     explain=("completion_rate", {"achieved": achieved_id, "target": target_id,
+                                                  "full": factids.CONSTANT_FULL}))
         template = target if target is not None else achieved
         gap = abs(float(row.gap))
         if template is not None and target_id in book and achieved_id in book:
-            book.add(f"progress.{row.target_id}.gap", t.plain("fact.progress.gap", label=label), gap, str(row.unit),
-                     p.like(gap, template, decimals=2), f"|{target_id} − {achieved_id}|", tuple(ids), str(row.as_of),
-                     "progress", explain=("gap", {"target": target_id, "achieved": achieved_id}))
+            book.add(factids.progress(row.target_id, "gap"), t.plain("fact.progress.gap", label=label), gap,
+                     str(row.unit), p.like(gap, template, decimals=2), f"|{target_id} − {achieved_id}|", tuple(ids),
+                     str(row.as_of), "progress", explain=("gap", {"target": target_id, "achieved": achieved_id}))
 
 
 def progress_fact_ids(report, row) -> tuple[str, str]:
@@ -376,115 +424,8 @@ def progress_fact_ids(report, row) -> tuple[str, str]:
     ids = split_ids(row.figure_ids)
     target = first_figure(report, ids, "target")
     achieved = first_figure(report, ids, "achieved")
-    target_id = (f"figure.{target['figure_id']}" if row.target_source == "reported" and target is not None
-                 else f"progress.{row.target_id}.target")
-    achieved_id = (f"figure.{achieved['figure_id']}" if row.achieved_source == "reported" and achieved is not None
-                   else f"progress.{row.target_id}.achieved")
+    target_id = (factids.figure(target["figure_id"]) if row.target_source == "reported" and target is not None
+                 else factids.progress(row.target_id, "target"))
+    achieved_id = (factids.figure(achieved["figure_id"]) if row.achieved_source == "reported" and achieved is not None
+                   else factids.progress(row.target_id, "achieved"))
     return target_id, achieved_id
-
-
-def in_source_units(report, book: FactBook, ids: list[str], value, difference: bool = False,
-                    printer=None) -> str:
-    """A computed number in the style of the figures it comes from: 9,802.93万元, 78.55%, 375,458人."""
-    printer = printer or book.printer
-    number = num(value)
-    if number is None:
-        return printer.MISSING
-    rows = report.figures[report.figures["figure_id"].isin(ids)]
-    if len(rows) == 0:
-        return printer.plain_number(number)
-    first = rows.set_index("figure_id").loc[[i for i in ids if i in set(rows["figure_id"])][0]]
-    return printer.like(number, first, difference=difference)
-
-
-def _checks(book: FactBook, report) -> None:
-    t, edition = book.edition.t, book.edition
-    checks = report.checks
-    status = checks["status"].value_counts()
-    book.add("audit.checks", t.plain("fact.audit.checks"), float(len(checks)), "count", book.printer.plain_number(len(checks)),
-             "count(checks.csv)", tuple(checks["check_id"]), section="audit", explain=("count_checks", {}))
-    for name in status.index:
-        subset = checks[checks["status"] == name]
-        words = edition.name("status", name)
-        book.add(f"audit.status.{name}", t.plain("fact.audit.status", status=words), float(status[name]), "count",
-                 book.printer.plain_number(int(status[name])), f"count(checks.csv where status = {name})",
-                 tuple(subset["check_id"]), section="audit", explain=("count_status", {"status": words}))
-    for check in checks.itertuples():
-        if check.status not in ("mismatch", "derived"):
-            continue
-        ids = split_ids(check.figure_ids)
-        base = f"check.{check.check_id}"
-        description = check_description(book, report, check)
-        show = lambda value, difference=False: in_source_units(report, book, ids, value, difference)  # noqa: E731
-        if check.status == "mismatch":
-            book.add(f"{base}.recomputed", t.plain("fact.check.recomputed", description=description),
-                     num(check.recomputed), str(check.unit), show(check.recomputed), str(check.formula), tuple(ids),
-                     section="audit", explain=("recomputed", {"working": f"{base}.working"}))
-            reported = f"figure.{ids[0]}" if ids and f"figure.{ids[0]}" in book else ""
-            book.add(f"{base}.difference", t.plain("fact.check.difference", description=description),
-                     abs(num(check.difference) or 0.0), str(check.unit), show(abs(num(check.difference) or 0.0), True),
-                     f"|{ids[0] if ids else 'reported'} − recomputed|", tuple(ids), section="audit",
-                     explain=("difference", {"reported": reported, "recomputed": f"{base}.recomputed"}))
-            book.add(f"{base}.tolerance", t.plain("fact.check.tolerance", description=description),
-                     num(check.tolerance), str(check.unit), show(check.tolerance, True),
-                     "rounding of the printed figures", tuple(ids), section="audit", explain=("tolerance", {}))
-        else:
-            book.add(f"{base}.recomputed", t.plain("fact.check.derived", description=description),
-                     num(check.recomputed), str(check.unit), show(check.recomputed), str(check.formula), tuple(ids),
-                     section="audit", explain=("recomputed", {"working": f"{base}.working"}))
-            # Whether rounding leaves a range is decided at the source's precision, the same in every edition.
-            in_source = lambda value: in_source_units(report, book, ids, value, printer=source_printing)  # noqa: E731
-            if str(check.bound_by or "") != "all_done" and in_source(check.lower) != in_source(check.upper):
-                for end in ("lower", "upper"):
-                    book.add(f"{base}.{end}", t.plain(f"fact.check.{end}", description=description),
-                             num(getattr(check, end)), str(check.unit), show(getattr(check, end)),
-                             f"{check.formula} at the {end} end of the printed figures' rounding", tuple(ids),
-                             section="audit", explain=(f"range_{end}", {}))
-
-
-def previous_fact(book: FactBook, report, figure_id: str, printed: str, value, label: str, period: str = "") -> str:
-    """Last period's value of a figure (or, for one that returns, the last period that printed it),
-    linked to its mark on that period's page of the same edition."""
-    fact_id = f"previous.{figure_id}"
-    period = period or previous_period(report)
-    if fact_id not in book:
-        book.add(fact_id, book.edition.t.plain("fact.previous", label=figure_name(book, report, figure_id, label)),
-                 num(value), "", book.printer.format_printed(printed), f"{period} figures.csv: {figure_id}",
-                 (f"{period}:{figure_id}",), section="changes",
-                 href=f"../{period}/{page_name(book.edition.language)}#{source_anchor(figure_id)}",
-                 explain=("previous_figure", {"period": "previous.period"}))
-    return fact_id
-
-
-def _changes(book: FactBook, report) -> None:
-    t = book.edition.t
-    changes = report.changes
-    if changes.empty:
-        return
-    period = previous_period(report)
-    if period:
-        book.add("previous.period", t.plain("fact.previous_period"), period, "period",
-                 book.printer.format_period(period), "changes.csv previous_period", (period,), section="changes",
-                 explain=("previous_period", {}))
-    flagged = changes[changes["flag"].map(lambda flag: isinstance(flag, str) and flag != "")]
-    book.add("changes.flagged", t.plain("fact.changes.flagged"), float(len(flagged)), "count",
-             book.printer.plain_number(len(flagged)), "count(changes.csv where flag is not empty)",
-             tuple(flagged["figure_id"]), section="changes", explain=("count_flagged", {}))
-    for r in changes.itertuples():
-        if r.kind == "derived":
-            rows = report.checks[report.checks["check_id"] == r.figure_id]
-            template = report.figure(split_ids(rows.iloc[0]["figure_ids"])[0]) if len(rows) else None
-            if template is None:
-                continue
-            label = check_description(book, report, next(rows.itertuples()))
-            for which in ("previous", "current"):
-                lower, upper = getattr(r, f"{which}_lower"), getattr(r, f"{which}_upper")
-                if num(lower) is None:
-                    continue
-                book.add(f"change.{r.figure_id}.{which}", t.plain(f"fact.change.{which}", label=label),
-                         f"{lower}–{upper}", str(r.unit), book.printer.number_range(lower, upper, template),
-                         f"{r.figure_id} {which} range", (r.figure_id,), section="changes",
-                         explain=(f"{which}_range", {"period": "previous.period"}))
-        elif period and str(r.previous_printed or "").strip():
-            previous_fact(book, report, r.figure_id, str(r.previous_printed), r.previous_value, str(r.label),
-                          r.previous_period if isinstance(r.previous_period, str) else "")

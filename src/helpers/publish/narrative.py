@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from ..audit.figures import split_ids
 from ..io.rawdata import UNKNOWN
-from . import explanations, facts as facts_module, findings as findings_module
+from . import explanations, factids, facts as facts_module, findings as findings_module
 from .catalogue import Count
 from .charts import Chart, chart_address
 from .edition import edition_links
@@ -61,12 +61,16 @@ def _figure_label(book: FactBook, report: Report, figure_id: str) -> str:
 
 
 def _figure(book: FactBook, figure_id: str) -> Markup:
-    return book.link(f"figure.{figure_id}")
+    return book.link(factids.figure(figure_id))
 
 
 def count(book: FactBook, fact_id: str) -> Count:
     """A counted fact as a message's number: its link, and its value for the words to agree with."""
     return Count(book[fact_id].value, book.link(fact_id))
+
+
+def _link_or_missing(book: FactBook, fact_id: str) -> Markup:
+    return book.link(fact_id) if fact_id in book else _missing(book)
 
 
 def _missing(book: FactBook) -> Markup:
@@ -75,8 +79,8 @@ def _missing(book: FactBook) -> Markup:
 
 def _source_date(book: FactBook, key: str) -> Markup:
     """One of the report's own dates, or not recorded where source.yml records it as unknown."""
-    if f"source.{key}" in book:
-        return book.link(f"source.{key}")
+    if factids.source_date(key) in book:
+        return book.link(factids.source_date(key))
     return Markup(escape(book.edition.t.text("text.not_recorded")))
 
 
@@ -85,7 +89,7 @@ def _when(report: Report, book: FactBook, row) -> Markup:
     t = book.edition.t
     if row.kind == "target" and str(row.as_of_printed) in ("", "今年", "年内", "本年"):
         return t("campaign.when_year")
-    return t("campaign.when_date", date=book.link(f"date.{row.as_of}"))
+    return t("campaign.when_date", date=book.link(factids.date(row.as_of)))
 
 
 def _description(report: Report, book: FactBook, check) -> Markup:
@@ -94,8 +98,10 @@ def _description(report: Report, book: FactBook, check) -> Markup:
     if template is None:
         return Markup(escape(facts_module.check_description(book, report, check)))
     pieces = facts_module.PLACEHOLDER.split(template)
-    full = str(book.link("constant.full")) if "100%" in template else ""
-    return Markup("").join((_figure(book, part) if f"figure.{part}" in book else escape("{" + part + "}"))
+    full = str(book.link(factids.CONSTANT_FULL)) if "100%" in template else ""
+    # A figure this period lacks (a check that does not apply) is the page's mark for a missing value:
+    # a placeholder never reaches the page.
+    return Markup("").join((_figure(book, part) if factids.figure(part) in book else _missing(book))
                            if index % 2 else Markup(str(escape(part)).replace("100%", full))
                            for index, part in enumerate(pieces))
 
@@ -136,7 +142,7 @@ def _bound_words(book: FactBook, code: str) -> str:
 
 def _computed_rate(book: FactBook, row) -> Markup:
     """The recomputed rate as shown in tables: — when it would be circular, 至多 when it is a bound."""
-    fact_id = f"progress.{row.target_id}.rate"
+    fact_id = factids.progress(row.target_id, "rate")
     if is_implied(row) or fact_id not in book:
         return _missing(book)
     return Markup("{}{}").format(_bound_words(book, bound(row)), book.link(fact_id))
@@ -217,7 +223,7 @@ def table_of_contents(report: Report, book: FactBook) -> Html:
 def headline(report: Report, book: FactBook) -> Html:
     """The headline: how many figures, how many targets ahead and behind, how many checks failed."""
     t, edition = book.edition.t, book.edition
-    h = lambda name: count(book, f"headline.{name}")  # noqa: E731 - a count, which the words agree with
+    h = lambda name: count(book, factids.headline(name))  # noqa: E731 - a count, which the words agree with
     lines = [t("headline.figures", figures=h("figures"), campaigns=h("campaigns"))]
     progress = report.progress
     if len(progress):
@@ -249,17 +255,17 @@ def progress_overview(report: Report, book: FactBook) -> Html:
         target_id, achieved_id = facts_module.progress_fact_ids(report, row)
         rows.append([escape(_indicator(book, report, row)), _amount(book, target_id), _amount(book, achieved_id),
                      _computed_rate(book, row), _printed_rate(book, report, row),
-                     escape(edition.name("position", row.position)), book.link(f"date.{row.as_of}")])
+                     escape(edition.name("position", row.position)), book.link(factids.date(row.as_of))])
     for position in ("behind", "ahead"):
         for row in report.progress[report.progress["position"] == position].itertuples():
             rate = _printed_rate(book, report, row) if is_implied(row) else _computed_rate(book, row)
             flipped = {"at_most": "at_least", "at_least": "at_most"}
             code = bound(row) if position == "ahead" else flipped.get(bound(row), bound(row))
-            gap = f"progress.{row.target_id}.gap"
+            gap = factids.progress(row.target_id, "gap")
             lists[position].append(edition.t(
                 "progress.item", indicator=_indicator(book, report, row), rate=rate,
                 gap=Markup("{}{}").format(_bound_words(book, code), edition.t(f"progress.gap.{position}")),
-                amount=book.link(gap) if gap in book else _missing(book), date=book.link(f"date.{row.as_of}")))
+                amount=book.link(gap) if gap in book else _missing(book), date=book.link(factids.date(row.as_of))))
     return render("progress.html.j2", book, empty=report.progress.empty, chart=_chart(report.charts.get("completion")),
                   rows=rows, at_most=any(bound(row) == "at_most" for row in report.progress.itertuples()),
                   lists=lists)
@@ -283,13 +289,14 @@ def campaign_section(report: Report, book: FactBook, campaign: str) -> Html:
         else:
             printed = t("campaign.printed_rate", rate=printed_rate) if printed_rate != _missing(book) else Markup("")
             sentences.append(t("campaign.computed", label=label, bound=_bound_words(book, bound(row)),
-                               rate=book.link(f"progress.{row.target_id}.rate"), position=position, printed=printed))
+                               rate=book.link(factids.progress(row.target_id, "rate")), position=position,
+                               printed=printed))
     stale = stale_days(report)
     table_rows = []
     for row in rows.itertuples():
         when = _when(report, book, row)
         if row.figure_id in stale:
-            when = Markup("{}{}").format(when, t("campaign.stale", days=count(book, f"stale.{row.figure_id}")))
+            when = Markup("{}{}").format(when, t("campaign.stale", days=count(book, factids.stale(row.figure_id))))
         value = Markup('<span id="{}">{}</span>').format(figure_anchor(row.figure_id), _figure(book, row.figure_id))
         table_rows.append([escape(_figure_label(book, report, row.figure_id)), value, when])
     chart = report.charts.get("monitoring" if campaign == "monitoring" else f"campaign_{campaign}")
@@ -313,25 +320,25 @@ def audit_section(report: Report, book: FactBook) -> Html:
     quotes = dict(zip(report.figures["figure_id"], report.figures["quote"]))
     counts = report.checks["status"].value_counts()
     statuses = ("pass", "mismatch", "derived", "not-checkable", "not-applicable")
-    tally = t.join(t("audit.tally_item", status=edition.name("status", s), count=count(book, f"audit.status.{s}"))
+    tally = t.join(t("audit.tally_item", status=edition.name("status", s), count=count(book, factids.audit_status(s)))
                    for s in statuses if int(counts.get(s, 0)))
 
     def card(check) -> dict:
         ids = _ids(check)
-        base = f"check.{check.check_id}"
+        fact = lambda what: factids.check(check.check_id, what)  # noqa: E731
         if check.status == "mismatch":
-            reported = _figure(book, ids[0]) if ids and f"figure.{ids[0]}" in book else _missing(book)
-            numbers = t("audit.mismatch", reported=reported, recomputed=book.link(base + ".recomputed"),
-                        difference=book.link(base + ".difference"), tolerance=book.link(base + ".tolerance"))
+            reported = _figure(book, ids[0]) if ids and factids.figure(ids[0]) in book else _missing(book)
+            numbers = t("audit.mismatch", reported=reported, recomputed=book.link(fact("recomputed")),
+                        difference=book.link(fact("difference")), tolerance=book.link(fact("tolerance")))
             working = explanations.working_html(book, report, check)
         else:
             if str(check.bound_by or "") == "all_done":
-                numbers = t("audit.derived_all_done", value=book.link(base + ".recomputed"))
-            elif base + ".lower" not in book:
-                numbers = t("audit.derived_exact", value=book.link(base + ".recomputed"))
+                numbers = t("audit.derived_all_done", value=book.link(fact("recomputed")))
+            elif fact("lower") not in book:
+                numbers = t("audit.derived_exact", value=book.link(fact("recomputed")))
             else:
-                numbers = t("audit.derived_range", value=book.link(base + ".recomputed"),
-                            lower=book.link(base + ".lower"), upper=book.link(base + ".upper"))
+                numbers = t("audit.derived_range", value=book.link(fact("recomputed")),
+                            lower=book.link(fact("lower")), upper=book.link(fact("upper")))
             working = Markup("")
         return {"status": check.status, "description": _description(report, book, check), "numbers": numbers,
                 "working": working, "quotes": list(dict.fromkeys(quotes[i] for i in ids if i in quotes))}
@@ -349,7 +356,7 @@ def audit_section(report: Report, book: FactBook) -> Html:
                          "cards": [card(c) for c in inside]})
     lone = [card(check) for check in mismatched.itertuples() if check.check_id not in explained]
     derived = [card(check) for check in report.checks[report.checks["status"] == "derived"].itertuples()]
-    return render("audit.html.j2", book, tally=t("audit.tally", checks=count(book, "audit.checks"), tally=tally),
+    return render("audit.html.j2", book, tally=t("audit.tally", checks=count(book, factids.AUDIT_CHECKS), tally=tally),
                   any_mismatch=not mismatched.empty, findings=findings, lone=lone, derived=derived, notes=notes,
                   not_applicable=_not_applicable(report, book))
 
@@ -376,27 +383,26 @@ def changes_note(report: Report, book: FactBook) -> Html:
         return render("changes.html.j2", book, lead=t("changes.none"), rows=[])
     flagged = changes[changes["flag"].map(lambda flag: isinstance(flag, str) and flag != "")]
     if previous_period(report):
-        lead = t("changes.with_previous", period=book.link("previous.period"), count=count(book, "changes.flagged"))
+        lead = t("changes.with_previous", period=book.link(factids.PREVIOUS_PERIOD),
+                 count=count(book, factids.changes("flagged")))
     else:
-        lead = t("changes.none") + (t("changes.first_flagged", count=count(book, "changes.flagged"))
+        lead = t("changes.none") + (t("changes.first_flagged", count=count(book, factids.changes("flagged")))
                                     if len(flagged) else Markup(""))
     rows = []
     for r in flagged.itertuples():
         if r.kind == "derived":
-            before = book.link(f"change.{r.figure_id}.previous") if f"change.{r.figure_id}.previous" in book \
-                else _missing(book)
-            now = book.link(f"change.{r.figure_id}.current") if f"change.{r.figure_id}.current" in book \
-                else _missing(book)
+            before = _link_or_missing(book, factids.change(r.figure_id, "previous"))
+            now = _link_or_missing(book, factids.change(r.figure_id, "current"))
             label = _check_description(report, book, r.figure_id)
         else:
-            before = book.link(f"previous.{r.figure_id}") if f"previous.{r.figure_id}" in book else _missing(book)
-            now = _figure(book, r.figure_id) if f"figure.{r.figure_id}" in book else _missing(book)
+            before = _link_or_missing(book, factids.previous(r.figure_id))
+            now = _link_or_missing(book, factids.figure(r.figure_id))
             label = escape(facts_module.figure_name(book, report, r.figure_id, str(r.label or r.figure_id)))
         flags = []
         for code in filter(None, str(r.flag).split("|")):
             words = escape(edition.name("flag", code))
             if "{days}" in str(words):
-                days = book.link(f"stale.{r.figure_id}") if f"stale.{r.figure_id}" in book else _missing(book)
+                days = _link_or_missing(book, factids.stale(r.figure_id))
                 words = Markup(str(words).replace("{days}", str(days)))
             flags.append(words)
         rows.append([label, before, now, Markup(escape(t.text("list.semicolon"))).join(flags)])

@@ -1,7 +1,7 @@
 """What the narrative reads for one period: its processed tables, its text and sidecar, its charts.
 
 `load_report` reads them into a `Report`; `build_facts` makes the book of every number the page
-may print from it (facts.build), in the report's language. The narrative's sections
+may print from it (facts.build, checkfacts.build, findings.diagnosis_facts), in the report's language. The narrative's sections
 (narrative.py) take both.
 """
 
@@ -17,7 +17,7 @@ from ..audit.sentences import relations_for
 from ..io.rawdata import read_sidecar
 from ..io.reference import campaigns_table
 from ..io.readers import read_csv, read_utf8
-from . import facts as facts_module, findings
+from . import checkfacts, facts as facts_module, findings
 from .charts import load_chart
 from .edition import SOURCE_LANGUAGE, Edition, edition_stem, load_edition
 from .facts import FactBook
@@ -86,11 +86,12 @@ def reported_before(history: pd.DataFrame, period: str) -> set:
 
 
 def build_facts(report: Report, reference_dir: Path | None = None, edition: Edition | None = None) -> FactBook:
-    """Every number the page may print, in the report's language (facts.build)."""
+    """Every number the page may print, in the report's language."""
     from ..io.paths import project_root
 
     edition = edition or load_edition(report.language, reference_dir or project_root() / "data" / "reference",
                                       report.period)
     book = facts_module.build(report, edition)
+    checkfacts.build(book, report)
     findings.diagnosis_facts(book, report)
     return book
