@@ -271,6 +271,34 @@ def test_audit_edition_offline_and_fits(built, visit):
     seen.screenshot("audit-1280.png")
 
 
+def tables_wider_than_their_box(seen: Visit) -> list[str]:
+    """Every table that scrolls inside its wrapper (or its notebook output) instead of fitting it."""
+    return seen.evaluate("""() => [...document.querySelectorAll('.table-wrap, .output_html')]
+        .filter(box => box.querySelector('table') && box.scrollWidth > box.clientWidth + 1)
+        .map(box => (box.getAttribute('aria-label') || box.querySelector('table').className || 'table').slice(0, 40)
+             + ': ' + box.scrollWidth + ' px in ' + box.clientWidth)""")
+
+
+@pytest.mark.parametrize("language", sorted(EDITIONS))
+def test_no_table_scrolls_sideways_on_a_phone(built, months_built, visit, language):
+    """Issue 17: English tables overflowed their box at 375 px (12 on one page). Every table of both
+    editions fits a phone's width, on the real month and on the multi-month scenario's pages (the
+    month-over-month table, new figures' untranslated names)."""
+    pages = [built.outputs / PERIOD / EDITIONS[language][0]]
+    pages += sorted(months_built.outputs.glob(f"*/{EDITIONS[language][0]}"))
+    assert len(pages) >= 3
+    wide = {str(page.relative_to(page.parents[1])): tables_wider_than_their_box(visit(page, 375)) for page in pages}
+    assert not any(wide.values()), f"tables wider than a 375 px phone: {wide}"
+
+
+def test_the_auditors_tables_fit_a_laptop(built, months_built, visit):
+    """Issue 17: the auditor's month-over-month table was cut off at 1280 px. Every table of the audit
+    edition fits the column at 1280 px: a long value wraps inside its cell."""
+    pages = [built.outputs / PERIOD / "audit.html", *sorted(months_built.outputs.glob("*/audit.html"))]
+    wide = {str(page.relative_to(page.parents[1])): tables_wider_than_their_box(visit(page, 1280)) for page in pages}
+    assert not any(wide.values()), f"audit tables wider than the column at 1280 px: {wide}"
+
+
 def test_index_offline(built, visit):
     seen = visit(built.outputs / "index.html", 375)
     seen.assert_clean()

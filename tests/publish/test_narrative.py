@@ -216,7 +216,8 @@ def test_audit_section_shows_both_mismatches_as_one_explained_finding(real_input
     assert "597个 ÷ 760个 × 100% = 78.55%" in audit
     assert "原文:80%;按原文数据复算:78.55%;相差1.45个百分点(舍入误差最多可解释±0.50个百分点)" in audit
     assert "原文:76%;按原文数据复算:73.95%;相差2.05个百分点(舍入误差最多可解释±0.50个百分点)" in audit
-    assert "推算值约为37.5458万人;按原文数字的舍入误差,实际值在37.5440万人至37.5477万人之间" in audit
+    # Each derived value says the operation it did (issue 17: a division was explained as a sum).
+    assert "推算值约为37.5458万人(由原文数字除以原文比率推算);按原文数字的舍入误差,实际值在37.5440万人至37.5477万人之间" in audit
     assert "推算值为10,786户(由原文数字直接相加,无舍入误差)" in audit
     # 全部竣工: the completed count is the target, not a range reaching 3,458.
     assert "推算值为3,441户(原文写明已全部完成,故等于任务数)" in audit and "3,458" not in audit
@@ -452,8 +453,8 @@ def test_a_javascript_address_is_shown_as_text_never_as_a_link(real_inputs):
 def test_an_unknown_address_and_dates_read_as_not_recorded(real_inputs):
     page = _title_with(real_inputs, address=rawdata.UNKNOWN, published=rawdata.UNKNOWN, dated=rawdata.UNKNOWN)
     link_cell = page.split('<dt>原文链接</dt>')[1].split("</dd>")[0]
-    assert link_cell == '<dd class="address">原文链接未记录' and "<a" not in link_cell
-    assert "<dt>原文发布</dt><dd>未记录</dd>" in page and "<dt>原文落款</dt><dd>未记录</dd>" in page
+    assert link_cell == ' <dd class="address">原文链接未记录' and "<a" not in link_cell
+    assert "<dt>原文发布</dt> <dd>未记录</dd>" in page and "<dt>原文落款</dt> <dd>未记录</dd>" in page
     assert "unknown" not in page
 
 

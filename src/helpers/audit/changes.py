@@ -57,6 +57,14 @@ def load_renames(reference_dir: Path, period: str | None = None) -> dict[str, st
     return renames
 
 
+def exact_difference(now: float, before: float) -> float:
+    """now − before in decimal arithmetic: the figures are decimals as printed (104.19 − 104.03 is 0.16,
+    not 0.159999999999997, which binary floats give), so the change keeps their precision."""
+    from decimal import Decimal
+
+    return float(Decimal(repr(float(now))) - Decimal(repr(float(before))))
+
+
 def _gap_days(as_of, period_end) -> int | None:
     if period_end is None or not str(as_of).strip():
         return None
@@ -102,14 +110,14 @@ def compare_periods(current: pd.DataFrame, previous: pd.DataFrame | None, previo
         source = now.loc[figure_id] if in_now else before.loc[figure_id]
         current_value = float(now.at[figure_id, "value"]) if in_now else None
         previous_value = float(before.at[figure_id, "value"]) if in_before else None
-        change = current_value - previous_value if in_now and in_before else None
+        change = exact_difference(current_value, previous_value) if in_now and in_before else None
         kind = source["kind"]
         gap = _gap_days(now.at[figure_id, "as_of"], period_end) if in_now else None
         flags = []
         if figure_id in returned:
             flags.append("returned")
             previous_value = returned[figure_id][1].value
-            change = current_value - previous_value
+            change = exact_difference(current_value, previous_value)
         elif previous is not None and not in_before:
             flags.append("new")
         elif not in_now:
@@ -216,7 +224,7 @@ def derived_changes(checks: pd.DataFrame | None, previous_checks: pd.DataFrame |
                      "previous_period": previous_period,
                      "previous_printed": "", "current_printed": "",
                      "previous_value": value(last), "current_value": value(this),
-                     "change": value(this) - value(last) if this is not None and last is not None else None,
+                     "change": exact_difference(value(this), value(last)) if this is not None and last is not None else None,
                      "previous_lower": float(last["lower"]) if last is not None else None,
                      "previous_upper": float(last["upper"]) if last is not None else None,
                      "current_lower": float(this["lower"]) if this is not None else None,

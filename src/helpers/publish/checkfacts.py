@@ -126,10 +126,16 @@ def _changes(book: FactBook, report) -> None:
         book.add(factids.PREVIOUS_PERIOD, t.plain("fact.previous_period"), period, "period",
                  book.printer.format_period(period), "changes.csv previous_period", (period,), section="changes",
                  explain=("previous_period", {}))
-    flagged = changes[changes["flag"].map(lambda flag: isinstance(flag, str) and flag != "")]
-    book.add(factids.changes("flagged"), t.plain("fact.changes.flagged"), float(len(flagged)), "count",
-             book.printer.plain_number(len(flagged)), "count(changes.csv where flag is not empty)",
-             tuple(flagged["figure_id"]), section="changes", explain=("count_flagged", {}))
+    flags = changes["flag"].map(lambda flag: set(flag.split("|")) - {""} if isinstance(flag, str) else set())
+    attention = changes[flags.map(lambda codes: bool(codes - {"new"}))]
+    book.add(factids.changes("attention"), t.plain("fact.changes.attention"), float(len(attention)), "count",
+             book.printer.plain_number(len(attention)), "count(changes.csv where flag has a code other than new)",
+             tuple(attention["figure_id"]), section="changes", explain=("count_attention", {}))
+    if period:
+        new = changes[flags.map(lambda codes: "new" in codes)]
+        book.add(factids.changes("new"), t.plain("fact.changes.new"), float(len(new)), "count",
+                 book.printer.plain_number(len(new)), "count(changes.csv where flag has new)",
+                 tuple(new["figure_id"]), section="changes", explain=("count_new", {}))
     for r in changes.itertuples():
         if r.kind == "derived":
             rows = report.checks[report.checks["check_id"] == r.figure_id]

@@ -41,6 +41,7 @@ from . import factids
 from .edition import Edition, facts_name
 from .printing.common import num, plain_number
 from .sourceview import source_anchor
+from .wording import require_clean
 
 FACT_COLUMNS = ["fact_id", "label", "value", "unit", "printed", "formula", "inputs", "as_of", "section", "made_by"]
 
@@ -103,6 +104,8 @@ class FactBook:
         if not maker:
             raise ValueError(f"fact {fact_id!r} made outside a function marked @makes_facts: mark the function "
                              "that makes it, so that facts.csv can name it (made_by)")
+        for text in (label, printed):
+            require_clean(str(text), f"fact {fact_id}")
         fact = Fact(fact_id, label, value, unit, printed, formula, tuple(inputs), as_of, section,
                     href or f"#{calc_anchor(fact_id)}", explain, maker)
         known = self.facts.get(fact_id)
@@ -400,8 +403,10 @@ def _progress(book: FactBook, report) -> None:
                 formula = f"{target['figure_id']} × {rate['figure_id']} / 100"
                 inputs, explain = (target["figure_id"], rate["figure_id"]), ("implied_achieved", {
                     "target": factids.figure(target["figure_id"]), "rate": factids.figure(rate["figure_id"])})
+            # At the precision of the figures it comes from, as its range is printed (37.5458万人, inside
+            # 37.5440至37.5477万人), never rounded further (37.55万人 would fall outside it).
             book.add(factids.progress(row.target_id, which), t.plain(f"fact.progress.{which}", label=label), value,
-                     str(row.unit), p.like(value, template, decimals=2), formula, inputs, str(row.as_of), "progress",
+                     str(row.unit), p.like(value, template), formula, inputs, str(row.as_of), "progress",
                      explain=explain)
         target_id, achieved_id = progress_fact_ids(report, row)
         if not is_implied(row) and num(row.computed_rate) is not None:
@@ -415,7 +420,7 @@ def _progress(book: FactBook, report) -> None:
         gap = abs(float(row.gap))
         if template is not None and target_id in book and achieved_id in book:
             book.add(factids.progress(row.target_id, "gap"), t.plain("fact.progress.gap", label=label), gap,
-                     str(row.unit), p.like(gap, template, decimals=2), f"|{target_id} − {achieved_id}|", tuple(ids),
+                     str(row.unit), p.like(gap, template), f"|{target_id} − {achieved_id}|", tuple(ids),
                      str(row.as_of), "progress", explain=("gap", {"target": target_id, "achieved": achieved_id}))
 
 

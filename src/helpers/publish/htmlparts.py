@@ -69,9 +69,10 @@ def mismatch_panel(mismatches, diagnoses=None) -> Html:
                 f"<p><strong>MISMATCH {escape(str(row.check_id))}</strong>: {escape(str(row.description))}</p>"
                 # A narrow screen scrolls the numbers, not the panel: the scrolling box takes the focus.
                 f'<div class="table-wrap" tabindex="0" role="region" aria-label="{escape(str(row.check_id))}: numbers">'
-                '<table><tr><th>reported</th><th>recomputed</th><th>difference</th><th>tolerance</th></tr>'
-                f"<tr><td>{escape(str(row.reported))}</td><td>{escape(str(row.recomputed))}</td>"
-                f"<td>{escape(str(row.difference))}</td><td>±{escape(str(row.tolerance))}</td></tr></table></div>"
+                '<table><tr><th>reported</th> <th>recomputed</th> <th>difference</th> <th>tolerance</th></tr>'
+                f"<tr><td>{escape(plain_number(row.reported))}</td> <td>{escape(plain_number(row.recomputed))}</td> "
+                f"<td>{escape(plain_number(row.difference))}</td> <td>±{escape(plain_number(row.tolerance))}</td>"
+                "</tr></table></div>"
                 f'<p><code style="overflow-wrap:anywhere">{escape(str(row.working))}</code></p>'
                 f"<blockquote>{escape(str(row.quotes))}</blockquote></div>")
 

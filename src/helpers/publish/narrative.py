@@ -22,6 +22,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from ..audit.figures import split_ids
+from ..audit.kinds import EPSILON
 from ..io.rawdata import UNKNOWN
 from . import explanations, factids, facts as facts_module, findings as findings_module
 from .catalogue import Count
@@ -29,8 +30,10 @@ from .charts import Chart, chart_address
 from .edition import edition_links
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, resolving, stale_days
 from .htmlparts import Html, link
+from .printing.common import num
 from .report import Report, build_facts, load_report  # noqa: F401 - the notebook's narrative.load_report, .build_facts
 from .sourceview import figure_anchor, source_view as _source_view
+from .wording import require_clean
 
 TEMPLATES = Path(__file__).parent / "templates" / "sections"
 
@@ -46,10 +49,13 @@ def _environment():
 
 
 def render(template: str, book: FactBook, **context) -> Html:
-    """A section's template, with the edition's words (t), its facts (fact) and this section's pieces."""
+    """A section's template, with the edition's words (t), its facts (fact) and this section's pieces;
+    a section that would print an unfilled placeholder or a doubled measure word stops the build
+    (wording.require_clean)."""
     edition = book.edition
     html = _environment().get_template(template).render(t=edition.t, fact=book.link, name=edition.name, **context)
-    return Html(" ".join(line.strip() for line in html.splitlines() if line.strip()))
+    html = " ".join(line.strip() for line in html.splitlines() if line.strip())
+    return Html(require_clean(html, f"the {edition.language} page's section {template}"))
 
 
 def _campaign(book: FactBook, report: Report, campaign: str) -> str:
@@ -332,13 +338,17 @@ def audit_section(report: Report, book: FactBook) -> Html:
                         difference=book.link(fact("difference")), tolerance=book.link(fact("tolerance")))
             working = explanations.working_html(book, report, check)
         else:
+            # Each says the operation it did: a sum, a division by a rate, a product with one.
+            operation = t.text(f"audit.operation.{check.kind}")
             if str(check.bound_by or "") == "all_done":
                 numbers = t("audit.derived_all_done", value=book.link(fact("recomputed")))
-            elif fact("lower") not in book:
-                numbers = t("audit.derived_exact", value=book.link(fact("recomputed")))
-            else:
-                numbers = t("audit.derived_range", value=book.link(fact("recomputed")),
+            elif fact("lower") in book:
+                numbers = t("audit.derived_range", value=book.link(fact("recomputed")), operation=operation,
                             lower=book.link(fact("lower")), upper=book.link(fact("upper")))
+            elif abs((num(check.upper) or 0) - (num(check.lower) or 0)) <= EPSILON:
+                numbers = t("audit.derived_exact", value=book.link(fact("recomputed")), operation=operation)
+            else:  # a range that the printed precision rounds to one number
+                numbers = t("audit.derived_rounded", value=book.link(fact("recomputed")), operation=operation)
             working = Markup("")
         return {"status": check.status, "description": _description(report, book, check), "numbers": numbers,
                 "working": working, "quotes": list(dict.fromkeys(quotes[i] for i in ids if i in quotes))}
@@ -382,12 +392,18 @@ def changes_note(report: Report, book: FactBook) -> Html:
     if changes.empty:
         return render("changes.html.j2", book, lead=t("changes.none"), rows=[])
     flagged = changes[changes["flag"].map(lambda flag: isinstance(flag, str) and flag != "")]
+    # New figures are counted apart from those that need attention (issue 17: "N项数据需要注意",
+    # where most of the N were merely new).
+    attention, new = book[factids.changes("attention")].value, factids.changes("new")
     if previous_period(report):
-        lead = t("changes.with_previous", period=book.link(factids.PREVIOUS_PERIOD),
-                 count=count(book, factids.changes("flagged")))
+        period = book.link(factids.PREVIOUS_PERIOD)
+        lead = (t("changes.with_previous", period=period, count=count(book, factids.changes("attention")))
+                if attention else t("changes.nothing_to_note", period=period))
+        if new in book and book[new].value:
+            lead += t("changes.new", count=count(book, new))
     else:
-        lead = t("changes.none") + (t("changes.first_flagged", count=count(book, factids.changes("flagged")))
-                                    if len(flagged) else Markup(""))
+        lead = t("changes.none") + (t("changes.first_flagged", count=count(book, factids.changes("attention")))
+                                    if attention else Markup(""))
     rows = []
     for r in flagged.itertuples():
         if r.kind == "derived":

@@ -193,20 +193,20 @@ def combined_notebook(notebooks: list[tuple[str, nbformat.NotebookNode]]) -> nbf
 
 
 def provenance_html(inputs: dict[str, str], versions: dict[str, str], commit: str, parameters: dict) -> str:
-    rows_in = "".join(f"<tr><td><code>{escape(k)}</code></td><td><code>{escape(v)}</code></td></tr>"
+    rows_in = "".join(f"<tr><td><code>{escape(k)}</code></td> <td><code>{escape(v)}</code></td></tr>"
                       for k, v in sorted(inputs.items()))
-    rows_v = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in versions.items())
-    rows_p = "".join(f"<tr><td><code>{escape(k)}</code></td><td><code>{escape(str(v))}</code></td></tr>"
+    rows_v = "".join(f"<tr><td>{escape(k)}</td> <td>{escape(v)}</td></tr>" for k, v in versions.items())
+    rows_p = "".join(f"<tr><td><code>{escape(k)}</code></td> <td><code>{escape(str(v))}</code></td></tr>"
                      for k, v in sorted(parameters.items()))
     return (
         '<section id="provenance" class="provenance"><h2>Provenance</h2>'
         f"<p>Code commit: <code>{escape(commit)}</code> (the last commit that changed code, notebooks, "
         "reference tables or raw data).</p>"
-        '<h3>Input checksums (sha256)</h3><div class="table-wrap"><table><thead><tr><th>file</th><th>sha256</th>'
+        '<h3>Input checksums (sha256)</h3><div class="table-wrap"><table><thead><tr><th>file</th> <th>sha256</th>'
         f"</tr></thead><tbody>{rows_in}</tbody></table></div>"
-        '<h3>Parameters</h3><div class="table-wrap"><table><thead><tr><th>name</th><th>value</th></tr></thead>'
+        '<h3>Parameters</h3><div class="table-wrap"><table><thead><tr><th>name</th> <th>value</th></tr></thead>'
         f"<tbody>{rows_p}</tbody></table></div>"
-        '<h3>Package versions</h3><div class="table-wrap"><table><thead><tr><th>package</th><th>version</th>'
+        '<h3>Package versions</h3><div class="table-wrap"><table><thead><tr><th>package</th> <th>version</th>'
         f"</tr></thead><tbody>{rows_v}</tbody></table></div></section>")
 
 
