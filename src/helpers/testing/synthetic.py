@@ -92,14 +92,25 @@ def make_period(raw_root: Path, period: str = "2021-11", replacements=NOVEMBER, 
     _write_csv(target / "non_figures.csv", listed)
 
     sidecar = yaml.safe_load((source_dir / "source.yml").read_text(encoding="utf-8"))
+    month = int(period.split("-")[1])
+    write_sealed_sidecar(target, sidecar, period, sidecar["title"].replace("1-10月", f"1-{month}月"))
+    return target
+
+
+def write_sealed_sidecar(folder: Path, sidecar: dict, period: str, title: str, **fields) -> None:
+    """`folder`/source.yml: `sidecar` (an earlier month's, as a template) for `period`, with its
+    title, the period it covers (cumulative from 1 January), `fields` (address="unknown", say) and
+    the sha256 of every file of the folder it lists: what seal would record."""
     year, month = (int(part) for part in period.split("-"))
     sidecar["period"] = period
-    sidecar["title"] = sidecar["title"].replace("1-10月", f"1-{month}月")
+    sidecar["title"] = title
+    sidecar["period_covered"]["start"] = f"{year}-01-01"
     sidecar["period_covered"]["end"] = f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    sidecar.update(fields)
     for name in ("report.txt", "figures.csv", "non_figures.csv"):
-        sidecar["files"][name]["sha256"] = hashlib.sha256((target / name).read_bytes()).hexdigest()
-    (target / "source.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return target
+        sidecar["files"][name]["sha256"] = hashlib.sha256((Path(folder) / name).read_bytes()).hexdigest()
+    (Path(folder) / "source.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False),
+                                             encoding="utf-8")
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
