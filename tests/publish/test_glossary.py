@@ -122,8 +122,10 @@ def test_an_id_still_to_translate_fails_nothing_but_an_unmarked_empty_english_do
         {"kind": "figure", "id": "checked.persons", "zh": "搬迁人数", "since": "2021-12"}])
     needed = {kind: [] for kind in glossary_module.KINDS}
     needed["figure"] = ["checked.households", "checked.persons", "checked.missing"]
-    assert unnamed(load_glossary(tmp_path), needed) == [
-        "figure checked.missing zh", "figure checked.persons en", "figure checked.missing en"]
+    loaded = load_glossary(tmp_path)
+    others = [language for language in loaded.languages if language != "zh"]  # every other edition's column
+    assert unnamed(loaded, needed) == ["figure checked.missing zh"] + [
+        f"figure checked.{id} {language}" for language in others for id in ("persons", "missing")]
 
 
 def test_the_check_fails_when_one_entry_is_removed(tmp_path):
@@ -134,8 +136,9 @@ def test_the_check_fails_when_one_entry_is_removed(tmp_path):
     kept = [line.replace(",截止日期早于上期,as-of date earlier than last period's,", ",截止日期早于上期,,", 1)
             for line in kept]
     (tmp_path / "glossary.csv").write_text("".join(kept), encoding="utf-8")
-    assert unnamed(load_glossary(tmp_path), required()) == [
-        "figure toilets.completed zh", "figure toilets.completed en", "flag as_of_earlier en"]
+    loaded = load_glossary(tmp_path)
+    assert unnamed(loaded, required()) == [
+        *(f"figure toilets.completed {language}" for language in loaded.languages), "flag as_of_earlier en"]
 
 
 def test_nothing_is_named_that_the_data_and_the_code_do_not_hold(glossary):
@@ -151,8 +154,9 @@ def test_a_new_base_unit_or_flag_in_the_code_would_be_caught(glossary):
     needed = required()
     needed["unit"] = needed["unit"] + ["bale_times"]
     needed["flag"] = needed["flag"] + ["value_doubled"]
-    assert unnamed(glossary, needed) == ["unit bale_times zh", "unit bale_times en",
-                                         "flag value_doubled zh", "flag value_doubled en"]
+    assert unnamed(glossary, needed) == [f"{kind} {id} {language}" for kind, id in
+                                         (("unit", "bale_times"), ("flag", "value_doubled"))
+                                         for language in glossary.languages]
 
 
 # ---- The Chinese words of codes are the glossary's, and agree with the printing module ------------

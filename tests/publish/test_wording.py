@@ -22,7 +22,10 @@ from helpers.publish.edition import load_edition
 from helpers.publish.htmlparts import mismatch_panel
 from helpers.testing import ROOT
 
-from .test_narrative import build_report, changes_report, real_inputs, section, visible  # noqa: F401 - the fixture
+from . import test_narrative
+from .test_narrative import build_report, changes_report, section, visible
+
+real_inputs = test_narrative.real_inputs  # the fixture: the real 2021-10 data, in-process
 
 REFERENCE = ROOT / "data" / "reference"
 
