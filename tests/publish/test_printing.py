@@ -247,3 +247,44 @@ def test_the_project_rounds_babel_only_writes():
     assert en.format_number(1234567.125, 2) == zh.format_number(1234567.125, 2) == "1,234,567.12"
     assert en.plain_number(1053) == "1,053" and en.plain_number(95.5544) == "95.5544"
     assert en.like(0.5, SHARE, 0, True) == zh.like(0.5, SHARE, 0, True).replace("个百分点", " percentage points")
+
+
+# ---- Bound words: the glossary's alone ---------------------------------------------------------------
+
+def test_bound_words_are_the_glossarys_alone(tmp_path):
+    """Issue 18 item 5: 至多/至少/约 lived in printing/zh.py and the glossary, printed two ways. Both
+    printers take them from the glossary's `bound` rows, and the page prints them through the
+    printer's bound_affixes: rewording a row rewords every edition."""
+    import shutil
+
+    from helpers.publish.glossary import load_glossary
+
+    shutil.copytree(ROOT / "data" / "reference", tmp_path / "reference")
+    glossary_csv = tmp_path / "reference" / "glossary.csv"
+    text = glossary_csv.read_text(encoding="utf-8")
+    assert "bound,at_most,至多,at most," in text
+    glossary_csv.write_text(text.replace("bound,at_most,至多,at most,", "bound,at_most,最多,no more than,"),
+                            encoding="utf-8")
+    reworded = load_glossary(tmp_path / "reference")
+    assert zh.bound_affixes("at_most", glossary=reworded) == ("最多", "")
+    assert en.bound_affixes("at_most", glossary=reworded) == ("no more than ", "")
+    assert en.format_percent(191.48, 2, "at_most", glossary=reworded) == "no more than 191.48%"
+    assert zh.format_percent(191.476, 2, "at_most") == "至多191.48%" and zh.bound_affixes("") == ("", "")
+    assert en.bound_affixes("approximate") == ("about ", "")
+
+
+def test_no_printing_code_spells_a_bound_word():
+    """No module of publish/ writes a bound word itself (约 is left out: the source's own qualifier,
+    约5,000户, is parsed by it; 'about' is a section's id)."""
+    import ast
+
+    from helpers.publish.printing.common import GlossaryWords
+
+    assert isinstance(zh.BOUND_WORDS, GlossaryWords) and isinstance(en.BOUND_WORDS, GlossaryWords)
+    words = {"至多", "至少", "at most", "at least"}
+    spelled = []
+    for path in sorted((ROOT / "src" / "helpers" / "publish").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip() in words:
+                spelled.append(f"{path.name}:{node.lineno} {node.value!r}")
+    assert spelled == []

@@ -142,8 +142,16 @@ def _printed_rate(book: FactBook, report: Report, row) -> Markup:
     return _figure(book, rate["figure_id"]) if rate is not None else _missing(book)
 
 
-def _bound_words(book: FactBook, code: str) -> str:
-    return book.edition.name("bound", code) + ("" if book.edition.is_source_language else " ") if code else ""
+def _bounded(book: FactBook, code: str, value) -> Markup:
+    """`value` (Markup) as a bound: the printer's words around it (至多…, at most …), from the glossary."""
+    before, after = book.printer.bound_affixes(code, glossary=book.edition.glossary)
+    return Markup("{}{}{}").format(before, value, after)
+
+
+def _bound_word(book: FactBook, code: str) -> str:
+    """The words a bound puts before its value (至多, "at most "), for a message that places them
+    itself (campaign.computed: 完成率复算至多为…)."""
+    return book.printer.bound_affixes(code, glossary=book.edition.glossary)[0]
 
 
 def _computed_rate(book: FactBook, row) -> Markup:
@@ -151,7 +159,7 @@ def _computed_rate(book: FactBook, row) -> Markup:
     fact_id = factids.progress(row.target_id, "rate")
     if is_implied(row) or fact_id not in book:
         return _missing(book)
-    return Markup("{}{}").format(_bound_words(book, bound(row)), book.link(fact_id))
+    return _bounded(book, bound(row), book.link(fact_id))
 
 
 def _indicator(book: FactBook, report: Report, row) -> str:
@@ -270,7 +278,7 @@ def progress_overview(report: Report, book: FactBook) -> Html:
             gap = factids.progress(row.target_id, "gap")
             lists[position].append(edition.t(
                 "progress.item", indicator=_indicator(book, report, row), rate=rate,
-                gap=Markup("{}{}").format(_bound_words(book, code), edition.t(f"progress.gap.{position}")),
+                gap=_bounded(book, code, edition.t(f"progress.gap.{position}")),
                 amount=book.link(gap) if gap in book else _missing(book), date=book.link(factids.date(row.as_of))))
     return render("progress.html.j2", book, empty=report.progress.empty, chart=_chart(report.charts.get("completion")),
                   rows=rows, at_most=any(bound(row) == "at_most" for row in report.progress.itertuples()),
@@ -294,7 +302,7 @@ def campaign_section(report: Report, book: FactBook, campaign: str) -> Html:
             sentences.append(t("campaign.implied", label=label, rate=printed_rate, position=position, missing=missing))
         else:
             printed = t("campaign.printed_rate", rate=printed_rate) if printed_rate != _missing(book) else Markup("")
-            sentences.append(t("campaign.computed", label=label, bound=_bound_words(book, bound(row)),
+            sentences.append(t("campaign.computed", label=label, bound=_bound_word(book, bound(row)),
                                rate=book.link(factids.progress(row.target_id, "rate")), position=position,
                                printed=printed))
     stale = stale_days(report)

@@ -44,16 +44,11 @@ from ...io.rawdata import UNKNOWN
 from ...text import numbers
 from ..catalogue import CatalogueError, load_catalogue
 from ..glossary import Glossary, load_glossary
-from .common import MISSING, group_digits, num
+from .common import MISSING, bound_words, group_digits, num, project_glossary as _project_glossary
 
 PUBLIC = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_number", "format_printed",
-          "format_figure", "format_percent", "like", "number_range", "format_date", "format_short_date",
+          "format_figure", "bound_affixes", "format_percent", "like", "number_range", "format_date", "format_short_date",
           "format_period"]
-
-
-@functools.cache
-def _project_glossary() -> Glossary:
-    return load_glossary(project_root() / "data" / "reference")
 
 
 def cldr_locale(language: str) -> Locale:
@@ -65,25 +60,6 @@ def cldr_locale(language: str) -> Locale:
     except (ValueError, UnknownLocaleError) as exc:
         raise CatalogueError(f"{words.path.name}: locale {name!r} is not a CLDR locale Babel knows ({exc}); "
                              "write one such as en_GB, fr or ru") from None
-
-
-class _Words(Mapping):
-    """A glossary kind's words in one language as a read-only mapping, read when first used."""
-
-    def __init__(self, kind: str, language: str, extra: dict[str, str]):
-        self.kind, self.language, self.extra = kind, language, extra
-
-    def _table(self) -> dict[str, str]:
-        return {**self.extra, **_project_glossary().words(self.kind, self.language)}
-
-    def __getitem__(self, code: str) -> str:
-        return self._table()[code]
-
-    def __iter__(self):
-        return iter(self._table())
-
-    def __len__(self) -> int:
-        return len(self._table())
 
 
 class Printer:
@@ -109,7 +85,7 @@ class Printer:
         # Where the locale puts the percent sign, around the number (95.55%, 95,55 %, %95,55).
         self.percent_affixes = (percent.prefix[0].replace("%", sign), percent.suffix[0].replace("%", sign))
         # What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound).
-        self.BOUND_WORDS = _Words("bound", language, {"": ""})
+        self.BOUND_WORDS = bound_words(language)
 
     def _glossary(self, glossary: Glossary | None) -> Glossary:
         return glossary if glossary is not None else _project_glossary()
@@ -204,11 +180,20 @@ class Printer:
         number = num(value)
         if number is None:
             return MISSING
-        words = self.BOUND_WORDS if glossary is None else {"": "", **glossary.words("bound", self.language)}
-        word = words[bound or ""]
         before, after = self.percent_affixes
         rate = before + self._written(Decimal(f"{number:.{decimals}f}"), decimals) + after
-        return self.qualified.format(qualifier=word, value=rate) if word else rate
+        ahead, behind = self.bound_affixes(bound, glossary=glossary)
+        return ahead + rate + behind
+
+    def bound_affixes(self, bound: str, *, glossary: Glossary | None = None) -> tuple[str, str]:
+        """What goes before and after a value that is a bound: ('at most ', '') in English, the
+        catalogue's number.qualified around the glossary's word; ('', '') for no bound. The one way a
+        bound is printed, around a rate here and around a linked number on the page."""
+        word = bound_words(self.language, glossary)[bound or ""]
+        if not word:
+            return "", ""
+        before, _, after = self.qualified.partition("{value}")
+        return before.format(qualifier=word), after.format(qualifier=word)
 
     def like(self, number, template, decimals: int | None = None, difference: bool = False, *,
              glossary: Glossary | None = None) -> str:

@@ -13,15 +13,16 @@ import math
 
 from ...audit.figures import printed_expression
 from ...io.rawdata import UNKNOWN
-from .common import MISSING, group_digits, num, plain_number
+from .common import MISSING, bound_words as _bound_words, group_digits, num, plain_number
 
 # The same public names in every language module (tests/publish/test_printing.py holds them to it).
 __all__ = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_number", "format_printed",
-           "format_figure", "format_percent", "like", "number_range", "format_date", "format_short_date",
+           "format_figure", "bound_affixes", "format_percent", "like", "number_range", "format_date", "format_short_date",
            "format_period", "date_zh"]
 
-# What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound).
-BOUND_WORDS = {"": "", "at_most": "至多", "at_least": "至少", "approximate": "约"}
+# What the computed rate is when a target or an achievement is a bound (progress.csv rate_bound):
+# the glossary's `bound` rows (至多, 至少, 约), read when first used; no word is written here.
+BOUND_WORDS = _bound_words("zh")
 
 
 def format_printed(printed) -> str:
@@ -47,7 +48,14 @@ def format_percent(value, decimals: int = 2, bound: str = "") -> str:
     number = num(value)
     if number is None:
         return MISSING
-    return f"{BOUND_WORDS[bound or '']}{number:.{decimals}f}%"
+    before, after = bound_affixes(bound)
+    return f"{before}{number:.{decimals}f}%{after}"
+
+
+def bound_affixes(bound: str, *, glossary=None) -> tuple[str, str]:
+    """What goes before and after a value that is a bound: ('至多', ''); ('', '') for none (zh.yml's
+    number.qualified, "{qualifier}{value}"). The one way a bound is printed."""
+    return _bound_words("zh", glossary)[bound or ""], ""
 
 
 def like(number, template, decimals: int | None = None, difference: bool = False) -> str:
