@@ -30,20 +30,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import functools
 import math
 import re
-from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as cldr_dates
 
-from ...io.paths import project_root
 from ...io.rawdata import UNKNOWN
 from ...text import numbers
 from ..catalogue import CatalogueError, load_catalogue
-from ..glossary import Glossary, load_glossary
+from ..glossary import Glossary
 from .common import MISSING, bound_words, group_digits, num, project_glossary as _project_glossary
 
 PUBLIC = ["MISSING", "BOUND_WORDS", "num", "group_digits", "plain_number", "format_number", "format_printed",
