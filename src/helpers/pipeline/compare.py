@@ -30,7 +30,7 @@ from ..io.readers import read_utf8
 from . import environment
 
 COMMIT_LINE = re.compile(r"(Code commit: <code>)[^<]*(</code>)")
-REFERENCE_SUM = re.compile(r"(<code>data/reference/[^<]+</code></td><td><code>)[0-9a-f]{64}")
+REFERENCE_SUM = re.compile(r"(<code>data/reference/[^<]+</code></td>\s*<td><code>)[0-9a-f]{64}")  # cells may be spaced
 SHOWN_PER_FILE = 12  # changed numbers listed per file before the rest are counted
 
 
