@@ -17,15 +17,14 @@ from . import across, history as history_module, relations as relations_module, 
 from ..io.dictionary import datapackage, dictionary_table
 from ..io.readers import read_csv, read_utf8
 from ..io.writers import write_csv, write_json
-from ..io.paths import check_period, find_previous_raw_period
+from ..io.paths import Period, find_previous_raw_period
 from ..io.errors import InputError, InputWarning, from_repository
 from ..io.rawdata import Source, load_source, open_period
 from ..io.reference import campaigns_table
 
 
-def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
+def load_inputs(period: Period, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
     """Check the period's raw folder and checksums; return the sidecar and a table of the files."""
-    check_period(period)
     source, sums = open_period(raw_dir, period)
     files = pd.DataFrame([(name, sha, "ok") for name, sha in sums.items()], columns=["file", "sha256", "checksum"])
     return source, files
@@ -81,7 +80,7 @@ class ProgressInputs:
     declared: list = field(default_factory=list)  # relations.csv's rows; `relations` adds those read from the text
 
 
-def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_dir: Path,
+def load_progress_inputs(period: Period, processed_dir: Path, raw_root: Path, raw_dir: Path,
                          reference_dir: Path) -> ProgressInputs:
     """This period's figures, the reference tables, and every earlier period's figures (the previous
     period's text too, for month over month).
@@ -190,7 +189,7 @@ def compare_with_previous(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.Da
                                           previous_checks=previous_checks, earlier=inputs.earlier)
 
 
-def build_history(inputs: ProgressInputs, period: str, reference_dir: Path) -> pd.DataFrame:
+def build_history(inputs: ProgressInputs, period: Period, reference_dir: Path) -> pd.DataFrame:
     """history.csv: every earlier period's figures and this period's, renamed figures under their
     newest id, each achieved figure with its target."""
     figures_by_period = dict(inputs.earlier)

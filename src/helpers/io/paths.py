@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from pathlib import Path, PurePosixPath
 # outside 2000-2099 is a typing error (0000-01 is not a month any calendar function accepts).
 PERIOD_PATTERN = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 FIRST_YEAR, LAST_YEAR = 2000, 2099
-DEFAULT_PERIOD = "2021-10"
+DEFAULT_PERIOD = "2021-10"  # the period `make report` builds, and the notebooks' default
 
 
 def project_root() -> Path:
@@ -30,12 +32,43 @@ def is_period(text) -> bool:
     return bool(match) and FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR
 
 
-def check_period(period: str) -> str:
-    """Return `period` if it is YYYY-MM, else raise ValueError saying what is expected."""
-    if not is_period(period):
-        raise ValueError(f"period {period!r} is not of the form YYYY-MM (for example 2021-10), with a month "
-                         f"01-12 and a year {FIRST_YEAR}-{LAST_YEAR}, and nothing before or after it")
-    return period
+class Period(str):
+    """A report period, YYYY-MM: the last month a report covers (reports are cumulative from January).
+
+    Parsed once, where a period enters: the command line, a notebook's `period` parameter, the name
+    of a dated folder. `Period(text)` raises ValueError, saying what is expected, for anything that
+    is not exactly YYYY-MM with a month 01-12 and a year FIRST_YEAR-LAST_YEAR; given a Period it
+    returns it as it is. Past the edge the code takes a Period and never checks it again.
+
+    It is the text itself (a str), so it prints, compares, sorts, names folders and files and goes
+    into JSON, CSV and papermill's parameters as "2021-10" does; it adds what the text means.
+    """
+
+    def __new__(cls, text) -> "Period":
+        if isinstance(text, Period):
+            return text
+        if not is_period(text):
+            raise ValueError(f"period {text!r} is not of the form YYYY-MM (for example 2021-10), with a month "
+                             f"01-12 and a year {FIRST_YEAR}-{LAST_YEAR}, and nothing before or after it")
+        return super().__new__(cls, text)
+
+    @property
+    def year(self) -> int:
+        return int(self[:4])
+
+    @property
+    def month(self) -> int:
+        return int(self[5:])
+
+    @property
+    def start(self) -> dt.date:
+        """1 January of its year: a report covers the year up to its month."""
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of its month."""
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
 
 @dataclass(frozen=True)
@@ -56,13 +89,19 @@ class Layout:
         return cls(raw=root / "data" / "raw", processed=root / "data" / "processed",
                    outputs=root / "outputs", reference=root / "data" / "reference", notebooks=notebooks)
 
-    def raw_period(self, period: str) -> Path:
+    @classmethod
+    def under(cls, root: Path, notebooks: Path | None = None) -> "Layout":
+        """The repository's layout below `root`: data/raw, data/processed, outputs, data/reference."""
+        return cls(raw=root / "data" / "raw", processed=root / "data" / "processed", outputs=root / "outputs",
+                   reference=root / "data" / "reference", notebooks=notebooks or root / "notebooks")
+
+    def raw_period(self, period: Period) -> Path:
         return self.raw / period
 
-    def processed_period(self, period: str) -> Path:
+    def processed_period(self, period: Period) -> Path:
         return self.processed / period
 
-    def outputs_period(self, period: str) -> Path:
+    def outputs_period(self, period: Period) -> Path:
         return self.outputs / period
 
 
@@ -85,15 +124,15 @@ def repository_path(path) -> str:
     return str(path)
 
 
-def earlier_raw_periods(raw_root: Path, period: str) -> list[str]:
+def earlier_raw_periods(raw_root: Path, period: Period) -> list[Period]:
     """Every period before `period` that has a dated raw folder (YYYY-MM), oldest first."""
     root = Path(raw_root)
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and is_period(p.name) and p.name < period)
+    return sorted(Period(p.name) for p in root.iterdir() if p.is_dir() and is_period(p.name) and p.name < period)
 
 
-def find_previous_raw_period(raw_root: Path, period: str) -> str | None:
+def find_previous_raw_period(raw_root: Path, period: Period) -> Period | None:
     """The latest period before `period` that has a raw folder with a sidecar, if any."""
     earlier = [name for name in earlier_raw_periods(raw_root, period) if (Path(raw_root) / name / "source.yml").is_file()]
     return earlier[-1] if earlier else None

@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.paths import Layout, check_period
+from ..io.paths import Layout, Period
 from ..io.rawdata import open_period
 from .contract import STAGE_NAMES, Console, RunContext, stage
 
@@ -34,11 +34,11 @@ class ByHandFailed(Exception):
         self.exit_code = exit_code
 
 
-def scratch_dir(layout: Layout, period: str) -> Path:
+def scratch_dir(layout: Layout, period: Period) -> Path:
     return layout.outputs.parent / "build" / "notebooks" / period
 
 
-def prepare(layout: Layout, period: str) -> Path:
+def prepare(layout: Layout, period: Period) -> Path:
     """A fresh scratch folder holding copies of the period's published tables and charts."""
     scratch = scratch_dir(layout, period)
     if scratch.exists():
@@ -52,12 +52,11 @@ def prepare(layout: Layout, period: str) -> Path:
     return scratch
 
 
-def run_notebook(name: str, period: str, layout: Layout, console: Console | None = None) -> Path:
+def run_notebook(name: str, period: Period, layout: Layout, console: Console | None = None) -> Path:
     """Run stage `name` for `period` in the scratch folder; return the executed notebook's path."""
     console = console or Console()
     if name not in STAGE_NAMES:
         raise ByHandFailed(f"no stage named {name!r}; the stages are {', '.join(STAGE_NAMES)}", 2)
-    check_period(period)
     try:
         open_period(layout.raw_period(period), period)
     except InputError as exc:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..io.paths import Layout
+from ..io.paths import Layout, Period
 from ..publish.edition import editions, facts_name
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -29,7 +29,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 class RunContext:
     """What a stage's parameters are computed from: the period and the folders of one run."""
 
-    period: str
+    period: Period
     layout: Layout
     staging: Path  # the kernel's working directory; paths are given relative to it
 

@@ -15,7 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..io.paths import Layout, earlier_raw_periods
+from ..io.paths import Layout, Period, earlier_raw_periods
 from ..io.rawdata import sha256_of
 from ..io.reference import reference_digest
 from . import environment
@@ -170,7 +170,7 @@ def published_files(layout: Layout, period: str) -> dict[str, Path]:
     return files
 
 
-def drift(layout: Layout, period: str, manifest: dict) -> tuple[list[str], list[str]]:
+def drift(layout: Layout, period: Period, manifest: dict) -> tuple[list[str], list[str]]:
     """Published files that no longer match the manifest: (changed or missing, not made by the pipeline).
 
     The manifest itself is not in its own list; it is checked for shape when it is read.

@@ -33,7 +33,7 @@ import warnings
 from pathlib import Path
 
 from ..io.errors import InputError, InputWarning, describe_os_error
-from ..io.paths import Layout, check_period, earlier_raw_periods
+from ..io.paths import Layout, Period, earlier_raw_periods
 from ..io.rawdata import check_own_files, open_period
 from ..io.readers import read_utf8
 from . import environment, freshness, index, kernel as kernels, swap
@@ -42,11 +42,10 @@ from .locks import LockError
 from .manifest import ManifestProblem, code_commit, export, read_manifest
 
 
-def preflight(period: str, layout: Layout) -> dict:
+def preflight(period: Period, layout: Layout) -> dict:
     """Every check that can stop a run before any notebook starts. Returns the raw files' sha256."""
     from ..publish.catalogue import load_catalogue
 
-    check_period(period)
     raw_sums = open_period(layout.raw_period(period), period)[1]
     for earlier in earlier_raw_periods(layout.raw, period):
         check_own_files(layout.raw_period(earlier), f"data/raw/{earlier}/")
@@ -58,7 +57,7 @@ def preflight(period: str, layout: Layout) -> dict:
     return raw_sums
 
 
-def _checked_inputs(period: str, layout: Layout, console: Console) -> dict | None:
+def _checked_inputs(period: Period, layout: Layout, console: Console) -> dict | None:
     """preflight, with its warnings printed and its errors turned into one line and None."""
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -75,7 +74,7 @@ def _checked_inputs(period: str, layout: Layout, console: Console) -> dict | Non
     return raw_sums
 
 
-def untranslated(period: str, layout: Layout) -> list[str]:
+def untranslated(period: Period, layout: Layout) -> list[str]:
     """What the editions other than Chinese cannot name yet (a figure or campaign new this month):
     the page shows its Chinese name with a note, and the run says so here, naming the file to edit."""
     from ..io.readers import read_csv_strict
@@ -100,7 +99,7 @@ def untranslated(period: str, layout: Layout) -> list[str]:
     return lines
 
 
-def run_period(period: str, layout: Layout | None = None, force: bool = False, console: Console | None = None,
+def run_period(period: Period, layout: Layout | None = None, force: bool = False, console: Console | None = None,
                progress: bool = True) -> int:
     """Run the whole pipeline for one period. Returns an exit code (0 ok, 1 failed, 2 bad input)."""
     layout = layout or Layout.default()
@@ -127,7 +126,7 @@ def check_writable(folder: Path) -> None:
     os.unlink(probe)
 
 
-def _run_locked(period: str, layout: Layout, force: bool, console: Console, progress: bool, raw_sums: dict,
+def _run_locked(period: Period, layout: Layout, force: bool, console: Console, progress: bool, raw_sums: dict,
                 started: float) -> int:
     published_out = layout.outputs_period(period)
     with swap.period_lock(layout, period, console.say):

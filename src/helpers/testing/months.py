@@ -33,7 +33,6 @@ A month that brings new things (a campaign, a returning figure) is in helpers.te
 
 from __future__ import annotations
 
-import calendar
 import csv
 import hashlib
 import io
@@ -43,6 +42,7 @@ from pathlib import Path
 
 import yaml
 
+from ..io.paths import Period
 from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS
 from ..io.reference import append_rows
 from ..intake.draft import draft_numbers
@@ -128,12 +128,13 @@ class Month:
         write_rows(target / "figures.csv", TRANSCRIPTION_COLUMNS, self.figures)
         write_rows(target / "non_figures.csv", NON_FIGURE_COLUMNS, self.non_figures)
         sidecar = yaml.safe_load((OCTOBER / "source.yml").read_text(encoding="utf-8"))
-        year, month = (int(part) for part in self.period.split("-"))
-        sidecar["period"] = self.period
+        period = Period(self.period)
+        sidecar["period"] = str(period)
         sidecar["title"] = title_of(self.text)
-        sidecar["period_covered"]["start"] = f"{year}-01-01"
-        sidecar["period_covered"]["end"] = f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
-        sidecar["period_covered"]["note"] = f"cumulative (1-{month}月); individual figures carry their own as-of dates"
+        sidecar["period_covered"]["start"] = period.start.isoformat()
+        sidecar["period_covered"]["end"] = period.end.isoformat()
+        sidecar["period_covered"]["note"] = (f"cumulative (1-{period.month}月); individual figures carry their own "
+                                             "as-of dates")
         sidecar["address"] = "unknown"
         for name in ("report.txt", "figures.csv", "non_figures.csv"):
             sidecar["files"][name]["sha256"] = hashlib.sha256((target / name).read_bytes()).hexdigest()

@@ -10,7 +10,6 @@ period added to data/raw/.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import hashlib
 import io
@@ -18,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from ..io.paths import Period
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,10 @@ def make_period(raw_root: Path, period: str = "2021-11", replacements=NOVEMBER, 
     _write_csv(target / "non_figures.csv", listed)
 
     sidecar = yaml.safe_load((source_dir / "source.yml").read_text(encoding="utf-8"))
-    year, month = (int(part) for part in period.split("-"))
-    sidecar["period"] = period
-    sidecar["title"] = sidecar["title"].replace("1-10月", f"1-{month}月")
-    sidecar["period_covered"]["end"] = f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    period = Period(period)
+    sidecar["period"] = str(period)
+    sidecar["title"] = sidecar["title"].replace("1-10月", f"1-{period.month}月")
+    sidecar["period_covered"]["end"] = period.end.isoformat()
     for name in ("report.txt", "figures.csv", "non_figures.csv"):
         sidecar["files"][name]["sha256"] = hashlib.sha256((target / name).read_bytes()).hexdigest()
     (target / "source.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False), encoding="utf-8")
