@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.io.paths import Period, earlier_raw_periods, find_previous_raw_period
+from helpers.io.paths import Layout, Period, earlier_raw_periods, find_previous_raw_period, published_name
 from helpers.testing import ROOT
 
 
@@ -75,4 +75,40 @@ def test_no_module_validates_a_period_but_the_period_type():
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.id}")
             elif isinstance(node, ast.alias) and node.name in ("PERIOD_PATTERN", "check_period"):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.name}")
+    assert offenders == []
+
+
+# ---- Staged -> published: one mapping ------------------------------------------------------------------
+
+def test_a_staged_file_is_published_under_its_period():
+    layout = Layout.under(Path("/r"))
+    assert layout.published(Period("2021-10"), "processed/figures.csv") == Path("/r/data/processed/2021-10/figures.csv")
+    assert layout.published(Period("2021-10"), "out/figures/completion.png") == \
+        Path("/r/outputs/2021-10/figures/completion.png")
+    assert layout.published(Period("2021-10"), "out") == Path("/r/outputs/2021-10")
+    assert layout.published(Period("2021-10"), "processed") == Path("/r/data/processed/2021-10")
+
+
+def test_a_published_name_is_from_the_repository_s_root_whatever_the_layout():
+    assert published_name(Period("2021-10"), "processed/figures.csv") == "data/processed/2021-10/figures.csv"
+    assert published_name(Period("2021-10"), "out/notebooks/01_clean.ipynb") == "outputs/2021-10/notebooks/01_clean.ipynb"
+    elsewhere = Layout(raw=Path("/a"), processed=Path("/b"), outputs=Path("/c"), reference=Path("/d"), notebooks=Path("/e"))
+    assert elsewhere.published(Period("2021-10"), "out/report.html") == Path("/c/2021-10/report.html")
+
+
+def test_a_name_outside_the_staging_folders_is_refused():
+    with pytest.raises(ValueError, match="staging folder"):
+        Layout.under(Path("/r")).published(Period("2021-10"), "figures/completion.png")
+
+
+def test_the_mapping_is_written_once():
+    """No module of the package spells the published folders of a staged file itself: each asks
+    Layout.published or published_name."""
+    offenders = []
+    for path in sorted((ROOT / "src" / "helpers").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in ('f"outputs/{period}', 'f"data/processed/{period}', "processed_period(period) / ",
+                        "outputs_period(period) / "):
+            if pattern in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {pattern}")
     assert offenders == []

@@ -86,8 +86,7 @@ class Layout:
         root = Path(root) if root else project_root()
         # A data-only folder (e.g. a test's or a verify rebuild's) runs this repository's notebooks.
         notebooks = root / "notebooks" if (root / "notebooks").is_dir() else project_root() / "notebooks"
-        return cls(raw=root / "data" / "raw", processed=root / "data" / "processed",
-                   outputs=root / "outputs", reference=root / "data" / "reference", notebooks=notebooks)
+        return cls.under(root, notebooks)
 
     @classmethod
     def under(cls, root: Path, notebooks: Path | None = None) -> "Layout":
@@ -103,6 +102,29 @@ class Layout:
 
     def outputs_period(self, period: Period) -> Path:
         return self.outputs / period
+
+    def published(self, period: Period, staged: str) -> Path:
+        """Where a run publishes a file (or folder) of its staging folder: the one mapping from staged
+        to published names (STAGED_FOLDERS). `processed/<file>` lies in <processed>/<period>/,
+        `out/<file>` in <outputs>/<period>/, and `processed` and `out` are those folders themselves."""
+        top, _, rest = str(staged).partition("/")
+        if top not in STAGED_FOLDERS:
+            raise ValueError(f"{staged!r} is not in a staging folder's {' or '.join(STAGED_FOLDERS)}")
+        return getattr(self, STAGED_FOLDERS[top]) / period / rest
+
+
+# A run writes what it will publish into a staging folder (pipeline/swap.py), in two folders: what
+# each becomes, as the Layout's folder that holds one folder per period.
+STAGED_FOLDERS = {"processed": "processed", "out": "outputs"}
+# The layout as the repository names it, whatever folders a run was given (--root, --outputs-dir):
+# the manifest and the drift check (pipeline/freshness.py) name published files from the root this way.
+REPOSITORY = Layout.under(PurePosixPath(), PurePosixPath("notebooks"))
+
+
+def published_name(period: Period, staged: str) -> str:
+    """A staged file's published name from the repository's root: data/processed/<period>/<file>,
+    outputs/<period>/<file> (Layout.published)."""
+    return REPOSITORY.published(period, staged).as_posix()
 
 
 # The repository's data folders, each at data/<name>/ under its root whatever --root says (Layout.default).

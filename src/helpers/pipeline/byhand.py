@@ -43,8 +43,8 @@ def prepare(layout: Layout, period: Period) -> Path:
     scratch = scratch_dir(layout, period)
     if scratch.exists():
         shutil.rmtree(scratch)
-    for published, copy in ((layout.processed_period(period), scratch / "processed"),
-                            (layout.outputs_period(period) / "figures", scratch / "out" / "figures")):
+    for staged in ("processed", "out/figures"):
+        published, copy = layout.published(period, staged), scratch / staged
         if published.is_dir():
             shutil.copytree(published, copy)
         else:

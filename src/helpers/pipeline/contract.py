@@ -23,6 +23,10 @@ from ..io.paths import Layout, Period
 from ..publish.edition import editions, facts_name
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+# What a run stages itself, beside its stages' products (paths in its staging folder, published in
+# outputs/<period>/ by Layout.published): each stage's executed notebook, <stage>.ipynb, and the manifest.
+NOTEBOOKS = "out/notebooks"
+MANIFEST = "out/manifest.json"
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..io.paths import Layout, Period, earlier_raw_periods
+from ..io.paths import STAGED_FOLDERS, Layout, Period, earlier_raw_periods, published_name
 from ..io.rawdata import sha256_of
 from ..io.reference import reference_digest
 from . import environment
-from .contract import RunContext, Stage
+from .contract import MANIFEST, NOTEBOOKS, RunContext, Stage
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # Code that neither the notebooks nor the pages' export runs (relative to the package): the
@@ -129,44 +129,28 @@ def changed_components(stage: Stage, components: dict, before: dict, previous: d
     return changed
 
 
-def published_name(period: str, staged: str) -> str:
-    """processed/figures.csv -> data/processed/<period>/figures.csv; out/x -> outputs/<period>/x."""
-    base, _, rest = staged.partition("/")
-    return f"data/processed/{period}/{rest}" if base == "processed" else f"outputs/{period}/{rest}"
-
-
-def published_path(layout: Layout, period: str, staged: str) -> Path:
-    base, _, rest = staged.partition("/")
-    return (layout.processed_period(period) if base == "processed" else layout.outputs_period(period)) / rest
-
-
-def reusable_products(stage: Stage, record: dict, layout: Layout, period: str, recorded: dict) -> list | None:
+def reusable_products(stage: Stage, record: dict, layout: Layout, period: Period, recorded: dict) -> list | None:
     """(published file, staged name) for each product of a stage's last run, or None if any is
     missing or its bytes differ from the sha256 the manifest recorded: a hand-edited output is
     never republished as if the pipeline made it."""
     pairs = []
-    for staged in list(record.get("products", [])) + [f"out/notebooks/{stage.name}.ipynb"]:
-        source = published_path(layout, period, staged)
+    for staged in list(record.get("products", [])) + [f"{NOTEBOOKS}/{stage.name}.ipynb"]:
+        source = layout.published(period, staged)
         if not source.is_file() or recorded.get(published_name(period, staged)) != sha256_of(source):
             return None
         pairs.append((source, staged))
     return pairs
 
 
-def published_files(layout: Layout, period: str) -> dict[str, Path]:
-    """Every published file of `period`, by its path relative to the project root."""
+def published_files(layout: Layout, period: Period) -> dict[str, Path]:
+    """Every published file of `period`, by its name from the repository's root (paths.published_name)."""
     files = {}
-    out = layout.outputs_period(period)
-    if out.is_dir():
-        for path in sorted(out.rglob("*")):
-            relative = path.relative_to(out)
-            if path.is_file() and relative.parts[0] not in NOT_PUBLISHED:
-                files[f"outputs/{period}/{relative.as_posix()}"] = path
-    processed = layout.processed_period(period)
-    if processed.is_dir():
-        for path in sorted(processed.rglob("*")):
-            if path.is_file():
-                files[f"data/processed/{period}/{path.relative_to(processed).as_posix()}"] = path
+    for top in STAGED_FOLDERS:
+        folder = layout.published(period, top)
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            relative = path.relative_to(folder)
+            if path.is_file() and not (top == "out" and relative.parts[0] in NOT_PUBLISHED):
+                files[published_name(period, f"{top}/{relative.as_posix()}")] = path
     return files
 
 
@@ -177,7 +161,7 @@ def drift(layout: Layout, period: Period, manifest: dict) -> tuple[list[str], li
     """
     recorded = manifest.get("outputs", {})
     on_disk = published_files(layout, period)
-    manifest_name = f"outputs/{period}/manifest.json"
+    manifest_name = published_name(period, MANIFEST)
     changed = []
     for name, digest in sorted(recorded.items()):
         path = on_disk.get(name)

@@ -21,13 +21,13 @@ import subprocess
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.paths import Layout, earlier_raw_periods
+from ..io.paths import STAGED_FOLDERS, Layout, earlier_raw_periods, published_name
 from ..io.rawdata import load_source, sha256_of
 from ..io.readers import MANIFEST_LIMIT, read_limited
 from ..io.writers import write_json, write_text
 from ..publish.edition import page_name
 from . import environment
-from .contract import STAGES, RunContext
+from .contract import MANIFEST, NOTEBOOKS, STAGES, RunContext
 
 # The paths whose last commit is the code commit a run records.
 CODE_PATHS = ["src", "notebooks", "data/reference", "pyproject.toml", "requirements.lock"]
@@ -108,7 +108,7 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
 
     period, layout, staging = context.period, context.layout, context.staging
     out = staging / "out"
-    notebooks = {stage.name: nbformat.read(out / "notebooks" / f"{stage.name}.ipynb", as_version=4)
+    notebooks = {stage.name: nbformat.read(staging / NOTEBOOKS / f"{stage.name}.ipynb", as_version=4)
                  for stage in STAGES}
     source = load_source(layout.raw_period(period))
     inputs = {f"data/raw/{period}/{name}": sha for name, sha in raw_sums.items()}
@@ -128,13 +128,12 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
         [(stage.name, notebooks[stage.name]) for stage in STAGES if stage.in_audit], source.title,
         pages.provenance_html(inputs, versions, commit, parameters), out / "figures"))
     outputs = {}
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        outputs[f"outputs/{period}/{path.relative_to(out).as_posix()}"] = sha256_of(path)
-    for path in sorted(p for p in (staging / "processed").rglob("*") if p.is_file()):
-        outputs[f"data/processed/{period}/{path.relative_to(staging / 'processed').as_posix()}"] = sha256_of(path)
+    for top in STAGED_FOLDERS:
+        for path in sorted(p for p in (staging / top).rglob("*") if p.is_file()):
+            outputs[published_name(period, path.relative_to(staging).as_posix())] = sha256_of(path)
     env = environment.record()
     env["pages"] = environment.page_distributions()
-    write_json(out / "manifest.json", {
+    write_json(staging / MANIFEST, {
         "period": period, "inputs": inputs, "outputs": outputs, "parameters": parameters,
         "packages": versions, "git_commit": commit, "stages": stages_record, "environment": env,
     })

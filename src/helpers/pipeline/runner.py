@@ -37,7 +37,8 @@ from ..io.paths import Layout, Period, earlier_raw_periods
 from ..io.rawdata import check_own_files, open_period
 from ..io.readers import read_utf8
 from . import environment, freshness, index, kernel as kernels, swap
-from .contract import EDITIONS, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, STAGES, Console, RunContext, RunFailed
+from .contract import (EDITIONS, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, MANIFEST, NOTEBOOKS, STAGES, Console,
+                       RunContext, RunFailed)
 from .locks import LockError
 from .manifest import ManifestProblem, code_commit, export, read_manifest
 
@@ -137,7 +138,7 @@ def _run_locked(period: Period, layout: Layout, force: bool, console: Console, p
             console.say(f"{tidied}: removed what an interrupted run left")
         check_writable(layout.processed)
         try:
-            previous = read_manifest(published_out / "manifest.json")
+            previous = read_manifest(layout.published(period, MANIFEST))
             unusable = ""
         except ManifestProblem as exc:
             previous, unusable = {}, str(exc)
@@ -300,7 +301,7 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 executed = kernels.execute(stage.notebook(context.layout),
                                            context.staging / "executed" / f"{stage.name}.ipynb", context.staging,
                                            stage.parameter_values(context), console, progress, kernel)
-                _keep_normalised(executed, context.staging / "out" / "notebooks" / f"{stage.name}.ipynb",
+                _keep_normalised(executed, context.staging / NOTEBOOKS / f"{stage.name}.ipynb",
                                  stage.notebook_stem)
                 executed_any = True
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: done in {time.perf_counter() - tick:.1f} s")

@@ -25,7 +25,7 @@ from ..io.errors import InputError, InputWarning
 from ..io.paths import Layout, Period, is_period
 from ..io.rawdata import sha256_of
 from . import environment, freshness, index, swap
-from .contract import STAGES, RunContext
+from .contract import MANIFEST, STAGES, RunContext
 from .manifest import ManifestProblem, code_commit, read_manifest
 from .runner import preflight, republish_reasons
 
@@ -126,10 +126,9 @@ def why_changed(period: Period, layout: Layout, manifest: dict, raw_sums: dict, 
 def period_line(period: Period, layout: Layout, commit: str) -> tuple[str, bool]:
     """The status line of one period, and whether a run would republish it."""
     parts = []
-    out = layout.outputs_period(period)
     manifest, problem = {}, ""
     try:
-        manifest = read_manifest(out / "manifest.json")
+        manifest = read_manifest(layout.published(period, MANIFEST))
     except ManifestProblem as exc:
         problem = str(exc)
     if manifest:

@@ -37,7 +37,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..io.paths import Layout, Period, is_period
+from ..io.paths import STAGED_FOLDERS, Layout, Period, is_period
 from ..io.writers import write_json
 from . import index, locks
 
@@ -62,8 +62,7 @@ def _pairs(layout: Layout, period: Period) -> list[tuple[Path, Path, Path]]:
     """(staged folder, published folder, its copy on the published folder's file system)."""
     staging = staging_dir(layout, period)
     pairs = []
-    for staged, target in ((staging / "processed", layout.processed_period(period)),
-                           (staging / "out", layout.outputs_period(period))):
+    for staged, target in ((staging / top, layout.published(period, top)) for top in STAGED_FOLDERS):
         pairs.append((staged, target, target.parent / f".incoming-{target.name}"))
     return pairs
 

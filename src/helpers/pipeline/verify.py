@@ -33,7 +33,7 @@ from ..io.paths import Layout, Period
 from ..io.rawdata import sha256_of
 from . import environment, freshness, index, swap
 from .compare import _used_distributions, compare, fact_changes  # noqa: F401 - verify.compare, as before
-from .contract import Console
+from .contract import MANIFEST, Console
 from .freshness import published_files
 from .manifest import ManifestProblem, read_manifest
 from .runner import run_period
@@ -43,8 +43,7 @@ FULL_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 def mirror_layout(layout: Layout, period: Period, base: Path) -> Layout:
     """A copy of the inputs under `base`, laid out like the repository, with empty outputs."""
-    mirror = Layout(raw=base / "data" / "raw", processed=base / "data" / "processed", outputs=base / "outputs",
-                    reference=base / "data" / "reference", notebooks=layout.notebooks)
+    mirror = Layout.under(base, layout.notebooks)
     shutil.copytree(layout.raw, mirror.raw)
     shutil.copytree(layout.reference, mirror.reference)
     mirror.processed.mkdir(parents=True)
@@ -218,9 +217,9 @@ def verify_period(period: Period, layout: Layout, keep: Path | None = None, toda
               f"build it first with: shaoyang-report run --period {period}", file=sys.stderr)
         return 2
     try:
-        manifest = read_manifest(layout.outputs_period(period) / "manifest.json")
+        manifest = read_manifest(layout.published(period, MANIFEST))
     except ManifestProblem as exc:
-        print(f"error: {layout.outputs_period(period) / 'manifest.json'}: {exc}; without it nothing says what "
+        print(f"error: {layout.published(period, MANIFEST)}: {exc}; without it nothing says what "
               f"built {period}. Rebuild it with: shaoyang-report run --period {period} --force", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix=f"verify-{period}-") as temporary:
