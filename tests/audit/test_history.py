@@ -259,7 +259,7 @@ def test_a_later_period_does_not_change_an_earlier_one_s_key(layout, later_month
 
 def test_an_unknown_read_token_is_refused():
     with pytest.raises(ValueError, match="reads unknown input"):
-        contract.Stage("99_x", "a stage", parameters=(), reads=("raw", "previos"))
+        contract.Stage("99_x", "a stage", reads=("raw", "previos"))
 
 
 def test_stage_two_reruns_when_a_period_two_months_back_changes(months_built, tmp_path, monkeypatch):

@@ -1,10 +1,12 @@
 """The stage contract: one declared table of the pipeline's stages, and what runs share.
 
-Each stage is a notebook with its parameters (name, type, meaning, and how the runner fills
-it), what it reads and what it writes. The runner, the cache keys, the manifest, `verify` and
-the benchmark all read this table, and a test checks it against what
-`papermill.inspect_notebook` finds in each notebook, so a renamed or retyped parameter fails
-loudly instead of being injected under its old name.
+Each stage is a notebook, what it reads and what it writes. Its parameters are the notebook's
+own: the parameters cell declares each one, typed, with its meaning as the comment on its line
+(what `papermill --help-notebook` prints), and a run reads them with `papermill.inspect_notebook`.
+This module says only how a run fills each name (PARAMETERS); a notebook that declares a name it
+cannot fill, or types it otherwise, or leaves it unexplained, stops the run, named, instead of
+being run with a parameter left at its default. The runner, the cache keys, the manifest,
+`verify` and the benchmark all read this table.
 
 This module sits under the rest of `pipeline/` (runner, kernel, freshness, swap, manifest) and
 imports none of them, so that no import circles arise. It also holds the console the runs
@@ -13,6 +15,7 @@ print to and the errors a run raises.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -43,7 +46,8 @@ class RunContext:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A notebook parameter: its type as papermill reports it, and how a run fills it."""
+    """A parameter a notebook may declare: its type as papermill reports it, and how a run fills it.
+    Its meaning is the notebook's (the comment on its line)."""
 
     name: str
     type: str
@@ -61,6 +65,39 @@ PARAMETERS = {p.name: p for p in (
 )}
 
 
+_INSPECTED: dict[tuple[str, str], dict] = {}
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict]:
+    """The parameters a notebook's parameters cell declares, in order, as papermill reads them: each
+    with its inferred_type_name, default and help (the comment on its line). Read once per content."""
+    key = (str(notebook), hashlib.sha256(Path(notebook).read_bytes()).hexdigest())
+    if key not in _INSPECTED:
+        import papermill  # only when a notebook's parameters are not known from the last run
+
+        _INSPECTED[key] = papermill.inspect_notebook(str(notebook))
+    return _INSPECTED[key]
+
+
+def parameter_problems(notebook: Path) -> list[str]:
+    """What keeps a run from filling a notebook's parameters, one line each: a name PARAMETERS cannot
+    fill, a type other than the one a run gives it, a line without its comment."""
+    problems = []
+    for name, info in notebook_parameters(notebook).items():
+        where = f"{Path(notebook).name}: parameter {name!r}"
+        known = PARAMETERS.get(name)
+        if known is None:
+            problems.append(f"{where} is not one a run can fill ({', '.join(PARAMETERS)}); rename it, or say how a "
+                            "run fills it in PARAMETERS (src/helpers/pipeline/contract.py)")
+        elif info.get("inferred_type_name") != known.type:
+            problems.append(f"{where} is typed {info.get('inferred_type_name')}, but a run gives it a {known.type}: "
+                            f"declare it as `{name}: {known.type} = …`")
+        if not str(info.get("help") or "").strip():
+            problems.append(f"{where} has no comment on its line; say what it holds (`{name}: … = …  # its "
+                            "meaning`), which papermill --help-notebook prints")
+    return problems
+
+
 # What a stage may read besides earlier stages' files; freshness.stage_components hashes each.
 READ_TOKENS = {
     "raw": "the period's raw folder",
@@ -73,8 +110,6 @@ READ_TOKENS = {
 class Stage:
     """One notebook of the pipeline.
 
-    `parameters` maps each parameter to its meaning in this stage, word for word the comment on
-    its line in the notebook's parameters cell (what `papermill --help-notebook` prints).
     `reads` names the inputs hashed into the stage's cache key: the tokens of READ_TOKENS, and
     the files of earlier stages (paths relative to the staging folder). `writes` are the files
     it leaves in the staging folder (`processed/…` becomes data/processed/<period>/, `out/…`
@@ -83,7 +118,6 @@ class Stage:
 
     name: str
     purpose: str
-    parameters: tuple[tuple[str, str], ...]
     reads: tuple[str, ...]
     writes: tuple[str, ...] = field(default=())
     notebook_name: str = ""  # the notebook it runs, when several stages run one notebook (editions)
@@ -104,26 +138,28 @@ class Stage:
     def notebook_stem(self) -> str:
         return self.notebook_name or self.name
 
-    @property
-    def parameter_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.parameters)
+    def parameters(self, layout: Layout) -> dict[str, dict]:
+        """The parameters its notebook declares, with their types and meanings (notebook_parameters)."""
+        return notebook_parameters(self.notebook(layout))
 
-    def parameter_values(self, context: RunContext) -> dict:
-        values = {name: PARAMETERS[name].value(context) for name in self.parameter_names}
-        values.update(self.fixed)
-        return values
+    def parameter_values(self, context: RunContext, names: list[str] | None = None) -> dict:
+        """What a run gives each parameter the notebook declares, in its order. `names` are the
+        parameters as the stage's last run recorded them, for a notebook unchanged since (reading
+        them again would import papermill into a run with nothing to do). RunFailed, naming each
+        problem, for a notebook whose parameters a run cannot fill (parameter_problems)."""
+        if names is None:
+            problems = parameter_problems(self.notebook(context.layout))
+            if problems:
+                raise RunFailed(f"{self.name} cannot be run: " + "; ".join(problems))
+            names = list(self.parameters(context.layout))
+        fixed = dict(self.fixed)
+        return {name: fixed[name] if name in fixed else PARAMETERS[name].value(context) for name in names}
 
 
 CLEAN_PRODUCTS = ("processed/figures.csv", "processed/coverage.csv", "processed/dictionary.csv",
                   "processed/datapackage.json")
 PROGRESS_PRODUCTS = ("processed/progress.csv", "processed/checks.csv", "processed/diagnoses.csv", "processed/changes.csv",
                      "processed/history.csv", "out/figures/*")
-PERIOD = ("period", "report period, YYYY-MM")
-NARRATIVE_PARAMETERS = (PERIOD, ("raw_dir", "the period's raw files, for the source sidecar (read only)"),
-                        ("reference_dir", "reviewed tables: campaigns, relations, glossary"),
-                        ("processed_dir", "this period's cleaned tables and results"),
-                        ("figures_dir", "charts saved by 02_campaign_progress"),
-                        ("language", "the edition: zh (Chinese, the source language) or en (English)"))
 
 
 def narrative_stages(languages: tuple[str, ...]) -> tuple[Stage, ...]:
@@ -132,25 +168,17 @@ def narrative_stages(languages: tuple[str, ...]) -> tuple[Stage, ...]:
     reads = ("raw", "reference") + CLEAN_PRODUCTS + PROGRESS_PRODUCTS
     first, *others = languages
     return (Stage("03_narrative", "the public page's sections, in Chinese (the source language)",
-                  parameters=NARRATIVE_PARAMETERS, reads=reads, writes=(f"processed/{facts_name(first)}",),
-                  fixed=(("language", first),), edition=first),) + tuple(
+                  reads=reads, writes=(f"processed/{facts_name(first)}",), fixed=(("language", first),), edition=first),) + tuple(
         Stage(f"03_narrative.{language}", f"the same page in another language: the same notebook, language = {language}",
-              parameters=NARRATIVE_PARAMETERS, reads=reads, writes=(f"processed/{facts_name(language)}",),
+              reads=reads, writes=(f"processed/{facts_name(language)}",),
               notebook_name="03_narrative", fixed=(("language", language),), edition=language, in_audit=False)
         for language in others)
 
 
 STAGES = (
     Stage("01_clean", "the hand transcription checked against the text and normalised",
-          parameters=(PERIOD, ("raw_dir", "the period's raw files (read only)"),
-                      ("processed_dir", "where the cleaned tables are written")),
           reads=("raw",), writes=CLEAN_PRODUCTS),
     Stage("02_campaign_progress", "targets, recomputed rates, consistency checks, month over month, history, charts",
-          parameters=(PERIOD, ("raw_dir", "the period's raw files, for the report text (read only)"),
-                      ("reference_dir", "reviewed tables: campaigns, relations, targets"),
-                      ("processed_dir", "this period's cleaned tables (read) and results (written)"),
-                      ("raw_root", "all periods' raw folders, for the history and month over month"),
-                      ("figures_dir", "where the charts are saved")),
           reads=("raw", "reference", "earlier") + CLEAN_PRODUCTS, writes=PROGRESS_PRODUCTS),
 
 ) + narrative_stages(editions())

@@ -80,6 +80,15 @@ def stage_distributions(stage: Stage, layout: Layout, notebook: str, code: str, 
     return environment.stage_distributions(stage.notebook(layout))
 
 
+def stage_parameters(stage: Stage, layout: Layout, notebook: str, before: dict | None) -> list[str] | None:
+    """The parameters a stage's notebook declares, as its last run recorded them when the notebook is
+    the same (`notebook`: its sha256), else None: read it afresh (Stage.parameter_values)."""
+    if isinstance(before, dict) and isinstance(before.get("parameters"), list) \
+            and before.get("components", {}).get("notebook") == notebook:
+        return [str(name) for name in before["parameters"]]
+    return None
+
+
 def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: str,
                      before: dict | None = None) -> dict:
     """The hashes that decide whether a stage must rerun, by component (for the printed reason).
@@ -91,7 +100,7 @@ def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: st
         "code": code,
         "environment": environment.key(stage_distributions(stage, layout, notebook, code, before)),
         "raw inputs": _digest(raw_sums),
-        "parameters": _digest(stage.parameter_values(context)),
+        "parameters": _digest(stage.parameter_values(context, stage_parameters(stage, layout, notebook, before))),
         "upstream outputs": hash_files(expand(context.staging, [r for r in stage.reads if "/" in r]),
                                        context.staging),
     }

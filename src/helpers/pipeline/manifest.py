@@ -81,8 +81,9 @@ def _shape_problem(data) -> str:
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in env["distributions"].items()):
         return "'environment' should hold 'python' (a version) and 'distributions' (names to versions)"
     for name, record in data["stages"].items():
-        if not isinstance(record.get("distributions", []), list):
-            return f"stage {name!r}: 'distributions' should be a list of names"
+        for key in ("distributions", "parameters"):
+            if not isinstance(record.get(key, []), list):
+                return f"stage {name!r}: {key!r} should be a list of names"
     return ""
 
 
@@ -119,7 +120,8 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
     for path in sorted(layout.reference.glob("*.csv")):
         inputs[f"data/reference/{path.name}"] = sha256_of(path)
     versions = pages.package_versions()
-    parameters = {f"{stage.name}.{k}": v for stage in STAGES for k, v in stage.parameter_values(context).items()}
+    parameters = {f"{stage.name}.{k}": v for stage in STAGES
+                  for k, v in stage.parameter_values(context, stages_record[stage.name].get("parameters")).items()}
     for stage in STAGES:
         if stage.edition:
             write_text(out / page_name(stage.edition), pages.export_public(notebooks[stage.name], source.title,

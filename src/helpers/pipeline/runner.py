@@ -19,7 +19,8 @@ How a run stays quick and reproducible:
 - the notebooks run in one shared kernel (see `kernel.py`) and are normalised (no timings, fixed
   cell ids, relative paths); charts carry no timestamps, so the same inputs give the same bytes.
 
-The stages, their parameters and their files are declared once, in `contract.py`.
+The stages and their files are declared once, in `contract.py`; each stage's parameters, with
+their meanings, in its notebook's parameters cell.
 """
 
 from __future__ import annotations
@@ -306,7 +307,9 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 executed_any = True
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: done in {time.perf_counter() - tick:.1f} s")
             products = [str(p.relative_to(context.staging)) for p in freshness.expand(context.staging, stage.writes)]
-            record[stage.name] = {"components": components, "products": products,
+            names = freshness.stage_parameters(stage, context.layout, components["notebook"], before) \
+                or list(stage.parameters(context.layout))
+            record[stage.name] = {"components": components, "products": products, "parameters": names,
                                   "distributions": freshness.stage_distributions(
                                       stage, context.layout, components["notebook"], code, before)}
     finally:
