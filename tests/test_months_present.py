@@ -57,6 +57,8 @@ SAFE_BY_CONSTRUCTION = {
                                     "a period); its charts cost ten seconds",
     "tests/publish/test_editions.py": "reads the reference rows that apply to 2021-10, in a temporary copy",
     "tests/pipeline/test_reference_growth.py": "slow: grows a temporary copy's reference itself",
+    "tests/pipeline/test_stages.py": "reads the stage table and the notebooks, never a month's data; its run replays "
+                                     "the built scenario",
     "tests/test_months_present.py": "this module",
 }
 # What a module reads the repository's data through.

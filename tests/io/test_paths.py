@@ -91,8 +91,10 @@ def test_a_staged_file_is_published_under_its_period():
 
 def test_a_published_name_is_from_the_repository_s_root_whatever_the_layout():
     assert published_name(Period("2021-10"), "processed/figures.csv") == "data/processed/2021-10/figures.csv"
-    assert published_name(Period("2021-10"), "out/notebooks/01_clean.ipynb") == "outputs/2021-10/notebooks/01_clean.ipynb"
-    elsewhere = Layout(raw=Path("/a"), processed=Path("/b"), outputs=Path("/c"), reference=Path("/d"), notebooks=Path("/e"))
+    assert published_name(Period("2021-10"), "out/notebooks/01_clean.ipynb") == \
+        "outputs/2021-10/notebooks/01_clean.ipynb"
+    elsewhere = Layout(raw=Path("/a"), processed=Path("/b"), outputs=Path("/c"), reference=Path("/d"),
+                       notebooks=Path("/e"))
     assert elsewhere.published(Period("2021-10"), "out/report.html") == Path("/c/2021-10/report.html")
 
 

@@ -345,8 +345,8 @@ def test_the_shared_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
 
 def test_every_parameter_a_notebook_declares_is_one_a_run_fills_typed_and_explained():
     """Each notebook's parameters as papermill reads them: a name the contract knows how to fill, the
-    type it fills it with, and the comment on its line (its help); a stage's fixed values are for
-    parameters its notebook declares."""
+    type it fills it with, and the comment on its line (its help); and each stage's declared files
+    and edition reach its notebook through one of them."""
     import papermill
 
     layout = Layout.default(ROOT)
@@ -360,7 +360,9 @@ def test_every_parameter_a_notebook_declares_is_one_a_run_fills_typed_and_explai
             assert info["inferred_type_name"] == contract.PARAMETERS[name].type, (stage.name, name)
             assert info["help"].strip(), (stage.name, name)
         assert stage.parameters(layout) == found
-        assert {name for name, _ in stage.fixed} <= set(found), stage.name
+        # What the stage declares reaches the notebook: its products, what it reads, its edition.
+        assert "products" in found and ("upstream" in found) == bool(stage.upstream), stage.name
+        assert ("language" in found) == bool(stage.edition), stage.name
 
 
 @pytest.mark.parametrize("change, said", [
@@ -388,7 +390,8 @@ def test_runs_inject_exactly_the_contract_s_parameters(built):
     manifest = json.loads((built.outputs / PERIOD / "manifest.json").read_text(encoding="utf-8"))
     for stage in contract.STAGES:
         injected = {k.rsplit(".", 1)[1] for k in manifest["parameters"] if k.rsplit(".", 1)[0] == stage.name}
-        assert injected == set(stage.parameters(Layout.default(ROOT))) == set(manifest["stages"][stage.name]["parameters"])
+        recorded = set(manifest["stages"][stage.name]["parameters"])
+        assert injected == set(stage.parameters(Layout.default(ROOT))) == recorded
         nb = json.loads((built.outputs / PERIOD / "notebooks" / f"{stage.name}.ipynb").read_text(encoding="utf-8"))
         cell = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
         assert {line.split(" = ")[0] for line in "".join(cell["source"]).splitlines() if " = " in line} == injected

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .dictionary import DATAPACKAGE_FILE, DICTIONARY_FILE, FILES
+
 # A period is YYYY-MM, matched as a whole (`fullmatch`: a trailing newline is not a period), with a
 # year in the range the bureau's reports can have: the bureau was formed in 2021, and a year far
 # outside 2000-2099 is a typing error (0000-01 is not a month any calendar function accepts).
@@ -125,6 +127,39 @@ def published_name(period: Period, staged: str) -> str:
     """A staged file's published name from the repository's root: data/processed/<period>/<file>,
     outputs/<period>/<file> (Layout.published)."""
     return REPOSITORY.published(period, staged).as_posix()
+
+
+# ---- The files the stages hand each other ----------------------------------------------------------------
+# Each by its name, and where it lies in a run's staging folder (the folder the notebooks run in).
+# The processed tables are the files the data dictionary describes, each named by its stem
+# (figures.csv is `figures`, facts.csv the source edition's `facts`: io/dictionary.py), with the
+# dictionary and the data package themselves; the charts are a folder (a name ending in /).
+# Notebooks read and write them only by these names: a run passes each stage the ones it reads as
+# `upstream` and the ones it writes as `products` (pipeline/contract.py declares which).
+STAGED = {Path(name).stem: f"processed/{name}" for name in (*FILES, DICTIONARY_FILE, DATAPACKAGE_FILE)}
+STAGED["charts"] = "out/figures/"
+
+
+def in_staging(root: Path) -> dict[str, Path]:
+    """Every staged file, by name, as it lies under a staging folder `root` (tests write through this)."""
+    return {name: Path(root) / staged for name, staged in STAGED.items()}
+
+
+def run_files(period: Period, files: dict, layout: Layout | None = None) -> dict:
+    """A notebook's files by name (its `upstream` or its `products`): as the run passed them; or, for a
+    notebook run by hand (JupyterLab, nbconvert), where the parameter is left empty, every staged
+    file at its published place for `period`, from the working folder: in `layout`, by default the
+    repository the notebook runs in (the nearest folder, from the working one up, that holds the
+    notebooks and the data, as the other parameters' defaults assume)."""
+    if files:
+        return dict(files)
+    if layout is None:
+        here = Path.cwd()
+        root = next((folder for folder in (here, *here.parents)
+                     if (folder / "notebooks").is_dir() and (folder / "data").is_dir()), project_root())
+        layout = Layout.default(root)
+    return {name: os.path.relpath(layout.published(period, staged)) + ("/" if staged.endswith("/") else "")
+            for name, staged in STAGED.items()}
 
 
 # The repository's data folders, each at data/<name>/ under its root whatever --root says (Layout.default).

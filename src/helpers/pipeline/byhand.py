@@ -19,9 +19,9 @@ import shutil
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.paths import Layout, Period
+from ..io.paths import STAGED_FOLDERS, Layout, Period
 from ..io.rawdata import open_period
-from .contract import STAGE_NAMES, Console, RunContext, stage
+from .contract import STAGE_NAMES, STAGES, Console, RunContext, folder_products, stage
 
 KERNEL = "shaoyang-report"
 
@@ -39,16 +39,19 @@ def scratch_dir(layout: Layout, period: Period) -> Path:
 
 
 def prepare(layout: Layout, period: Period) -> Path:
-    """A fresh scratch folder holding copies of the period's published tables and charts."""
+    """A fresh scratch folder holding copies of what the stages published for the period (every
+    stage's products: its tables and charts), laid out as a run's staging folder."""
     scratch = scratch_dir(layout, period)
     if scratch.exists():
         shutil.rmtree(scratch)
-    for staged in ("processed", "out/figures"):
+    for folder in (*STAGED_FOLDERS, *folder_products()):
+        (scratch / folder).mkdir(parents=True, exist_ok=True)
+    for staged in dict.fromkeys(staged for s in STAGES for staged in s.product_files.values()):
         published, copy = layout.published(period, staged), scratch / staged
         if published.is_dir():
-            shutil.copytree(published, copy)
-        else:
-            copy.mkdir(parents=True)
+            shutil.copytree(published, copy, dirs_exist_ok=True)
+        elif published.is_file():
+            shutil.copyfile(published, copy)
     return scratch
 
 

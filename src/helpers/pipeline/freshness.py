@@ -58,10 +58,16 @@ def code_hash() -> str:
     return hash_files(code_files(), PACKAGE)
 
 
-def expand(staging: Path, patterns) -> list[Path]:
+def expand(staging: Path, staged) -> list[Path]:
+    """The files that staged names stand for in `staging`, in order: a file itself if it is there, a
+    folder (a name ending in /) every file under it, sorted."""
     found = []
-    for pattern in patterns:
-        found += sorted(p for p in staging.glob(pattern) if p.is_file())
+    for name in staged:
+        path = staging / name
+        if name.endswith("/"):
+            found += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        elif path.is_file():
+            found.append(path)
     return found
 
 
@@ -101,8 +107,7 @@ def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: st
         "environment": environment.key(stage_distributions(stage, layout, notebook, code, before)),
         "raw inputs": _digest(raw_sums),
         "parameters": _digest(stage.parameter_values(context, stage_parameters(stage, layout, notebook, before))),
-        "upstream outputs": hash_files(expand(context.staging, [r for r in stage.reads if "/" in r]),
-                                       context.staging),
+        "upstream outputs": hash_files(expand(context.staging, stage.upstream_files.values()), context.staging),
     }
     if "reference" in stage.reads:
         # The rows that apply to the period (io/reference.py): a row added for a later month

@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from ..io.paths import STAGED
 from ..io.writers import write_text
 from .contract import Console, RunFailed
 
@@ -201,7 +202,7 @@ def keep_failed(staging: Path, published_out: Path) -> Path:
             from ..publish import pages
 
             page = pages.export_audit([(notebook.stem, nb)], f"{notebook.stem} (failed run)", "",
-                                      staging / "out" / "figures")
+                                      staging / STAGED["charts"])
             write_text(failed / f"{notebook.stem}.html", page)
         except Exception:  # noqa: BLE001 - the notebook itself is kept; its rendering is a convenience
             pass

@@ -21,7 +21,7 @@ import subprocess
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.paths import STAGED_FOLDERS, Layout, earlier_raw_periods, published_name
+from ..io.paths import STAGED, STAGED_FOLDERS, Layout, earlier_raw_periods, published_name
 from ..io.rawdata import load_source, sha256_of
 from ..io.readers import MANIFEST_LIMIT, read_limited
 from ..io.writers import write_json, write_text
@@ -108,7 +108,7 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
     from ..publish import pages
 
     period, layout, staging = context.period, context.layout, context.staging
-    out = staging / "out"
+    out, charts = staging / "out", staging / STAGED["charts"]  # the pages embed the charts
     notebooks = {stage.name: nbformat.read(staging / NOTEBOOKS / f"{stage.name}.ipynb", as_version=4)
                  for stage in STAGES}
     source = load_source(layout.raw_period(period))
@@ -120,15 +120,16 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
     for path in sorted(layout.reference.glob("*.csv")):
         inputs[f"data/reference/{path.name}"] = sha256_of(path)
     versions = pages.package_versions()
-    parameters = {f"{stage.name}.{k}": v for stage in STAGES
+    # As the manifest writes them (its keys sorted), so that the auditor's page shows the same.
+    parameters = {f"{stage.name}.{k}": dict(sorted(v.items())) if isinstance(v, dict) else v for stage in STAGES
                   for k, v in stage.parameter_values(context, stages_record[stage.name].get("parameters")).items()}
     for stage in STAGES:
         if stage.edition:
             write_text(out / page_name(stage.edition), pages.export_public(notebooks[stage.name], source.title,
-                                                                           stage.edition, out / "figures"))
+                                                                           stage.edition, charts))
     write_text(out / "audit.html", pages.export_audit(
         [(stage.name, notebooks[stage.name]) for stage in STAGES if stage.in_audit], source.title,
-        pages.provenance_html(inputs, versions, commit, parameters), out / "figures"))
+        pages.provenance_html(inputs, versions, commit, parameters), charts))
     outputs = {}
     for top in STAGED_FOLDERS:
         for path in sorted(p for p in (staging / top).rglob("*") if p.is_file()):

@@ -34,12 +34,12 @@ import warnings
 from pathlib import Path
 
 from ..io.errors import InputError, InputWarning, describe_os_error
-from ..io.paths import Layout, Period, earlier_raw_periods
+from ..io.paths import STAGED_FOLDERS, Layout, Period, earlier_raw_periods
 from ..io.rawdata import check_own_files, open_period
 from ..io.readers import read_utf8
 from . import environment, freshness, index, kernel as kernels, swap
 from .contract import (EDITIONS, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, MANIFEST, NOTEBOOKS, STAGES, Console,
-                       RunContext, RunFailed)
+                       RunContext, RunFailed, folder_products)
 from .locks import LockError
 from .manifest import ManifestProblem, code_commit, export, read_manifest
 
@@ -155,8 +155,8 @@ def _run_locked(period: Period, layout: Layout, force: bool, console: Console, p
         staging = swap.staging_dir(layout, period)
         if staging.exists():
             shutil.rmtree(staging)
-        for folder in ("processed", "out/notebooks", "out/figures"):
-            (staging / folder).mkdir(parents=True)
+        for folder in (*STAGED_FOLDERS, NOTEBOOKS, *folder_products()):
+            (staging / folder).mkdir(parents=True, exist_ok=True)
         context = RunContext(period, layout, staging)
         background = Background()
         try:
@@ -306,7 +306,11 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                                  stage.notebook_stem)
                 executed_any = True
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: done in {time.perf_counter() - tick:.1f} s")
-            products = [str(p.relative_to(context.staging)) for p in freshness.expand(context.staging, stage.writes)]
+            unwritten = stage.unwritten(context.staging)
+            if unwritten:
+                raise RunFailed("; ".join(unwritten))
+            products = [p.relative_to(context.staging).as_posix()
+                        for p in freshness.expand(context.staging, stage.product_files.values())]
             names = freshness.stage_parameters(stage, context.layout, components["notebook"], before) \
                 or list(stage.parameters(context.layout))
             record[stage.name] = {"components": components, "products": products, "parameters": names,
