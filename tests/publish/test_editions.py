@@ -4,35 +4,12 @@ Chinese kept only where it is a quotation, and a month with names the glossary l
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 
 from helpers.testing import PERIOD, scenarios
+from helpers.testing.pages import Document, text_outside
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
-
-
-class Outside(HTMLParser):
-    """Text that is not inside an element marked lang="zh-CN" (quotations and the source view)."""
-
-    VOID = {"img", "br", "meta", "link", "hr", "input", "source", "wbr"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[bool] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in self.VOID:
-            self.stack.append(dict(attrs).get("lang", "").startswith("zh") or tag in ("style", "title"))
-
-    def handle_endtag(self, tag):
-        if tag not in self.VOID and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        if not any(self.stack):
-            self.text.append(data)
 
 
 def test_the_english_page_is_english_but_for_its_quotations(built):
@@ -40,9 +17,8 @@ def test_the_english_page_is_english_but_for_its_quotations(built):
     (the report's title, quoted sentences, the source view, names kept as printed)."""
     html = (built.outputs / PERIOD / "report.en.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
-    parsed = Outside()
-    parsed.feed(html[html.index("<body"):])
-    text = "".join(parsed.text)
+    body = Document(html).find("body")
+    text = text_outside(body, lambda e: e.attrs.get("lang", "").startswith("zh") or e.tag in ("style", "title"))
     chinese = sorted({text[max(0, m.start() - 15):m.end() + 15] for m in CJK.finditer(text)})
     assert chinese == [], "Chinese outside a quotation on the English page"
     for words in ("Rural toilet renovation", "63,950 households", "RMB 118.3606 million", "31 October 2021",

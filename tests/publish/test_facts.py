@@ -13,56 +13,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from helpers.testing import PERIOD
 from helpers.publish import facts
+from helpers.testing.pages import Document, fact_links, prose
 
-VOID = {"img", "br", "meta", "link", "hr", "input", "source", "wbr"}
-QUOTATIONS = {"blockquote", "cite"}
-QUOTATION_CLASSES = {"source-view", "address"}
+class Page:
+    """A published page read back: its own words (outside fact links and quotations), every fact
+    link with its text, every id and every mark."""
 
-
-class Page(HTMLParser):
-    """The text of a page outside fact links and quotations; every fact link with its text; every id."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []  # "fact", "quote" or "" per open element
-        self.outside: list[str] = []
-        self.links: list[dict] = []
-        self.ids: set[str] = set()
-        self.marks: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        classes = set((attrs.get("class") or "").split())
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        if tag == "mark":
-            self.marks.append(attrs)
-        if tag in VOID:
-            return
-        if tag == "a" and "fact" in classes:
-            self.links.append({"href": attrs.get("href", ""), "id": attrs.get("id"), "text": ""})
-            self.stack.append("fact")
-        elif tag in QUOTATIONS or classes & QUOTATION_CLASSES or tag in ("style", "script", "title"):
-            self.stack.append("quote")
-        else:
-            self.stack.append("")
-
-    def handle_endtag(self, tag):
-        if tag not in VOID and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        if "fact" in self.stack:
-            self.links[-1]["text"] += data
-        elif "quote" not in self.stack:
-            self.outside.append(data)
+    def __init__(self, html: str):
+        doc = Document(html)
+        self.outside = [prose(doc)]
+        self.links = fact_links(doc)
+        self.ids = set(doc.by_id())
+        self.marks = [mark.attrs for mark in doc.find_all("mark")]
 
 
 def fact_of(href: str) -> str:
@@ -84,9 +52,7 @@ def language(request) -> str:
 
 @pytest.fixture(scope="module")
 def page(built, language):
-    parsed = Page()
-    parsed.feed((built.outputs / PERIOD / EDITIONS[language][0]).read_text(encoding="utf-8"))
-    return parsed
+    return Page((built.outputs / PERIOD / EDITIONS[language][0]).read_text(encoding="utf-8"))
 
 
 def read_facts(built, language) -> dict[str, dict]:

@@ -15,7 +15,6 @@ import hashlib
 import json
 import platform
 import re
-from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
 
@@ -27,6 +26,7 @@ import yaml
 from helpers.io.paths import STAGED
 from helpers.publish.printing.zh import BOUND_WORDS
 from helpers.testing import ROOT
+from helpers.testing.pages import VOID, Document, Element
 
 PERIOD = "2021-10"
 MAX_PUBLIC_BYTES = 500_000
@@ -40,112 +40,6 @@ CDN_HINTS = ("require.js", "requirejs", "mathjax", "cdn.jsdelivr", "cdnjs", "unp
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]*")
 HTTP_URL = re.compile(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"'<>)]*", re.IGNORECASE)
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-# ---- A small DOM on top of html.parser --------------------------------------------------------
-
-class Element:
-    def __init__(self, tag: str, attrs: dict, parent: "Element | None"):
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list = []
-
-    def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None) -> list["Element"]:
-        return [e for e in self.iter() if e is not self and (tag is None or e.tag == tag)
-                and (cls is None or cls in e.classes)]
-
-    def find(self, tag: str | None = None, cls: str | None = None) -> "Element | None":
-        found = self.find_all(tag, cls)
-        return found[0] if found else None
-
-    @property
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-    @property
-    def element_children(self) -> list["Element"]:
-        return [c for c in self.children if isinstance(c, Element)]
-
-    def ancestors(self):
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
-    def text(self) -> str:
-        """Visible text (entities decoded), without the content of <style> and <script>."""
-        parts = []
-        for child in self.children:
-            if isinstance(child, str):
-                parts.append(child)
-            elif child.tag not in ("style", "script"):
-                parts.append(child.text())
-        return "".join(parts)
-
-
-class Document(HTMLParser):
-    def __init__(self, source: str):
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {}, None)
-        self.doctype = ""
-        self._stack = [self.root]
-        self.feed(source)
-        self.close()
-
-    def handle_decl(self, decl):
-        self.doctype = decl
-
-    def handle_starttag(self, tag, attrs):
-        element = Element(tag, {k: (v if v is not None else "") for k, v in attrs}, self._stack[-1])
-        self._stack[-1].children.append(element)
-        if tag not in VOID:
-            self._stack.append(element)
-
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self._stack.pop()
-
-    def handle_endtag(self, tag):
-        for depth in range(len(self._stack) - 1, 0, -1):
-            if self._stack[depth].tag == tag:
-                del self._stack[depth:]
-                return
-
-    def handle_data(self, data):
-        self._stack[-1].children.append(data)
-
-    # Conveniences
-    def find_all(self, tag=None, cls=None):
-        return self.root.find_all(tag, cls)
-
-    def find(self, tag=None, cls=None):
-        return self.root.find(tag, cls)
-
-    def by_id(self) -> dict[str, list[Element]]:
-        ids: dict[str, list[Element]] = {}
-        for element in self.root.iter():
-            if "id" in element.attrs:
-                ids.setdefault(element.attrs["id"], []).append(element)
-        return ids
-
-    def css(self) -> str:
-        """Every stylesheet on the page: <style> elements and style="" attributes."""
-        blocks = ["".join(c for c in e.children if isinstance(c, str)) for e in self.find_all("style")]
-        blocks += [e.attrs["style"] for e in self.root.iter() if "style" in e.attrs]
-        return CSS_COMMENT.sub("", "\n".join(blocks))
-
-    def position(self, element: Element) -> int:
-        for index, candidate in enumerate(self.root.iter()):
-            if candidate is element:
-                return index
-        raise ValueError("element not in document")
 
 
 def strip_data_uris(text: str) -> str:

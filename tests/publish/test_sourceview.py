@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
@@ -12,6 +11,7 @@ from helpers.audit import clean
 from helpers.io import rawdata, readers
 from helpers.publish import sourceview
 from helpers.testing import ROOT
+from helpers.testing.pages import Document, block_text
 
 RAW = ROOT / "data" / "raw" / "2021-10"
 
@@ -22,39 +22,27 @@ def real():
     return readers.read_utf8(RAW / "report.txt"), figures
 
 
-class Text(HTMLParser):
+class Text:
     """The visible text of a fragment, and the ids and hrefs of its marks."""
 
-    def __init__(self):
-        super().__init__()
-        self.text, self.marks, self.links = [], [], []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "mark":
-            self.marks.append(attrs["id"])
-        if tag == "a":
-            self.links.append(attrs["href"])
-        if tag == "p" and self.text:
-            self.text.append("\n")
-
-    def handle_data(self, data):
-        self.text.append(data)
+    def __init__(self, html: str):
+        doc = Document(html)
+        self.text = block_text(doc.root)
+        self.marks = [mark.attrs["id"] for mark in doc.find_all("mark")]
+        self.links = [link.attrs["href"] for link in doc.find_all("a")]
 
 
 def test_every_figure_is_marked_once_and_links_back(real):
     text, figures = real
-    parsed = Text()
-    parsed.feed(str(sourceview.source_view(text, figures)))
+    parsed = Text(str(sourceview.source_view(text, figures)))
     assert parsed.marks == [f"src-{i}" for i in figures.sort_values("value_start")["figure_id"]]
     assert parsed.links == [f"#fig-{i}" for i in figures.sort_values("value_start")["figure_id"]]
 
 
 def test_the_text_is_shown_in_full_line_by_line(real):
     text, figures = real
-    parsed = Text()
-    parsed.feed(str(sourceview.source_view(text, figures, heading="")))
-    shown = "".join(parsed.text).split("\n")
+    parsed = Text(str(sourceview.source_view(text, figures, heading="")))
+    shown = parsed.text.split("\n")
     expected = [line.strip() for line in text.split("\n") if line.strip()]
     assert shown == expected
 

@@ -34,7 +34,6 @@ A month that brings new things (a campaign, a returning figure) is in helpers.te
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from ..intake.draft import draft_numbers
 from ..text.numbers import find_number_tokens, locate_value
 from ..text.segments import FULL_STOPS, sentence_bounds
 from . import BASE_RAW
+from .synthetic import write_sealed_sidecar
 
 OCTOBER = BASE_RAW
 
@@ -129,17 +129,9 @@ class Month:
         write_rows(target / "non_figures.csv", NON_FIGURE_COLUMNS, self.non_figures)
         sidecar = yaml.safe_load((OCTOBER / "source.yml").read_text(encoding="utf-8"))
         period = Period(self.period)
-        sidecar["period"] = str(period)
-        sidecar["title"] = title_of(self.text)
-        sidecar["period_covered"]["start"] = period.start.isoformat()
-        sidecar["period_covered"]["end"] = period.end.isoformat()
         sidecar["period_covered"]["note"] = (f"cumulative (1-{period.month}月); individual figures carry their own "
                                              "as-of dates")
-        sidecar["address"] = "unknown"
-        for name in ("report.txt", "figures.csv", "non_figures.csv"):
-            sidecar["files"][name]["sha256"] = hashlib.sha256((target / name).read_bytes()).hexdigest()
-        (target / "source.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False),
-                                           encoding="utf-8")
+        write_sealed_sidecar(target, sidecar, period, title_of(self.text), address="unknown")
         if reference_dir is not None:
             add_campaigns(Path(reference_dir), self.all_campaigns())
         return target

@@ -94,13 +94,24 @@ def make_period(raw_root: Path, period: str = "2021-11", replacements=NOVEMBER, 
 
     sidecar = yaml.safe_load((source_dir / "source.yml").read_text(encoding="utf-8"))
     period = Period(period)
-    sidecar["period"] = str(period)
-    sidecar["title"] = sidecar["title"].replace("1-10月", f"1-{period.month}月")
-    sidecar["period_covered"]["end"] = period.end.isoformat()
-    for name in ("report.txt", "figures.csv", "non_figures.csv"):
-        sidecar["files"][name]["sha256"] = hashlib.sha256((target / name).read_bytes()).hexdigest()
-    (target / "source.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    write_sealed_sidecar(target, sidecar, period, sidecar["title"].replace("1-10月", f"1-{period.month}月"))
     return target
+
+
+def write_sealed_sidecar(folder: Path, sidecar: dict, period: str, title: str, **fields) -> None:
+    """`folder`/source.yml: `sidecar` (an earlier month's, as a template) for `period`, with its
+    title, the period it covers (cumulative from 1 January), `fields` (address="unknown", say) and
+    the sha256 of every file of the folder it lists: what seal would record."""
+    period = Period(period)
+    sidecar["period"] = str(period)  # as text: YAML writes no other kind of string
+    sidecar["title"] = title
+    sidecar["period_covered"]["start"] = period.start.isoformat()
+    sidecar["period_covered"]["end"] = period.end.isoformat()
+    sidecar.update(fields)
+    for name in ("report.txt", "figures.csv", "non_figures.csv"):
+        sidecar["files"][name]["sha256"] = hashlib.sha256((Path(folder) / name).read_bytes()).hexdigest()
+    (Path(folder) / "source.yml").write_text(yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False),
+                                             encoding="utf-8")
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
