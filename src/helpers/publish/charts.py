@@ -229,7 +229,8 @@ def monitoring_chart(figures: pd.DataFrame, edition, directory: Path, name: str 
         ax.barh(names, remaining, left=resolved, color=COLOURS["remaining"], label=t.plain("chart.monitoring.remaining"))
         for y, (a, b) in enumerate(zip(resolved, remaining)):
             ax.text(a + b, y, f" {int(a + b):,}", va="center", fontsize=TEXT_PT)
-        ax.set_title(heading, loc="left", fontsize=TEXT_PT, pad=3, linespacing=LINE, x=-(names_width + 6) / ax.get_position().width / WIDTH_PX)
+        ax.set_title(heading, loc="left", fontsize=TEXT_PT, pad=3, linespacing=LINE, y=1,
+                     x=-(names_width + 6) / ax.get_position().width / WIDTH_PX)
         ax.invert_yaxis()
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=TEXT_PT)
@@ -301,18 +302,23 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
         return None
     use_fonts(words.language)
     figure_ids = _latest_first_order(rows, "figure_id")
-    dates = pd.to_datetime(rows["as_of"])
-    pad = max((dates.max() - dates.min()) * 0.12, pd.Timedelta(days=6))
+    # Plain records from here on: a chart reads a few dozen values, and pandas' per-call cost
+    # (a filter, a sort, a date parse per panel) was a fifth of drawing it.
+    records = rows.assign(date=pd.to_datetime(rows["as_of"])).to_dict("records")
+    dates = [row["date"] for row in records]
+    pad = max((max(dates) - min(dates)) * 0.12, pd.Timedelta(days=6))
     # Every panel spans the same dates, so that panels line up in time; each has its own ticks.
-    x_range = (dates.min() - pad, dates.max() + pad)
+    x_range = (min(dates) - pad, max(dates) + pad)
     tick_text = words.short_date if len({day.year for day in dates}) == 1 else words.date
     measure, inner = Words(), WIDTH_PX - 2 * PAD
     name = words.campaign(campaign)
     title = measure.wrap(words.text["title"].format(campaign=name), TITLE_PT, inner)
+    printed = _printed_targets(records, history)
     panels = []
     for figure_id in figure_ids:
-        series = rows[rows["figure_id"] == figure_id].sort_values(["as_of", "period"], kind="stable")
-        panels.append((series.assign(date=pd.to_datetime(series["as_of"])), _panel_title(series, history, words)))
+        series = sorted((row for row in records if row["figure_id"] == figure_id),
+                        key=lambda row: (row["as_of"], row["period"]))
+        panels.append((series, _panel_title(series, printed, words)))
     layout = Layout()
     layout.add("title", PAD + text_height(title, TITLE_PT) + 6)
     for index, (_, (heading, _)) in enumerate(panels):
@@ -324,7 +330,7 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
     layout.add("axis", LINE * px(TEXT_PT) + 4)
     handles = [Line2D([], [], color=COLOURS["done"], marker="o", linewidth=1.8, label=words.text["legend_achieved"])]
     for source, key in (("reported", "legend_target"), ("implied", "legend_implied_target")):
-        if (rows["target_source"] == source).any():
+        if any(row["target_source"] == source for row in records):
             handles.append(Line2D([], [], color=COLOURS["target"], linestyle=TARGET_STYLES[source], linewidth=1.2,
                                   label=words.text[key]))
     columns = legend_columns([handle.get_label() for handle in handles], measure, inner)
@@ -334,7 +340,7 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
     alt_figures = []
     for index, (series, (heading, alt_figure)) in enumerate(panels):
         ax = layout.axes(fig, f"panel{index}")
-        ax.set_title(heading, loc="left", fontsize=TEXT_PT, pad=3, linespacing=LINE)
+        ax.set_title(heading, loc="left", fontsize=TEXT_PT, pad=3, linespacing=LINE, y=1)
         _month_panel(ax, series, words, x_range, tick_text, measure)
         alt_figures.append(alt_figure)
     layout.text(fig, "axis", words.text["date_axis"], TEXT_PT, x=WIDTH_PX / 2, ha_center=True)
@@ -345,44 +351,44 @@ def month_chart(history: pd.DataFrame, campaign: str, words: MonthWords, directo
     return save_chart(fig, directory, month_chart_name(campaign, words.language), alt, words.text["caption"])
 
 
-def _panel_title(series: pd.DataFrame, history: pd.DataFrame, words: MonthWords) -> tuple[str, str]:
+def _panel_title(series: list[dict], printed: dict, words: MonthWords) -> tuple[str, str]:
     """A figure's panel title (its name, and its targets when it has any) and its part of the alt text."""
-    figure = words.figure(series["figure_id"].iloc[0])
-    targets = _target_values(series, history, words)
+    figure = words.figure(series[0]["figure_id"])
+    targets = _target_values(series, printed, words)
     shown, listed = _target_words(targets, words) if targets else ("", "")
     points = words.text["list"].join(
-        words.text["alt_point"].format(date=words.date(row["as_of"]), value=words.value(row))
-        for _, row in series.iterrows())
+        words.text["alt_point"].format(date=words.date(row["as_of"]), value=words.value(row)) for row in series)
     if targets:
         return (words.text["panel_with_targets"].format(figure=figure, targets=shown),
                 words.text["alt_figure_with_targets"].format(figure=figure, targets=listed, points=points))
     return figure, words.text["alt_figure"].format(figure=figure, points=points)
 
 
-def _month_panel(ax, series: pd.DataFrame, words: MonthWords, x_range, tick_text: Callable[[str], str],
+def _month_panel(ax, series: list[dict], words: MonthWords, x_range, tick_text: Callable[[str], str],
                  measure: Words) -> set:
     """One figure's panel: its points by as-of date, its targets and ticks. Returns the
     target line styles drawn."""
-    ax.plot(series["date"], series["value"], marker="o", markersize=6, linewidth=1.8, color=COLOURS["done"], zorder=3)
+    ax.plot([row["date"] for row in series], [row["value"] for row in series], marker="o", markersize=6,
+            linewidth=1.8, color=COLOURS["done"], zorder=3)
     styles = set()
     for source, style in TARGET_STYLES.items():
-        steps = series[series["target_source"] == source]
-        if steps.empty:
+        steps = [row for row in series if row["target_source"] == source]
+        if not steps:
             continue
         styles.add(source)
         # A step line: each period's target from its as-of date on, reaching both edges, so a
         # target that changed shows when it changed; an unchanged one is a plain reference line.
-        xs = [x_range[0], *steps["date"], x_range[1]]
-        ys = [steps["target"].iloc[0], *steps["target"], steps["target"].iloc[-1]]
+        xs = [x_range[0], *(row["date"] for row in steps), x_range[1]]
+        ys = [steps[0]["target"], *(row["target"] for row in steps), steps[-1]["target"]]
         ax.plot(xs, ys, drawstyle="steps-post", linestyle=style, linewidth=1.2, color=COLOURS["target"], zorder=2)
     # From zero: the distance to the target and the size of a month's change stay true to scale
     # (the values are printed above the points, so no value axis is needed). The headroom keeps
     # the highest value's label inside the panel.
-    top = max([*series["value"], *series["target"].dropna()])
+    top = max([row["value"] for row in series] + [row["target"] for row in series if not pd.isna(row["target"])])
     ax.set_ylim(0, top * 1.45 if top > 0 else 1)
     ax.set_xlim(*x_range)
     _label_points(ax, series, words, measure)
-    ticks = sorted(set(series["date"]))
+    ticks = sorted({row["date"] for row in series})
     ax.set_xticks(ticks)
     labels = ax.set_xticklabels(spaced_tick_labels(ax, ticks, [tick_text(day.date().isoformat()) for day in ticks],
                                                     measure), fontsize=TEXT_PT)
@@ -406,16 +412,24 @@ def _latest_first_order(rows: pd.DataFrame, column: str) -> list[str]:
     return order
 
 
-def _target_values(series: pd.DataFrame, history: pd.DataFrame, words: MonthWords) -> list[tuple[str, str]]:
+def _printed_targets(records: list[dict], history: pd.DataFrame) -> dict:
+    """Each target figure the chart's figures are measured against, as printed, by (period, figure id):
+    the first row, as the table lists them."""
+    wanted = {row["target_figure_id"] for row in records if row["target_source"] != ""}
+    printed: dict = {}
+    for row in history[history["figure_id"].isin(wanted)].to_dict("records"):
+        printed.setdefault((row["period"], row["figure_id"]), row)
+    return printed
+
+
+def _target_values(series: list[dict], printed: dict, words: MonthWords) -> list[tuple[str, str]]:
     """A figure's targets in time order, as (source, value), each one that differs from the one before:
     printed as the target figure is printed when the report prints it, in the figure's style when
     it is implied."""
     values: list[tuple[str, str]] = []
-    targeted = series[series["target_source"] != ""]
-    printed: dict = {}  # each target figure as printed, by period (the first row, as the table lists them)
-    for _, row in history[history["figure_id"].isin(set(targeted["target_figure_id"]))].iterrows():
-        printed.setdefault((row["period"], row["figure_id"]), row)
-    for _, row in targeted.iterrows():
+    for row in series:
+        if row["target_source"] == "":
+            continue
         if row["target_source"] == "reported":
             value = words.value(printed[(row["period"], row["target_figure_id"])])
         else:
@@ -442,18 +456,22 @@ def _target_words(values: list[tuple[str, str]], words: MonthWords) -> tuple[str
     return shown, words.text["list"].join(every)
 
 
-def _label_points(ax, series: pd.DataFrame, words: MonthWords, measure: Words) -> None:
+def _label_points(ax, series: list[dict], words: MonthWords, measure: Words) -> None:
     """Each point's value above it, as printed: the first label runs right from its point and the
     last runs left, so that labels stay inside the panel (and the PNG keeps its width). Labels
     never overlap on a phone: the latest value's label always stays, then each other one that
     overlaps no label kept, the first next (the alt text lists every value). Overlaps are worked out from the
     measured width of each label before it is drawn, as the layout is fixed."""
-    labelled = series.drop_duplicates(["as_of", "value"])
+    labelled, seen = [], set()
+    for row in series:  # each (date, value) once, the first row of it
+        if (row["as_of"], row["value"]) not in seen:
+            seen.add((row["as_of"], row["value"]))
+            labelled.append(row)
     last = len(labelled) - 1
     height, lift = LINE * px(TEXT_PT), px(6)
     boxes, shown = [], {}
     for position in dict.fromkeys([last, 0, *range(last - 1, 0, -1)]):
-        row = labelled.iloc[position]
+        row = labelled[position]
         align = "center" if last == 0 else "left" if position == 0 else "right" if position == last else "center"
         text = words.value(row)
         x, y = ax.transData.transform((mdates.date2num(row["date"]), row["value"]))
