@@ -173,3 +173,26 @@ def test_a_stage_declaring_a_product_its_notebook_does_not_write_fails_the_run_n
     assert ("error: 01_clean declares the product 'summary' (processed/summary.csv) but its notebook did not write "
             "it: write it through products['summary'], or take 'summary' out of the stage's products") in said
     assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+
+
+# ---- verify reads the same declaration ---------------------------------------------------------------------
+
+def test_verify_names_a_changed_fact_of_every_edition_by_its_id(tmp_path):
+    """Each edition's facts table is the one its stage declares, so a changed English fact is named
+    by id and label, like a Chinese one, and comes before the rest."""
+    from helpers.pipeline.compare import compare, facts_by_page
+
+    assert facts_by_page() == {f"report{'' if s.edition == 'zh' else '.' + s.edition}.html":
+                               Path(s.product_files["facts"]).name for s in contract.STAGES if s.edition}
+    header = "fact_id,label,value,unit,printed,formula,inputs,as_of,section\n"
+    files = {}
+    for side, printed in (("published", "95.56%"), ("rebuilt", "95.55%")):
+        folder = tmp_path / side
+        folder.mkdir()
+        (folder / "facts.en.csv").write_text(header + f"progress.x.rate,rate of x,0.9,percent,{printed},,,,progress\n",
+                                             encoding="utf-8")
+        (folder / "a.csv").write_text(f"x\n{printed}\n", encoding="utf-8")
+        files[side] = {f"data/processed/{PERIOD}/{p.name}": p for p in folder.iterdir()}
+    differences, _ = compare(files["published"], files["rebuilt"])
+    assert differences[:2] == [f"differs: data/processed/{PERIOD}/facts.en.csv",
+                               "    changed: progress.x.rate (rate of x): 95.56% -> 95.55%"]
