@@ -119,7 +119,7 @@ $(AXE): package.json package-lock.json
 	else echo "note: npm not found; the accessibility test (axe-core) will be skipped"; fi
 
 check: $(CODE_STAMP) ## The fast tier: every test that runs no notebook and starts no browser (seconds)
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -m "not slow and not browser" -n $(TEST_WORKERS) --dist worksteal
 
 # Two workers share each scenario's one build (tests/conftest.py); -n 2 suits the 2-core machines.
 TEST_WORKERS ?= 2

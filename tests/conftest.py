@@ -1,7 +1,8 @@
 """Shared fixtures: the repository's folders, and each scenario built once per test run.
 
 The tiers (README, "For maintainers"):
-- `make check`: every test that runs no notebook and starts no browser (`-m "not slow and not browser"`);
+- `make check`: every test that runs no notebook and starts no browser (`-m "not slow and not browser"`),
+  on two pytest-xdist workers;
 - `make test`: the whole suite, on two pytest-xdist workers.
 
 A scenario (`helpers.testing.scenarios`: `built` is 2021-10; `november_built`, `months_built`,
