@@ -196,3 +196,31 @@ def test_verify_names_a_changed_fact_of_every_edition_by_its_id(tmp_path):
     differences, _ = compare(files["published"], files["rebuilt"])
     assert differences[:2] == [f"differs: data/processed/{PERIOD}/facts.en.csv",
                                "    changed: progress.x.rate (rate of x): 95.56% -> 95.55%"]
+
+
+def test_a_notebook_whose_parameters_a_run_cannot_fill_stops_the_run_before_any_stage_runs(built, tmp_path,
+                                                                                             monkeypatch):
+    """The runner reads every stage's parameters before it starts a kernel: a notebook that leaves one
+    unexplained (the last stage's, here) stops the run, named, with no stage run and nothing published."""
+    from helpers.pipeline import runner
+    from helpers.testing import replay
+
+    layout = copy_built(built, tmp_path / "copy")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for path in built.notebooks.glob("*.ipynb"):
+        (notebooks / path.name).write_bytes(path.read_bytes())
+    narrative = notebooks / "03_narrative.ipynb"
+    text = narrative.read_text(encoding="utf-8")
+    comment = "  # the period's raw files, for the source sidecar (read only)"
+    assert comment in text
+    narrative.write_text(text.replace(comment, ""), encoding="utf-8")
+    layout = dataclasses.replace(layout, notebooks=notebooks)
+    before = tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD)
+    played = replay.install(monkeypatch.setattr, built, PERIOD)
+    console = Console(quiet=True)
+    assert runner.run_period(Period(PERIOD), layout, force=True, console=console, progress=False) == 1
+    assert played == []
+    said = "\n".join(console.lines)
+    assert "error: 03_narrative cannot be run: 03_narrative.ipynb: parameter 'raw_dir' has no comment" in said
+    assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..io.errors import InputError, InputWarning, describe_os_error
 from ..io.paths import STAGED_FOLDERS, Layout, Period, earlier_raw_periods
-from ..io.rawdata import check_own_files, open_period
+from ..io.rawdata import check_own_files, open_period, sha256_of
 from ..io.readers import read_utf8
 from . import environment, freshness, index, kernel as kernels, swap
 from .contract import (EDITIONS, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, MANIFEST, NOTEBOOKS, STAGES, Console,
@@ -274,6 +274,7 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
     cache key and products for the manifest."""
     code = freshness.code_hash()
     record, executed_any, kernel = {}, False, None
+    declared = _declared_parameters(context, previous)
     try:
         for number, stage in enumerate(STAGES, start=1):
             before = previous.get("stages", {}).get(stage.name, {})
@@ -297,11 +298,17 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 if kernel is None:
                     kernel = kernels.SharedKernel(context.staging, kernels.notebook_imports(
                         list(dict.fromkeys(s.notebook(context.layout) for s in STAGES[number - 1:]))))
+                    # papermill (and the nbclient and jupyter_client it imports) loads here, while the
+                    # kernel boots, before the background thread imports nbconvert, which imports them
+                    # too: two threads importing one package's modules at once can each meet the
+                    # other's half-initialised module (ImportError: "partially initialized module").
+                    import papermill  # noqa: F401
                     if background is not None:
                         background.start(context.layout)
                 executed = kernels.execute(stage.notebook(context.layout),
                                            context.staging / "executed" / f"{stage.name}.ipynb", context.staging,
-                                           stage.parameter_values(context), console, progress, kernel)
+                                           stage.parameter_values(context, declared[stage.name]), console, progress,
+                                           kernel)
                 _keep_normalised(executed, context.staging / NOTEBOOKS / f"{stage.name}.ipynb",
                                  stage.notebook_stem)
                 executed_any = True
@@ -311,15 +318,27 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 raise RunFailed("; ".join(unwritten))
             products = [p.relative_to(context.staging).as_posix()
                         for p in freshness.expand(context.staging, stage.product_files.values())]
-            names = freshness.stage_parameters(stage, context.layout, components["notebook"], before) \
-                or list(stage.parameters(context.layout))
-            record[stage.name] = {"components": components, "products": products, "parameters": names,
+            record[stage.name] = {"components": components, "products": products, "parameters": declared[stage.name],
                                   "distributions": freshness.stage_distributions(
                                       stage, context.layout, components["notebook"], code, before)}
     finally:
         if kernel is not None:
             kernel.shutdown()
     return executed_any, record
+
+
+def _declared_parameters(context: RunContext, previous: dict) -> dict[str, list[str]]:
+    """The parameters each stage's notebook declares, found before any stage runs: as the last run
+    recorded them for a notebook unchanged since, else read from the notebook and checked
+    (Stage.parameter_values), so that a notebook whose parameters a run cannot fill stops the run,
+    named, before any notebook runs, and no notebook is read again once the kernel and the
+    background thread have started."""
+    declared = {}
+    for stage in STAGES:
+        before = previous.get("stages", {}).get(stage.name, {})
+        names = freshness.stage_parameters(stage, context.layout, sha256_of(stage.notebook(context.layout)), before)
+        declared[stage.name] = names if names is not None else list(stage.parameter_values(context))
+    return declared
 
 
 def _keep_normalised(executed: Path, destination: Path, stage: str) -> None:
