@@ -133,11 +133,12 @@ notebook: $(CODE_STAMP) ## Run one notebook by hand in build/ (NB=02_campaign_pr
 	@test -n "$(NB)" || { echo "usage: make notebook NB=01_clean|02_campaign_progress|03_narrative [PERIOD=YYYY-MM]"; exit 2; }
 	$(BIN)/shaoyang-report notebook $(NB) --period $(PERIOD) --root $(CURDIR)
 
-benchmark: $(CODE_STAMP) ## Measure pipeline speed and memory, the monthly loop, the checks per month, and a year of pages (benchmarks/README.md)
+benchmark: $(CODE_STAMP) ## Measure pipeline speed and memory, the monthly loop, the checks per month, a year of pages, and where a run spends its time (benchmarks/README.md)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/carry_over.py
 	$(BIN)/python benchmarks/checks.py
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/costs.py
 
 clean: ## Remove the environment, caches and rebuildable outputs (never data/raw/ or committed outputs)
 	@if ls outputs/.state/*.publish.json >/dev/null 2>&1; then \

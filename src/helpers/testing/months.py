@@ -458,18 +458,22 @@ def december(base: Month | None = None) -> Month:
     return next_month(base or november(), "2021-12", december_edits())
 
 
-def december_edits(more: list = ()) -> list:
-    """December's edits of november()'s text; `more` are applied before the punctuation turns full-width."""
+def november_to_december(days: tuple[int, ...]) -> list:
+    """The edits that turn a November text's dates into December's: its period (1-11月), its posting
+    and publishing dates, its 11月底 and each of `days` (11月25日 -> 12月25日)."""
     return [
         Replace("1-11月", "1-12月", every=True),
         Replace("2022-01-12 10:05", "2022-02-10 16:20"),
         Replace("2021年12月16日\n", "2022年1月14日\n"),
         Replace("11月底", "12月底", every=True),
-        Replace("11月25日", "12月25日", every=True),
-        Replace("11月15日", "12月15日", every=True),
-        Replace("11月22日", "12月22日", every=True),
-        Replace("11月29日", "12月29日", every=True),
-        Replace("11月20日", "12月20日", every=True),
+        *(Replace(f"11月{day}日", f"12月{day}日", every=True) for day in days),
+    ]
+
+
+def december_edits(more: list = ()) -> list:
+    """December's edits of november()'s text; `more` are applied before the punctuation turns full-width."""
+    return [
+        *november_to_december(days=(25, 15, 22, 29, 20)),
         Replace("就业帮扶车间1061家,吸纳就业总量40512人(其中脱贫劳动力11008人)",
                 "就业帮扶车间1070家,吸纳就业总量40936人(其中脱贫劳动力11126人,监测对象1203人)", added={
                     3: {"figure_id": "workshops.employed_monitored", "campaign": "workshops",

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from ..text.numbers import find_number_tokens
 from .months import (MONITORING_OCTOBER, MONITORING_NOVEMBER, QUIET_NOVEMBER, Fields, Month, Replace, Swap,
-                     next_month, october, renumber)
+                     next_month, november_to_december, october, renumber)
 
 RELOCATION = {"campaign": "relocation", "name_zh": "易地扶贫搬迁后续扶持", "order": "13"}
 
@@ -113,14 +113,7 @@ def year_end(base: Month | None = None) -> Month:
                    "1.85万户、农村集中安置0.76万户。全市易地搬迁脱贫劳动力总量41236人(其中已就业38417人,占比39.16%)。")
     counties = "大祥区、北塔区、武冈市、邵东市、新邵县、邵阳县、隆回县、洞口县、绥宁县、新宁县、城步县"
     edits = [
-        Replace("1-11月", "1-12月", every=True),
-        Replace("2022-01-12 10:05", "2022-02-10 16:20"),
-        Replace("2021年12月16日\n", "2022年1月14日\n"),
-        Replace("11月底", "12月底", every=True),
-        Replace("11月25日", "12月25日", every=True),
-        Replace("11月15日", "12月15日", every=True),
-        Replace("11月22日", "12月22日", every=True),
-        Replace("11月29日", "12月29日", every=True),
+        *november_to_december(days=(25, 15, 22, 29)),
         Replace(monitoring_now, renumber(MONITORING_OCTOBER, MONITORING_DECEMBER)),
         # 万人 -> 人: the same quantity, printed in full.
         Replace("39.1202万人,完成目标任务数的104.19%", "391841人,完成目标任务数的104.36%"),
