@@ -31,11 +31,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from helpers.io.paths import Layout  # noqa: E402
-from helpers.pipeline.contract import STAGES, RunContext  # noqa: E402
+from helpers.io.paths import STAGED_FOLDERS, Layout, Period  # noqa: E402
+from helpers.pipeline.contract import STAGES, RunContext, folder_products  # noqa: E402
 from helpers.pipeline.verify import mirror_layout  # noqa: E402
 
-PERIOD = "2021-10"
+PERIOD = Period("2021-10")
 PYTHON = sys.executable
 RUNNING = re.compile(r"^\[(\d+)/\d+\] (\S+): running")
 DONE = re.compile(r"^\[(\d+)/\d+\] (\S+): done")
@@ -99,8 +99,8 @@ def cell_script(base: Path, record: Path) -> Path:
             lines += ["_t = time.perf_counter()", source, "_ = None",
                       f"_costs.append(({name!r}, time.perf_counter() - _t))"]
     lines.append(f"open({str(record)!r}, 'w').write(json.dumps(_costs))")
-    (plain / "processed").mkdir(parents=True, exist_ok=True)
-    (plain / "out" / "figures").mkdir(parents=True, exist_ok=True)
+    for folder in (*STAGED_FOLDERS, *folder_products()):  # as a run lays out its staging folder
+        (plain / folder).mkdir(parents=True, exist_ok=True)
     script = base / "cells.py"
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return script

@@ -27,11 +27,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from helpers.io.paths import Layout  # noqa: E402
-from helpers.pipeline.contract import STAGES, RunContext  # noqa: E402
+from helpers.io.paths import STAGED_FOLDERS, Layout, Period  # noqa: E402
+from helpers.pipeline.contract import STAGES, RunContext, folder_products  # noqa: E402
 from helpers.pipeline.verify import mirror_layout  # noqa: E402
 
-PERIOD = "2021-10"
+PERIOD = Period("2021-10")
 PYTHON = sys.executable
 
 
@@ -84,8 +84,8 @@ def plain_script(base: Path) -> Path:
                 source = "\n".join(f"{key} = {value!r}" for key, value in stage.parameter_values(context).items())
             lines.append(source)
             lines.append("_ = None")
-    (plain / "processed").mkdir(parents=True, exist_ok=True)
-    (plain / "out" / "figures").mkdir(parents=True, exist_ok=True)
+    for folder in (*STAGED_FOLDERS, *folder_products()):  # as a run lays out its staging folder
+        (plain / folder).mkdir(parents=True, exist_ok=True)
     script = base / "plain.py"
     script.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return script

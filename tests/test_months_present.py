@@ -61,6 +61,8 @@ SAFE_BY_CONSTRUCTION = {
     "tests/publish/test_facts.py": "reads the glossary only for an empty fact book's edition (no period's rows)",
     "tests/publish/test_third_language.py": "adds its editions to a temporary copy of the reference and builds "
                                             "2021-10, whose raw folder never changes, with the rows that apply to it",
+    "tests/pipeline/test_stages.py": "reads the stage table and the notebooks, never a month's data; its run replays "
+                                     "the built scenario",
     "tests/test_months_present.py": "this module",
 }
 # What a module reads the repository's data through.

@@ -28,7 +28,7 @@ from helpers.testing import ROOT
 PACKAGE = ROOT / "src" / "helpers"
 ROOMS = ("io", "text", "audit", "publish", "pipeline", "intake", "testing")
 EXTENSIONS = ("py", "csv", "yml", "yaml", "md", "json", "j2", "txt", "ipynb", "html", "toml", "lock", "png")
-# Names in the code's own staging folder, not in the repository (freshness.published_name's docstring).
+# Names in the code's own staging folder, not in the repository.
 NOT_REPOSITORY_PATHS = {"processed/figures.csv", "out/x"}
 
 PATH = re.compile(r"(?<![\w./<>*{}-])((?:[\w.<>*{}-]+/)+[\w.<>*{}-]*)")

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .io.paths import DEFAULT_PERIOD, Layout, check_period, is_period
+from .io.paths import DEFAULT_PERIOD, Layout, Period, is_period
 
 DESCRIPTION = """\
 Build the audited progress report of the Shaoyang City Rural Revitalization Bureau
@@ -54,9 +54,11 @@ difference, 2 bad input or usage, or a fault of the system (a read-only folder, 
 """
 
 
-def _period(text: str) -> str:
+def _period(text: str) -> Period:
+    """A --period argument: the one place the command line parses a period (argparse applies it to the
+    default too)."""
     try:
-        return check_period(text)
+        return Period(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -239,7 +241,7 @@ def command_run(args) -> int:
     layout = _layout(args)
     periods = list(args.period or [])
     if args.all:
-        periods += sorted(p.name for p in layout.raw.iterdir() if p.is_dir() and is_period(p.name)) \
+        periods += sorted(Period(p.name) for p in layout.raw.iterdir() if p.is_dir() and is_period(p.name)) \
             if layout.raw.is_dir() else []
     periods = list(dict.fromkeys(periods))
     if not periods:

@@ -22,6 +22,7 @@ from helpers.audit import clean
 from helpers.text import numbers
 from helpers.io import rawdata, readers
 from helpers.audit import steps
+from helpers.io.paths import in_staging
 from helpers.io.errors import InputError, InputErrors, InputWarning
 from helpers.testing import ROOT
 
@@ -227,11 +228,12 @@ def make_raw(tmp_path: Path, case: str | None = None) -> Path:
     return raw
 
 
-def clean_and_save(raw: Path, processed: Path) -> pd.DataFrame:
-    """What the clean notebook does: clean the period, then write the processed tables."""
+def clean_and_save(raw: Path, staging: Path) -> pd.DataFrame:
+    """What the clean notebook does: clean the period, then write the processed tables (its products,
+    as a run names them in its staging folder: `staging`/processed/)."""
     source = rawdata.load_source(raw)
     figures, coverage = clean.clean_period(raw, source)
-    return steps.save_clean(processed, figures, coverage, source, ["facts.csv", "facts.en.csv"])
+    return steps.save_clean(in_staging(staging), figures, coverage, source, ["facts.csv", "facts.en.csv"])
 
 
 def test_base_fixture_is_valid(tmp_path):
@@ -415,19 +417,20 @@ FAILING = sorted(CASES) + ["unaccounted_number", "empty_file", "header_only", "m
 @pytest.mark.parametrize("case", sorted(set(FAILING)))
 def test_nothing_is_written_when_cleaning_fails(tmp_path, case):
     raw = make_raw(tmp_path, case)
-    processed = tmp_path / "processed" / "2021-10"
+    staging = tmp_path / "staging"
+    processed = staging / "processed"
     raw_before = {p.name: p.read_bytes() for p in raw.iterdir()}
     with pytest.raises(InputError):
-        clean_and_save(raw, processed)
+        clean_and_save(raw, staging)
     assert not processed.exists()
-    assert not (tmp_path / "processed").exists()
+    assert not staging.exists()
     assert {p.name: p.read_bytes() for p in raw.iterdir()} == raw_before
 
 
 def test_the_same_wrapper_writes_the_tables_on_success(tmp_path):
     raw = make_raw(tmp_path)
-    processed = tmp_path / "processed" / "2021-10"
-    written = clean_and_save(raw, processed)
+    processed = tmp_path / "staging" / "processed"
+    written = clean_and_save(raw, tmp_path / "staging")
     assert list(written["file"]) == ["figures.csv", "coverage.csv", "dictionary.csv", "datapackage.json"]
     assert sorted(p.name for p in processed.iterdir()) == ["coverage.csv", "datapackage.json", "dictionary.csv",
                                                            "figures.csv"]

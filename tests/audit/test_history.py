@@ -26,6 +26,7 @@ from helpers.audit import clean, history, steps
 from helpers.io import rawdata
 from helpers.io.dictionary import DICTIONARY
 from helpers.io.errors import InputError, InputWarning
+from helpers.io.paths import in_staging
 from helpers.io.reference import append_rows
 from helpers.pipeline import contract, freshness
 from helpers.pipeline.contract import Console, RunContext
@@ -86,8 +87,8 @@ def test_an_implied_target_is_carried_and_a_figure_without_one_has_none(layout, 
 
 def test_the_history_columns_are_the_data_dictionary_s(layout, tmp_path):
     table = history_of(layout, PERIOD, tmp_path)
-    path = steps.save_history(tmp_path / "out", table)
-    header = (tmp_path / "out" / "history.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    path = steps.save_history(in_staging(tmp_path)["history"], table)
+    header = (tmp_path / "processed" / "history.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header == [column for column, *_ in DICTIONARY["history.csv"]]
     assert list(path["rows"]) == [63]
 
@@ -241,8 +242,8 @@ def change_a_note(folder: Path) -> None:
 def test_stage_two_reads_every_earlier_period(three_months):
     stage = contract.stage("02_campaign_progress")
     assert "earlier" in stage.reads and "previous" not in stage.reads
-    assert "processed/history.csv" in stage.writes
-    assert "processed/history.csv" in contract.stage("03_narrative").reads
+    assert stage.product_files["history"] == "processed/history.csv"
+    assert contract.stage("03_narrative").upstream_files["history"] == "processed/history.csv"
     before = earlier_component(three_months, "2021-12")
     assert before.startswith("2021-10,2021-11:")
     change_a_note(three_months.raw / "2021-10")  # not the previous period: two months back
@@ -259,7 +260,7 @@ def test_a_later_period_does_not_change_an_earlier_one_s_key(layout, later_month
 
 def test_an_unknown_read_token_is_refused():
     with pytest.raises(ValueError, match="reads unknown input"):
-        contract.Stage("99_x", "a stage", parameters=(), reads=("raw", "previos"))
+        contract.Stage("99_x", "a stage", reads=("raw", "previos"))
 
 
 def test_stage_two_reruns_when_a_period_two_months_back_changes(months_built, tmp_path, monkeypatch):

@@ -77,6 +77,10 @@ def test_a_no_op_rerun_does_no_notebook_work(built, tmp_path, monkeypatch):
     layout = copy_built(built, tmp_path / "copy")
     before = tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD)
     monkeypatch.setattr(kernels, "execute", fail_if_called)
+    # Nor does it read the notebooks' parameters (papermill): the manifest recorded them, per notebook.
+    def read_again(notebook):
+        raise AssertionError(f"{notebook} was inspected again")
+    monkeypatch.setattr(contract, "notebook_parameters", read_again)
     console = Console(quiet=True)
     assert run_period(PERIOD, layout, console=console, progress=False) == 0
     assert any("up to date" in line for line in console.lines)
@@ -339,37 +343,55 @@ def test_the_shared_kernel_gives_each_notebook_a_clean_namespace(tmp_path):
 
 # ---- The stage contract -------------------------------------------------------------------------------
 
-def test_the_stage_contract_matches_every_notebook():
-    """Names, types and meanings of each notebook's parameters, as papermill reads them."""
+def test_every_parameter_a_notebook_declares_is_one_a_run_fills_typed_and_explained():
+    """Each notebook's parameters as papermill reads them: a name the contract knows how to fill, the
+    type it fills it with, and the comment on its line (its help); and each stage's declared files
+    and edition reach its notebook through one of them."""
     import papermill
 
     layout = Layout.default(ROOT)
     assert sorted(p.stem for p in layout.notebooks.glob("*.ipynb")) == sorted({s.notebook_stem for s in contract.STAGES})
     for stage in contract.STAGES:
         found = papermill.inspect_notebook(str(stage.notebook(layout)))
-        declared = dict(stage.parameters)
-        assert list(found) == list(declared), stage.name
+        assert found and list(found)[0] == "period", stage.name
+        assert contract.parameter_problems(stage.notebook(layout)) == [], stage.name
         for name, info in found.items():
+            assert name in contract.PARAMETERS, (stage.name, name)
             assert info["inferred_type_name"] == contract.PARAMETERS[name].type, (stage.name, name)
-            assert info["help"] == declared[name], (stage.name, name)
+            assert info["help"].strip(), (stage.name, name)
+        assert stage.parameters(layout) == found
+        # What the stage declares reaches the notebook: its products, what it reads, its edition.
+        assert "products" in found and ("upstream" in found) == bool(stage.upstream), stage.name
+        assert ("language" in found) == bool(stage.edition), stage.name
 
 
-def test_the_contract_test_fails_for_a_renamed_parameter(tmp_path):
-    """A notebook whose parameter was renamed (raw_dir -> raw_folder) no longer matches."""
-    import papermill
-
-    stage = contract.STAGES[0]
-    text = stage.notebook(Layout.default(ROOT)).read_text(encoding="utf-8").replace("raw_dir: str", "raw_folder: str")
-    renamed = tmp_path / "01_clean.ipynb"
-    renamed.write_text(text, encoding="utf-8")
-    assert list(papermill.inspect_notebook(str(renamed))) != list(dict(stage.parameters))
+@pytest.mark.parametrize("change, said", [
+    (("raw_dir: str", "raw_folder: str"), "parameter 'raw_folder' is not one a run can fill"),
+    (("raw_dir: str =", "raw_dir ="), "parameter 'raw_dir' is typed None, but a run gives it a str"),
+    (("  # the period's raw files (read only)", ""), "parameter 'raw_dir' has no comment on its line"),
+])
+def test_a_notebook_whose_parameters_a_run_cannot_fill_stops_the_stage_named(tmp_path, change, said):
+    """A parameter renamed (raw_dir -> raw_folder), left untyped or left unexplained in the notebook is
+    named, with what to do, before the stage runs."""
+    stage = contract.stage("01_clean")
+    text = stage.notebook(Layout.default(ROOT)).read_text(encoding="utf-8")
+    assert change[0] in text
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01_clean.ipynb").write_text(text.replace(*change), encoding="utf-8")
+    layout = Layout(raw=ROOT / "data" / "raw", processed=tmp_path / "processed", outputs=tmp_path / "outputs",
+                    reference=ROOT / "data" / "reference", notebooks=notebooks)
+    assert any(said in problem for problem in contract.parameter_problems(stage.notebook(layout)))
+    with pytest.raises(contract.RunFailed, match=f"01_clean cannot be run: .*{said}"):
+        stage.parameter_values(contract.RunContext(PERIOD, layout, tmp_path / "staging"))
 
 
 def test_runs_inject_exactly_the_contract_s_parameters(built):
     manifest = json.loads((built.outputs / PERIOD / "manifest.json").read_text(encoding="utf-8"))
     for stage in contract.STAGES:
         injected = {k.rsplit(".", 1)[1] for k in manifest["parameters"] if k.rsplit(".", 1)[0] == stage.name}
-        assert injected == set(stage.parameter_names)
+        recorded = set(manifest["stages"][stage.name]["parameters"])
+        assert injected == set(stage.parameters(Layout.default(ROOT))) == recorded
         nb = json.loads((built.outputs / PERIOD / "notebooks" / f"{stage.name}.ipynb").read_text(encoding="utf-8"))
         cell = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
         assert {line.split(" = ")[0] for line in "".join(cell["source"]).splitlines() if " = " in line} == injected

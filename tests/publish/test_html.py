@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from helpers.io.paths import STAGED
 from helpers.publish.printing.zh import BOUND_WORDS
 from helpers.testing import ROOT
 from helpers.testing.pages import VOID, Document, Element
@@ -404,8 +405,8 @@ def test_text_from_data_is_escaped(built):
     """Every narrative section, fed hostile labels, names, quotes and a hostile source sidecar."""
     from helpers.publish import narrative
 
-    data = narrative.load_report(PERIOD, built.processed / PERIOD, ROOT / "data" / "raw" / PERIOD,
-                                 ROOT / "data" / "reference", built.outputs / PERIOD / "figures")
+    upstream = {name: built.published(PERIOD, staged) for name, staged in STAGED.items()}
+    data = narrative.load_report(PERIOD, upstream, ROOT / "data" / "raw" / PERIOD, ROOT / "data" / "reference")
     data.source = dict(data.source, title=EVIL, publisher=EVIL, address="https://example.org/?a=1&b=\"><script>")
     data.figures = data.figures.copy()
     data.figures["label"] = data.figures["label"].astype(str) + EVIL

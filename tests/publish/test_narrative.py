@@ -21,6 +21,7 @@ from helpers.publish.report import reported_before
 from helpers.publish.printing import zh as printing
 from helpers.io import rawdata, readers
 from helpers.audit import steps
+from helpers.io.paths import in_staging
 from helpers.io.reference import campaigns_table
 from helpers.testing import PERIOD, ROOT
 
@@ -230,10 +231,10 @@ def test_audit_section_shows_both_mismatches_as_one_explained_finding(real_input
 def test_in_process_report_equals_the_one_read_back_from_csv(real_inputs, tmp_path):
     """The notebooks read the tables back as text; the HTML must not depend on which."""
     report = build_report(real_inputs)
-    processed = tmp_path / "processed"
-    steps.save_clean(processed, report.figures, real_inputs["coverage"], rawdata.load_source(RAW), ["facts.csv"])
-    steps.save_progress(processed, report.progress, report.checks, report.changes, report.diagnoses)
-    loaded = narrative.load_report("2021-10", processed, RAW, REFERENCE, tmp_path / "no-charts")
+    staged = in_staging(tmp_path)  # no charts drawn there
+    steps.save_clean(staged, report.figures, real_inputs["coverage"], rawdata.load_source(RAW), ["facts.csv"])
+    steps.save_progress(staged, report.progress, report.checks, report.changes, report.diagnoses)
+    loaded = narrative.load_report("2021-10", staged, RAW, REFERENCE)
     assert loaded.charts == {}
     assert whole_page(loaded) == whole_page(report)
 

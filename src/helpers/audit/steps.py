@@ -1,7 +1,9 @@
 """The few calls each notebook makes: load inputs, and save outputs, for each stage.
 
 The notebooks stay thin (parameters, one call per section); what the calls do lives here and
-in the modules they use, where it is unit-tested.
+in the modules they use, where it is unit-tested. The files of the pipeline come in by name, as
+the run passed them to the notebook (`products["checks"]`, `upstream["figures"]`; pipeline/
+contract.py declares them): nothing here names a file of the pipeline's.
 """
 
 from __future__ import annotations
@@ -17,15 +19,14 @@ from . import across, history as history_module, relations as relations_module, 
 from ..io.dictionary import datapackage, dictionary_table
 from ..io.readers import read_csv, read_utf8
 from ..io.writers import write_csv, write_json
-from ..io.paths import check_period, find_previous_raw_period
+from ..io.paths import Period, find_previous_raw_period
 from ..io.errors import InputError, InputWarning, from_repository
 from ..io.rawdata import Source, load_source, open_period
 from ..io.reference import campaigns_table
 
 
-def load_inputs(period: str, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
+def load_inputs(period: Period, raw_dir: Path) -> tuple[Source, pd.DataFrame]:
     """Check the period's raw folder and checksums; return the sidecar and a table of the files."""
-    check_period(period)
     source, sums = open_period(raw_dir, period)
     files = pd.DataFrame([(name, sha, "ok") for name, sha in sums.items()], columns=["file", "sha256", "checksum"])
     return source, files
@@ -49,18 +50,18 @@ def source_notes(source: Source) -> pd.DataFrame | str:
     return pd.DataFrame(rows, columns=["note", "recorded in source.yml"])
 
 
-def save_clean(processed_dir: Path, figures: pd.DataFrame, coverage: pd.DataFrame, source: Source,
+def save_clean(products: dict, figures: pd.DataFrame, coverage: pd.DataFrame, source: Source,
                facts_files: list[str]) -> pd.DataFrame:
-    """Write figures.csv, coverage.csv, dictionary.csv and datapackage.json; return a table of what was written.
+    """Write the stage's products: the figures, the coverage, the data dictionary and the data package;
+    return a table of what was written.
 
-    datapackage.json describes every table the period publishes in data/processed/<period>/, the later
+    The data package describes every table the period publishes in data/processed/<period>/, the later
     stages' included (their columns are declared in io/dictionary.py): `facts_files` names each
     edition's facts file (facts.csv, facts.en.csv …). Its "rows" are its resources, one per table."""
-    processed_dir = Path(processed_dir)
     package = datapackage(source.period, source.title, source.address, facts_files)
-    written = [write_csv(figures, processed_dir / "figures.csv"), write_csv(coverage, processed_dir / "coverage.csv"),
-               write_csv(dictionary_table(), processed_dir / "dictionary.csv"),
-               write_json(processed_dir / "datapackage.json", package)]
+    written = [write_csv(figures, Path(products["figures"])), write_csv(coverage, Path(products["coverage"])),
+               write_csv(dictionary_table(), Path(products["dictionary"])),
+               write_json(Path(products["datapackage"]), package)]
     rows = [len(figures), len(coverage), len(dictionary_table()), len(package["resources"])]
     return pd.DataFrame({"file": [p.name for p in written], "rows": rows})
 
@@ -81,10 +82,10 @@ class ProgressInputs:
     declared: list = field(default_factory=list)  # relations.csv's rows; `relations` adds those read from the text
 
 
-def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_dir: Path,
+def load_progress_inputs(period: Period, figures_path: Path, raw_root: Path, raw_dir: Path,
                          reference_dir: Path) -> ProgressInputs:
-    """This period's figures, the reference tables, and every earlier period's figures (the previous
-    period's text too, for month over month).
+    """This period's figures (as the clean stage wrote them, `figures_path`), the reference tables, and
+    every earlier period's figures (the previous period's text too, for month over month).
 
     Earlier periods are cleaned afresh from their raw folders (a pure-Python step of about 20 ms
     each), so that periods can be built in parallel and in any order. One whose raw folder fails
@@ -104,7 +105,7 @@ def load_progress_inputs(period: str, processed_dir: Path, raw_root: Path, raw_d
         previous, previous_text = earlier[previous_period].figures, earlier[previous_period].report_text
     else:
         previous_period = None
-    figures = read_csv(Path(processed_dir) / "figures.csv")
+    figures = read_csv(Path(figures_path))
     campaigns = campaigns_table(reference_dir, period)
     unknown = sorted(set(figures["campaign"]) - set(campaigns["campaign"]))
     if unknown:
@@ -190,7 +191,7 @@ def compare_with_previous(inputs: ProgressInputs, checks: pd.DataFrame) -> pd.Da
                                           previous_checks=previous_checks, earlier=inputs.earlier)
 
 
-def build_history(inputs: ProgressInputs, period: str, reference_dir: Path) -> pd.DataFrame:
+def build_history(inputs: ProgressInputs, period: Period, reference_dir: Path) -> pd.DataFrame:
     """history.csv: every earlier period's figures and this period's, renamed figures under their
     newest id, each achieved figure with its target."""
     figures_by_period = dict(inputs.earlier)
@@ -199,16 +200,15 @@ def build_history(inputs: ProgressInputs, period: str, reference_dir: Path) -> p
                                         Path(reference_dir) / "figure_renames.csv")
 
 
-def save_history(processed_dir: Path, history: pd.DataFrame) -> pd.DataFrame:
-    """Write history.csv; return the rows written for each period."""
-    write_csv(history, Path(processed_dir) / "history.csv")
+def save_history(path: Path, history: pd.DataFrame) -> pd.DataFrame:
+    """Write the history (the stage's product `history`) to `path`; return the rows written for each period."""
+    write_csv(history, Path(path))
     return history.groupby("period", sort=True).size().rename("rows").reset_index()
 
 
-def save_progress(processed_dir: Path, progress: pd.DataFrame, checks: pd.DataFrame,
+def save_progress(products: dict, progress: pd.DataFrame, checks: pd.DataFrame,
                   changes: pd.DataFrame, diagnoses: pd.DataFrame) -> pd.DataFrame:
-    """Write progress.csv, checks.csv, diagnoses.csv and changes.csv; return a table of what was written."""
-    processed_dir = Path(processed_dir)
-    tables = {"progress.csv": progress, "checks.csv": checks, "diagnoses.csv": diagnoses, "changes.csv": changes}
-    written = [write_csv(table, processed_dir / name) for name, table in tables.items()]
+    """Write the stage's products progress, checks, diagnoses and changes; return a table of what was written."""
+    tables = {"progress": progress, "checks": checks, "diagnoses": diagnoses, "changes": changes}
+    written = [write_csv(table, Path(products[name])) for name, table in tables.items()]
     return pd.DataFrame({"file": [p.name for p in written], "rows": [len(t) for t in tables.values()]})

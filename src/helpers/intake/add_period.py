@@ -12,7 +12,6 @@ touches an existing folder: the new one appears whole or not at all. After a rev
 
 from __future__ import annotations
 
-import calendar
 import codecs
 import datetime as dt
 import hashlib
@@ -22,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.paths import Layout, check_period, earlier_raw_periods, find_previous_raw_period
+from ..io.paths import Layout, Period, earlier_raw_periods, find_previous_raw_period
 from ..io.rawdata import (NON_FIGURE_COLUMNS, REVIEW_SHEET, SIDECAR, TRANSCRIPTION_COLUMNS, UNKNOWN, open_period,
                           read_report, read_sidecar)
 from ..io.readers import read_csv_strict, read_utf8, starts_with_bom
@@ -161,20 +160,24 @@ def later_months_note(period: str, later: list[str], previous_period: str | None
             f"`shaoyang-report run {periods}` (`shaoyang-report status` lists them).")
 
 
-def _period(report: Path, header, given: str | None) -> str:
+def _period(report: Path, header, given: str | None) -> Period:
+    """The period, as given (--period) or read from the report's title: parsed here, where it enters."""
     if given is not None:
         try:
-            check_period(given)
+            return Period(given)
         except ValueError as exc:
             raise InputError("--period", str(exc)) from None
-        return given
     if header.period is None:
         title = f"its title {header.title!r} names no months" if header.title else \
             "no line of it names a year and months (such as 2021年1-11月)"
         raise InputError(report, f"cannot tell which period the report covers: {title}",
                          expected="a title such as 邵阳市2021年1-11月…", fix="Pass --period YYYY-MM (the last month "
                          "the report covers, e.g. --period 2021-11)")
-    return header.period
+    try:
+        return Period(header.period)
+    except ValueError as exc:
+        raise InputError(report, f"its title {header.title!r} names a period this project cannot take: {exc}",
+                         fix="Pass --period YYYY-MM (the last month the report covers)") from None
 
 
 def _iso_date(value: str, name: str) -> dt.date:
@@ -220,15 +223,14 @@ def _previous(layout: Layout, period: str, say: Say, check: bool = True) -> dict
     return {"text": text, "figures": figures, "non_figures": non_figures, "source": source}
 
 
-def _source_fields(header, period: str, address: str | None, retrieved: str | None, today: dt.date,
+def _source_fields(header, period: Period, address: str | None, retrieved: str | None, today: dt.date,
                    previous: dict, previous_period: str | None) -> dict:
-    year, month = (int(part) for part in period.split("-"))
     # Reports are cumulative from 1 January unless the title names other months (9-11月).
-    start = header.period_start if header.period == period and header.period_start else dt.date(year, 1, 1)
-    end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    start = header.period_start if header.period == period and header.period_start else period.start
+    end, month = period.end, period.month
     first = start.month
     fields = {
-        "period": period,
+        "period": str(period),  # as text: YAML writes no other kind of string
         "title": header.title or UNKNOWN,
         "publisher": header.publisher or UNKNOWN,
         "where": f"page breadcrumb: {header.breadcrumb}" if header.breadcrumb else None,

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..io.paths import check_period
+from ..io.paths import Period
 from ..text.numbers import resolve_as_of
 from ..text.segments import FULL_STOPS, SectionMark, clause_start, sentence_bounds, sentence_ends
 from .classify import FIGURE
@@ -59,8 +59,8 @@ class ReportDates:
         """From the period (YYYY-MM), else from the text: the first YYYY年, and the month of a
         title such as 2021年1-10月 for the period end."""
         if period is not None:
-            year, month = (int(part) for part in check_period(period).split("-"))
-            return cls(year, dt.date(year, month, calendar.monthrange(year, month)[1]))
+            period = Period(period)  # a draft's period, as given (ValueError for one that is not YYYY-MM)
+            return cls(period.year, period.end)
         year_match = re.search(r"(?<!\d)((?:19|20)\d{2})年", text)
         if not year_match:
             return cls(None, None)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.errors import InputError
-from ..io.paths import check_period
+from ..io.paths import Period
 from ..io.rawdata import read_report
 from ..io.readers import read_csv_strict
 from ..io.writers import csv_text, write_text
@@ -91,7 +91,7 @@ def _draft_command(report: Path, period: str | None, out: Path | None, compare: 
     """The work of draft_command, raising InputError / OSError for bad input."""
     if period is not None:
         try:
-            check_period(period)
+            period = Period(period)
         except ValueError as exc:
             raise InputError("--period", str(exc)) from None
     _, text = read_report(report)

@@ -219,6 +219,8 @@ FILES = {
 }
 # dictionary.csv describes the others; the data package describes it too.
 DICTIONARY_FILE = "dictionary.csv"
+# The period's Frictionless data package (datapackage()): every file above, for frictionless, pandas or R.
+DATAPACKAGE_FILE = "datapackage.json"
 DICTIONARY_COLUMNS = [
     ("file", "the file the column belongs to (facts.csv stands for every edition's facts.<language>.csv)", "", ""),
     ("column", "the column's name, as in the file's header", "", ""),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .paths import Period
 from .readers import (TEXT_LIMIT, YAML_LIMIT, check_header, decode_utf8, parse_yaml, read_bytes,
                       read_header, read_limited, read_utf8, starts_with_bom)
 from .reference import load_table
@@ -119,7 +120,7 @@ class Source:
         return self.period_end.year
 
 
-def check_raw_folder(raw_dir: Path, period: str) -> None:
+def check_raw_folder(raw_dir: Path, period: Period) -> None:
     """Stop before any work if the period's raw folder or one of its files is missing."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -215,7 +216,7 @@ def load_reference_table(path: Path, required: list[str], allow_empty: bool = Fa
     return load_table(path, required, period, allow_empty=allow_empty)
 
 
-def open_period(raw_dir: Path, period: str) -> tuple[Source, dict[str, str]]:
+def open_period(raw_dir: Path, period: Period) -> tuple[Source, dict[str, str]]:
     """Every check a period's raw folder must pass before any work: files present, sidecar valid
     and about this period, checksums unchanged. Returns the sidecar and each file's sha256."""
     raw_dir = Path(raw_dir)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .paths import PERIOD_PATTERN
+from .paths import is_period
 from .readers import read_csv_strict
 from .schemas import TableSchema
 
@@ -73,7 +73,7 @@ def read_reference(path: Path, schema: TableSchema | list[str], period: str | No
     for row, line in zip(rows, lines):
         since, until = (row.get(name, "").strip() for name in PERIOD_COLUMNS)
         for name, value in ((SINCE, since), (UNTIL, until)):
-            if value and not PERIOD_PATTERN.match(value):
+            if value and not is_period(value):
                 raise InputError(path, f"{value!r} is not a period", row=line, field=name,
                                  expected="YYYY-MM (for example 2021-12), or empty", fix=_BOUNDS_HELP)
         if since and until and since > until:

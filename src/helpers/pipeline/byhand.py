@@ -19,9 +19,9 @@ import shutil
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.paths import Layout, check_period
+from ..io.paths import STAGED_FOLDERS, Layout, Period
 from ..io.rawdata import open_period
-from .contract import STAGE_NAMES, Console, RunContext, stage
+from .contract import STAGE_NAMES, STAGES, Console, RunContext, folder_products, stage
 
 KERNEL = "shaoyang-report"
 
@@ -34,30 +34,32 @@ class ByHandFailed(Exception):
         self.exit_code = exit_code
 
 
-def scratch_dir(layout: Layout, period: str) -> Path:
+def scratch_dir(layout: Layout, period: Period) -> Path:
     return layout.outputs.parent / "build" / "notebooks" / period
 
 
-def prepare(layout: Layout, period: str) -> Path:
-    """A fresh scratch folder holding copies of the period's published tables and charts."""
+def prepare(layout: Layout, period: Period) -> Path:
+    """A fresh scratch folder holding copies of what the stages published for the period (every
+    stage's products: its tables and charts), laid out as a run's staging folder."""
     scratch = scratch_dir(layout, period)
     if scratch.exists():
         shutil.rmtree(scratch)
-    for published, copy in ((layout.processed_period(period), scratch / "processed"),
-                            (layout.outputs_period(period) / "figures", scratch / "out" / "figures")):
+    for folder in (*STAGED_FOLDERS, *folder_products()):
+        (scratch / folder).mkdir(parents=True, exist_ok=True)
+    for staged in dict.fromkeys(staged for s in STAGES for staged in s.product_files.values()):
+        published, copy = layout.published(period, staged), scratch / staged
         if published.is_dir():
-            shutil.copytree(published, copy)
-        else:
-            copy.mkdir(parents=True)
+            shutil.copytree(published, copy, dirs_exist_ok=True)
+        elif published.is_file():
+            shutil.copyfile(published, copy)
     return scratch
 
 
-def run_notebook(name: str, period: str, layout: Layout, console: Console | None = None) -> Path:
+def run_notebook(name: str, period: Period, layout: Layout, console: Console | None = None) -> Path:
     """Run stage `name` for `period` in the scratch folder; return the executed notebook's path."""
     console = console or Console()
     if name not in STAGE_NAMES:
         raise ByHandFailed(f"no stage named {name!r}; the stages are {', '.join(STAGE_NAMES)}", 2)
-    check_period(period)
     try:
         open_period(layout.raw_period(period), period)
     except InputError as exc:

@@ -1,8 +1,9 @@
 """What differs between a period's published files and a rebuild, each difference named as the
 published number that changed.
 
-- `facts.csv` first: every number the public page prints is a fact, so a changed fact names the
-  published number (id, label, old and new as printed);
+- each edition's facts table first (the one its stage declares: facts.csv, facts.en.csv): every
+  number the public page prints is a fact, so a changed fact names the published number (id, label,
+  old and new as printed);
 - every page: each number in a fact link, mapped back to its fact id through the link (`id="fact-F"`,
   `#calc-F`, `#fact-F`, `#src-X` for figure X, and in the report's text `#fig-X`), with its label
   from the edition's facts table; a number outside the links with the words around it;
@@ -27,7 +28,9 @@ from pathlib import Path
 
 from ..io.errors import InputError
 from ..io.readers import read_utf8
+from ..publish.edition import page_name
 from . import environment
+from .contract import STAGES
 
 COMMIT_LINE = re.compile(r"(Code commit: <code>)[^<]*(</code>)")
 REFERENCE_SUM = re.compile(r"(<code>data/reference/[^<]+</code></td>\s*<td><code>)[0-9a-f]{64}")  # cells may be spaced
@@ -277,11 +280,21 @@ def text_changes(old: bytes, new: bytes) -> list[str]:
         return []
 
 
+def facts_by_page() -> dict[str, str]:
+    """Each edition's page and the facts table it prints from (file names), as the stage table
+    declares them: report.html -> facts.csv, report.en.html -> facts.en.csv."""
+    return {page_name(stage.edition): Path(stage.staged("facts")).name
+            for stage in STAGES if stage.edition and "facts" in stage.products}
+
+
+def _is_facts(name: str) -> bool:
+    return Path(name).name in facts_by_page().values()
+
+
 def _labels(files: dict[str, Path], page: str) -> dict[str, str]:
     """The labels of the facts a page prints, from its edition's facts table."""
-    language = re.search(r"report\.(\w+)\.html$", page)
-    name = f"facts.{language.group(1)}.csv" if language else "facts.csv"
-    table = next((path for key, path in files.items() if key.endswith(f"/{name}")), None)
+    name = facts_by_page().get(Path(page).name)
+    table = next((path for key, path in files.items() if name and Path(key).name == name), None)
     if table is None:
         return {}
     return {fact: row.get("label", "") for fact, row in _facts(table).items()}
@@ -301,7 +314,7 @@ def compare(published: dict[str, Path], rebuilt: dict[str, Path]) -> tuple[list[
     byte; for a page, every number that differs, by fact id; for another text file, every number.
     """
     differences, notes = [], []
-    names = sorted(set(published) | set(rebuilt), key=lambda name: (not name.endswith("/facts.csv"), name))
+    names = sorted(set(published) | set(rebuilt), key=lambda name: (not _is_facts(name), name))
     for name in names:
         if name not in rebuilt:
             differences.append(f"only in the published outputs: {name}")
@@ -321,7 +334,7 @@ def compare(published: dict[str, Path], rebuilt: dict[str, Path]) -> tuple[list[
                          "sha256) it records")
             continue
         differences.append(f"differs: {name}")
-        if name.endswith("/facts.csv"):
+        if _is_facts(name):
             differences += [f"    {line}" for line in fact_changes(published[name], rebuilt[name])]
         elif name.endswith(".html"):
             found = page_changes(_without_commit(name, old), _without_commit(name, new),

@@ -15,11 +15,11 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..io.paths import Layout, earlier_raw_periods
+from ..io.paths import STAGED_FOLDERS, Layout, Period, earlier_raw_periods, published_name
 from ..io.rawdata import sha256_of
 from ..io.reference import reference_digest
 from . import environment
-from .contract import RunContext, Stage
+from .contract import MANIFEST, NOTEBOOKS, RunContext, Stage
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # Code that neither the notebooks nor the pages' export runs (relative to the package): the
@@ -58,10 +58,16 @@ def code_hash() -> str:
     return hash_files(code_files(), PACKAGE)
 
 
-def expand(staging: Path, patterns) -> list[Path]:
+def expand(staging: Path, staged) -> list[Path]:
+    """The files that staged names stand for in `staging`, in order: a file itself if it is there, a
+    folder (a name ending in /) every file under it, sorted."""
     found = []
-    for pattern in patterns:
-        found += sorted(p for p in staging.glob(pattern) if p.is_file())
+    for name in staged:
+        path = staging / name
+        if name.endswith("/"):
+            found += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
+        elif path.is_file():
+            found.append(path)
     return found
 
 
@@ -80,6 +86,15 @@ def stage_distributions(stage: Stage, layout: Layout, notebook: str, code: str, 
     return environment.stage_distributions(stage.notebook(layout))
 
 
+def stage_parameters(stage: Stage, layout: Layout, notebook: str, before: dict | None) -> list[str] | None:
+    """The parameters a stage's notebook declares, as its last run recorded them when the notebook is
+    the same (`notebook`: its sha256), else None: read it afresh (Stage.parameter_values)."""
+    if isinstance(before, dict) and isinstance(before.get("parameters"), list) \
+            and before.get("components", {}).get("notebook") == notebook:
+        return [str(name) for name in before["parameters"]]
+    return None
+
+
 def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: str,
                      before: dict | None = None) -> dict:
     """The hashes that decide whether a stage must rerun, by component (for the printed reason).
@@ -91,9 +106,8 @@ def stage_components(stage: Stage, context: RunContext, raw_sums: dict, code: st
         "code": code,
         "environment": environment.key(stage_distributions(stage, layout, notebook, code, before)),
         "raw inputs": _digest(raw_sums),
-        "parameters": _digest(stage.parameter_values(context)),
-        "upstream outputs": hash_files(expand(context.staging, [r for r in stage.reads if "/" in r]),
-                                       context.staging),
+        "parameters": _digest(stage.parameter_values(context, stage_parameters(stage, layout, notebook, before))),
+        "upstream outputs": hash_files(expand(context.staging, stage.upstream_files.values()), context.staging),
     }
     if "reference" in stage.reads:
         # The rows that apply to the period (io/reference.py): a row added for a later month
@@ -129,55 +143,39 @@ def changed_components(stage: Stage, components: dict, before: dict, previous: d
     return changed
 
 
-def published_name(period: str, staged: str) -> str:
-    """processed/figures.csv -> data/processed/<period>/figures.csv; out/x -> outputs/<period>/x."""
-    base, _, rest = staged.partition("/")
-    return f"data/processed/{period}/{rest}" if base == "processed" else f"outputs/{period}/{rest}"
-
-
-def published_path(layout: Layout, period: str, staged: str) -> Path:
-    base, _, rest = staged.partition("/")
-    return (layout.processed_period(period) if base == "processed" else layout.outputs_period(period)) / rest
-
-
-def reusable_products(stage: Stage, record: dict, layout: Layout, period: str, recorded: dict) -> list | None:
+def reusable_products(stage: Stage, record: dict, layout: Layout, period: Period, recorded: dict) -> list | None:
     """(published file, staged name) for each product of a stage's last run, or None if any is
     missing or its bytes differ from the sha256 the manifest recorded: a hand-edited output is
     never republished as if the pipeline made it."""
     pairs = []
-    for staged in list(record.get("products", [])) + [f"out/notebooks/{stage.name}.ipynb"]:
-        source = published_path(layout, period, staged)
+    for staged in list(record.get("products", [])) + [f"{NOTEBOOKS}/{stage.name}.ipynb"]:
+        source = layout.published(period, staged)
         if not source.is_file() or recorded.get(published_name(period, staged)) != sha256_of(source):
             return None
         pairs.append((source, staged))
     return pairs
 
 
-def published_files(layout: Layout, period: str) -> dict[str, Path]:
-    """Every published file of `period`, by its path relative to the project root."""
+def published_files(layout: Layout, period: Period) -> dict[str, Path]:
+    """Every published file of `period`, by its name from the repository's root (paths.published_name)."""
     files = {}
-    out = layout.outputs_period(period)
-    if out.is_dir():
-        for path in sorted(out.rglob("*")):
-            relative = path.relative_to(out)
-            if path.is_file() and relative.parts[0] not in NOT_PUBLISHED:
-                files[f"outputs/{period}/{relative.as_posix()}"] = path
-    processed = layout.processed_period(period)
-    if processed.is_dir():
-        for path in sorted(processed.rglob("*")):
-            if path.is_file():
-                files[f"data/processed/{period}/{path.relative_to(processed).as_posix()}"] = path
+    for top in STAGED_FOLDERS:
+        folder = layout.published(period, top)
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            relative = path.relative_to(folder)
+            if path.is_file() and not (top == "out" and relative.parts[0] in NOT_PUBLISHED):
+                files[published_name(period, f"{top}/{relative.as_posix()}")] = path
     return files
 
 
-def drift(layout: Layout, period: str, manifest: dict) -> tuple[list[str], list[str]]:
+def drift(layout: Layout, period: Period, manifest: dict) -> tuple[list[str], list[str]]:
     """Published files that no longer match the manifest: (changed or missing, not made by the pipeline).
 
     The manifest itself is not in its own list; it is checked for shape when it is read.
     """
     recorded = manifest.get("outputs", {})
     on_disk = published_files(layout, period)
-    manifest_name = f"outputs/{period}/manifest.json"
+    manifest_name = published_name(period, MANIFEST)
     changed = []
     for name, digest in sorted(recorded.items()):
         path = on_disk.get(name)

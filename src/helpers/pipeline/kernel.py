@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from ..io.paths import STAGED
 from ..io.writers import write_text
 from .contract import Console, RunFailed
 
@@ -65,7 +66,14 @@ class SharedKernel:
         from .kernelclient import OneClientKernelManager
 
         self._run_sync = run_sync
-        self.km = OneClientKernelManager(kernel_name="python3")
+        # The kernel and its client talk over Unix sockets in a folder of this run's own, not over
+        # TCP ports: jupyter_client picks free ports and the kernel binds them a moment later, and in
+        # between another process (a second run, a test worker's kernel) could take one ("Address
+        # already in use", papermill issue 511). An absolute path, since the kernel runs elsewhere.
+        import tempfile
+
+        self._sockets = tempfile.mkdtemp(prefix="shaoyang-kernel-")
+        self.km = OneClientKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "k"))
         self.used = False
         # The kernel warns on every start that local TCP is unencrypted; that is noise on one machine.
         # A warning a cell prints lands on the auditor's page: print it without the file of the code
@@ -98,6 +106,7 @@ class SharedKernel:
             self._run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that is already gone needs no shutdown
             pass
+        shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def notebook_imports(notebooks: list[Path]) -> list[str]:
@@ -201,7 +210,7 @@ def keep_failed(staging: Path, published_out: Path) -> Path:
             from ..publish import pages
 
             page = pages.export_audit([(notebook.stem, nb)], f"{notebook.stem} (failed run)", "",
-                                      staging / "out" / "figures")
+                                      staging / STAGED["charts"])
             write_text(failed / f"{notebook.stem}.html", page)
         except Exception:  # noqa: BLE001 - the notebook itself is kept; its rendering is a convenience
             pass

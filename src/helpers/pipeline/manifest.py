@@ -21,13 +21,13 @@ import subprocess
 from pathlib import Path
 
 from ..io.errors import InputError
-from ..io.paths import Layout, earlier_raw_periods
+from ..io.paths import STAGED, STAGED_FOLDERS, Layout, earlier_raw_periods, published_name
 from ..io.rawdata import load_source, sha256_of
 from ..io.readers import MANIFEST_LIMIT, read_limited
 from ..io.writers import write_json, write_text
 from ..publish.edition import page_name
 from . import environment
-from .contract import STAGES, RunContext
+from .contract import MANIFEST, NOTEBOOKS, STAGES, RunContext
 
 # The paths whose last commit is the code commit a run records.
 CODE_PATHS = ["src", "notebooks", "data/reference", "pyproject.toml", "requirements.lock"]
@@ -81,8 +81,9 @@ def _shape_problem(data) -> str:
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in env["distributions"].items()):
         return "'environment' should hold 'python' (a version) and 'distributions' (names to versions)"
     for name, record in data["stages"].items():
-        if not isinstance(record.get("distributions", []), list):
-            return f"stage {name!r}: 'distributions' should be a list of names"
+        for key in ("distributions", "parameters"):
+            if not isinstance(record.get(key, []), list):
+                return f"stage {name!r}: {key!r} should be a list of names"
     return ""
 
 
@@ -107,8 +108,8 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
     from ..publish import pages
 
     period, layout, staging = context.period, context.layout, context.staging
-    out = staging / "out"
-    notebooks = {stage.name: nbformat.read(out / "notebooks" / f"{stage.name}.ipynb", as_version=4)
+    out, charts = staging / "out", staging / STAGED["charts"]  # the pages embed the charts
+    notebooks = {stage.name: nbformat.read(staging / NOTEBOOKS / f"{stage.name}.ipynb", as_version=4)
                  for stage in STAGES}
     source = load_source(layout.raw_period(period))
     inputs = {f"data/raw/{period}/{name}": sha for name, sha in raw_sums.items()}
@@ -119,22 +120,23 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
     for path in sorted(layout.reference.glob("*.csv")):
         inputs[f"data/reference/{path.name}"] = sha256_of(path)
     versions = pages.package_versions()
-    parameters = {f"{stage.name}.{k}": v for stage in STAGES for k, v in stage.parameter_values(context).items()}
+    # As the manifest writes them (its keys sorted), so that the auditor's page shows the same.
+    parameters = {f"{stage.name}.{k}": dict(sorted(v.items())) if isinstance(v, dict) else v for stage in STAGES
+                  for k, v in stage.parameter_values(context, stages_record[stage.name].get("parameters")).items()}
     for stage in STAGES:
         if stage.edition:
             write_text(out / page_name(stage.edition), pages.export_public(notebooks[stage.name], source.title,
-                                                                           stage.edition, out / "figures"))
+                                                                           stage.edition, charts))
     write_text(out / "audit.html", pages.export_audit(
         [(stage.name, notebooks[stage.name]) for stage in STAGES if stage.in_audit], source.title,
-        pages.provenance_html(inputs, versions, commit, parameters), out / "figures"))
+        pages.provenance_html(inputs, versions, commit, parameters), charts))
     outputs = {}
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
-        outputs[f"outputs/{period}/{path.relative_to(out).as_posix()}"] = sha256_of(path)
-    for path in sorted(p for p in (staging / "processed").rglob("*") if p.is_file()):
-        outputs[f"data/processed/{period}/{path.relative_to(staging / 'processed').as_posix()}"] = sha256_of(path)
+    for top in STAGED_FOLDERS:
+        for path in sorted(p for p in (staging / top).rglob("*") if p.is_file()):
+            outputs[published_name(period, path.relative_to(staging).as_posix())] = sha256_of(path)
     env = environment.record()
     env["pages"] = environment.page_distributions()
-    write_json(out / "manifest.json", {
+    write_json(staging / MANIFEST, {
         "period": period, "inputs": inputs, "outputs": outputs, "parameters": parameters,
         "packages": versions, "git_commit": commit, "stages": stages_record, "environment": env,
     })

@@ -19,7 +19,8 @@ How a run stays quick and reproducible:
 - the notebooks run in one shared kernel (see `kernel.py`) and are normalised (no timings, fixed
   cell ids, relative paths); charts carry no timestamps, so the same inputs give the same bytes.
 
-The stages, their parameters and their files are declared once, in `contract.py`.
+The stages and their files are declared once, in `contract.py`; each stage's parameters, with
+their meanings, in its notebook's parameters cell.
 """
 
 from __future__ import annotations
@@ -33,20 +34,20 @@ import warnings
 from pathlib import Path
 
 from ..io.errors import InputError, InputWarning, describe_os_error
-from ..io.paths import Layout, check_period, earlier_raw_periods
-from ..io.rawdata import check_own_files, open_period
+from ..io.paths import STAGED_FOLDERS, Layout, Period, earlier_raw_periods
+from ..io.rawdata import check_own_files, open_period, sha256_of
 from ..io.readers import read_utf8
 from . import environment, freshness, index, kernel as kernels, swap
-from .contract import EDITIONS, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, STAGES, Console, RunContext, RunFailed
+from .contract import (EDITIONS, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, MANIFEST, NOTEBOOKS, STAGES, Console,
+                       RunContext, RunFailed, folder_products)
 from .locks import LockError
 from .manifest import ManifestProblem, code_commit, export, read_manifest
 
 
-def preflight(period: str, layout: Layout) -> dict:
+def preflight(period: Period, layout: Layout) -> dict:
     """Every check that can stop a run before any notebook starts. Returns the raw files' sha256."""
     from ..publish.catalogue import load_catalogue
 
-    check_period(period)
     raw_sums = open_period(layout.raw_period(period), period)[1]
     for earlier in earlier_raw_periods(layout.raw, period):
         check_own_files(layout.raw_period(earlier), f"data/raw/{earlier}/")
@@ -58,7 +59,7 @@ def preflight(period: str, layout: Layout) -> dict:
     return raw_sums
 
 
-def _checked_inputs(period: str, layout: Layout, console: Console) -> dict | None:
+def _checked_inputs(period: Period, layout: Layout, console: Console) -> dict | None:
     """preflight, with its warnings printed and its errors turned into one line and None."""
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -75,7 +76,7 @@ def _checked_inputs(period: str, layout: Layout, console: Console) -> dict | Non
     return raw_sums
 
 
-def untranslated(period: str, layout: Layout) -> list[str]:
+def untranslated(period: Period, layout: Layout) -> list[str]:
     """What the editions other than Chinese cannot name yet (a figure or campaign new this month):
     the page shows its Chinese name with a note, and the run says so here, naming the file to edit."""
     from ..io.readers import read_csv_strict
@@ -101,7 +102,7 @@ def untranslated(period: str, layout: Layout) -> list[str]:
     return lines
 
 
-def run_period(period: str, layout: Layout | None = None, force: bool = False, console: Console | None = None,
+def run_period(period: Period, layout: Layout | None = None, force: bool = False, console: Console | None = None,
                progress: bool = True) -> int:
     """Run the whole pipeline for one period. Returns an exit code (0 ok, 1 failed, 2 bad input)."""
     layout = layout or Layout.default()
@@ -128,7 +129,7 @@ def check_writable(folder: Path) -> None:
     os.unlink(probe)
 
 
-def _run_locked(period: str, layout: Layout, force: bool, console: Console, progress: bool, raw_sums: dict,
+def _run_locked(period: Period, layout: Layout, force: bool, console: Console, progress: bool, raw_sums: dict,
                 started: float) -> int:
     published_out = layout.outputs_period(period)
     with swap.period_lock(layout, period, console.say):
@@ -139,7 +140,7 @@ def _run_locked(period: str, layout: Layout, force: bool, console: Console, prog
             console.say(f"{tidied}: removed what an interrupted run left")
         check_writable(layout.processed)
         try:
-            previous = read_manifest(published_out / "manifest.json")
+            previous = read_manifest(layout.published(period, MANIFEST))
             unusable = ""
         except ManifestProblem as exc:
             previous, unusable = {}, str(exc)
@@ -155,8 +156,8 @@ def _run_locked(period: str, layout: Layout, force: bool, console: Console, prog
         staging = swap.staging_dir(layout, period)
         if staging.exists():
             shutil.rmtree(staging)
-        for folder in ("processed", "out/notebooks", "out/figures"):
-            (staging / folder).mkdir(parents=True)
+        for folder in (*STAGED_FOLDERS, NOTEBOOKS, *folder_products()):
+            (staging / folder).mkdir(parents=True, exist_ok=True)
         context = RunContext(period, layout, staging)
         background = Background()
         try:
@@ -274,6 +275,7 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
     cache key and products for the manifest."""
     code = freshness.code_hash()
     record, executed_any, kernel = {}, False, None
+    declared = _declared_parameters(context, previous)
     try:
         for number, stage in enumerate(STAGES, start=1):
             before = previous.get("stages", {}).get(stage.name, {})
@@ -297,23 +299,47 @@ def _run_stages(context: RunContext, raw_sums: dict, previous: dict, unusable: s
                 if kernel is None:
                     kernel = kernels.SharedKernel(context.staging, kernels.notebook_imports(
                         list(dict.fromkeys(s.notebook(context.layout) for s in STAGES[number - 1:]))))
+                    # papermill (and the nbclient and jupyter_client it imports) loads here, while the
+                    # kernel boots, before the background thread imports nbconvert, which imports them
+                    # too: two threads importing one package's modules at once can each meet the
+                    # other's half-initialised module (ImportError: "partially initialized module").
+                    import papermill  # noqa: F401
                     if background is not None:
                         background.start(context.layout)
                 executed = kernels.execute(stage.notebook(context.layout),
                                            context.staging / "executed" / f"{stage.name}.ipynb", context.staging,
-                                           stage.parameter_values(context), console, progress, kernel)
-                _keep_normalised(executed, context.staging / "out" / "notebooks" / f"{stage.name}.ipynb",
+                                           stage.parameter_values(context, declared[stage.name]), console, progress,
+                                           kernel)
+                _keep_normalised(executed, context.staging / NOTEBOOKS / f"{stage.name}.ipynb",
                                  stage.notebook_stem)
                 executed_any = True
                 console.say(f"[{number}/{len(STAGES)}] {stage.name}: done in {time.perf_counter() - tick:.1f} s")
-            products = [str(p.relative_to(context.staging)) for p in freshness.expand(context.staging, stage.writes)]
-            record[stage.name] = {"components": components, "products": products,
+            unwritten = stage.unwritten(context.staging)
+            if unwritten:
+                raise RunFailed("; ".join(unwritten))
+            products = [p.relative_to(context.staging).as_posix()
+                        for p in freshness.expand(context.staging, stage.product_files.values())]
+            record[stage.name] = {"components": components, "products": products, "parameters": declared[stage.name],
                                   "distributions": freshness.stage_distributions(
                                       stage, context.layout, components["notebook"], code, before)}
     finally:
         if kernel is not None:
             kernel.shutdown()
     return executed_any, record
+
+
+def _declared_parameters(context: RunContext, previous: dict) -> dict[str, list[str]]:
+    """The parameters each stage's notebook declares, found before any stage runs: as the last run
+    recorded them for a notebook unchanged since, else read from the notebook and checked
+    (Stage.parameter_values), so that a notebook whose parameters a run cannot fill stops the run,
+    named, before any notebook runs, and no notebook is read again once the kernel and the
+    background thread have started."""
+    declared = {}
+    for stage in STAGES:
+        before = previous.get("stages", {}).get(stage.name, {})
+        names = freshness.stage_parameters(stage, context.layout, sha256_of(stage.notebook(context.layout)), before)
+        declared[stage.name] = names if names is not None else list(stage.parameter_values(context))
+    return declared
 
 
 def _keep_normalised(executed: Path, destination: Path, stage: str) -> None:

@@ -22,10 +22,10 @@ import warnings
 from pathlib import Path
 
 from ..io.errors import InputError, InputWarning
-from ..io.paths import Layout, is_period
+from ..io.paths import Layout, Period, is_period
 from ..io.rawdata import sha256_of
 from . import environment, freshness, index, swap
-from .contract import STAGES, RunContext
+from .contract import MANIFEST, STAGES, RunContext
 from .manifest import ManifestProblem, code_commit, read_manifest
 from .runner import preflight, republish_reasons
 
@@ -73,7 +73,7 @@ def _reference_changed(layout: Layout, manifest: dict) -> list[str]:
     return sorted(name for name in set(recorded) | set(current) if recorded.get(name) != current.get(name))
 
 
-def why_changed(period: str, layout: Layout, manifest: dict, raw_sums: dict, commit: str) -> list[str]:
+def why_changed(period: Period, layout: Layout, manifest: dict, raw_sums: dict, commit: str) -> list[str]:
     """Why a run would republish `period` ([] if it would not), in words."""
     context = RunContext(period, layout, swap.staging_dir(layout, period))
     code = freshness.code_hash()
@@ -123,13 +123,12 @@ def why_changed(period: str, layout: Layout, manifest: dict, raw_sums: dict, com
     return reasons
 
 
-def period_line(period: str, layout: Layout, commit: str) -> tuple[str, bool]:
+def period_line(period: Period, layout: Layout, commit: str) -> tuple[str, bool]:
     """The status line of one period, and whether a run would republish it."""
     parts = []
-    out = layout.outputs_period(period)
     manifest, problem = {}, ""
     try:
-        manifest = read_manifest(out / "manifest.json")
+        manifest = read_manifest(layout.published(period, MANIFEST))
     except ManifestProblem as exc:
         problem = str(exc)
     if manifest:

@@ -37,7 +37,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..io.paths import Layout, is_period
+from ..io.paths import STAGED_FOLDERS, Layout, Period, is_period
 from ..io.writers import write_json
 from . import index, locks
 
@@ -46,24 +46,23 @@ class PublishError(Exception):
     """A publish that could not be made; the message says whether the published files changed."""
 
 
-def staging_dir(layout: Layout, period: str) -> Path:
+def staging_dir(layout: Layout, period: Period) -> Path:
     return layout.outputs / ".staging" / period
 
 
-def journal_path(layout: Layout, period: str) -> Path:
+def journal_path(layout: Layout, period: Period) -> Path:
     return layout.outputs / ".state" / f"{period}.publish.json"
 
 
-def lock_path(layout: Layout, period: str) -> Path:
+def lock_path(layout: Layout, period: Period) -> Path:
     return layout.outputs / ".state" / f"{period}.lock"
 
 
-def _pairs(layout: Layout, period: str) -> list[tuple[Path, Path, Path]]:
+def _pairs(layout: Layout, period: Period) -> list[tuple[Path, Path, Path]]:
     """(staged folder, published folder, its copy on the published folder's file system)."""
     staging = staging_dir(layout, period)
     pairs = []
-    for staged, target in ((staging / "processed", layout.processed_period(period)),
-                           (staging / "out", layout.outputs_period(period))):
+    for staged, target in ((staging / top, layout.published(period, top)) for top in STAGED_FOLDERS):
         pairs.append((staged, target, target.parent / f".incoming-{target.name}"))
     return pairs
 
@@ -73,7 +72,7 @@ def _old(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def period_lock(layout: Layout, period: str, say=None):
+def period_lock(layout: Layout, period: Period, say=None):
     """One run per period at a time; a second waits (saying so) rather than trampling the staging folder."""
     with locks.hold(lock_path(layout, period), f"the run of {period}", say):
         yield
@@ -83,7 +82,7 @@ def _device(path: Path) -> int:
     return os.stat(path).st_dev
 
 
-def prepare(layout: Layout, period: str) -> None:
+def prepare(layout: Layout, period: Period) -> None:
     """Step 2: put each staged folder on its destination's file system (before the journal)."""
     for staged, target, incoming in _pairs(layout, period):
         if not staged.exists():
@@ -104,7 +103,7 @@ def prepare(layout: Layout, period: str) -> None:
         shutil.rmtree(staged)
 
 
-def publish(layout: Layout, period: str) -> None:
+def publish(layout: Layout, period: Period) -> None:
     """Publish the complete staging folder of `period`: copies, journal, then roll forward.
 
     Raises PublishError if it could not, with the published files as they were (or, if even the
@@ -121,7 +120,7 @@ def publish(layout: Layout, period: str) -> None:
     roll_forward(layout, period, undo_on_error=True)
 
 
-def roll_forward(layout: Layout, period: str, undo_on_error: bool = False) -> bool:
+def roll_forward(layout: Layout, period: Period, undo_on_error: bool = False) -> bool:
     """Complete a journaled publish of `period`, if one is pending. Returns whether there was one.
 
     With `undo_on_error` (a publish just committed, not a recovery), a failed rename undoes the
@@ -181,7 +180,7 @@ def _undo(done: list[tuple[Path, Path]]) -> bool:
     return True
 
 
-def discard(layout: Layout, period: str) -> None:
+def discard(layout: Layout, period: Period) -> None:
     """Remove what an unpublished run of `period` left: its staging folder and its copies."""
     shutil.rmtree(staging_dir(layout, period), ignore_errors=True)
     for _, _, incoming in _pairs(layout, period):
@@ -189,7 +188,7 @@ def discard(layout: Layout, period: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def recover(layout: Layout, period: str) -> str:
+def recover(layout: Layout, period: Period) -> str:
     """Before a run reads anything (holding the period's lock): complete a pending publish, or
     repair an old-style half swap, and remove what a killed run left. Returns what was done."""
     if roll_forward(layout, period):
@@ -238,5 +237,5 @@ def sweep(layout: Layout) -> list[str]:
     return tidied
 
 
-def pending(layout: Layout, period: str) -> bool:
+def pending(layout: Layout, period: Period) -> bool:
     return journal_path(layout, period).is_file()

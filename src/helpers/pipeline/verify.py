@@ -29,11 +29,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..io.paths import Layout, check_period
+from ..io.paths import Layout, Period
 from ..io.rawdata import sha256_of
 from . import environment, freshness, index, swap
 from .compare import _used_distributions, compare, fact_changes  # noqa: F401 - verify.compare, as before
-from .contract import Console
+from .contract import MANIFEST, Console
 from .freshness import published_files
 from .manifest import ManifestProblem, read_manifest
 from .runner import run_period
@@ -41,17 +41,16 @@ from .runner import run_period
 FULL_COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
-def mirror_layout(layout: Layout, period: str, base: Path) -> Layout:
+def mirror_layout(layout: Layout, period: Period, base: Path) -> Layout:
     """A copy of the inputs under `base`, laid out like the repository, with empty outputs."""
-    mirror = Layout(raw=base / "data" / "raw", processed=base / "data" / "processed", outputs=base / "outputs",
-                    reference=base / "data" / "reference", notebooks=layout.notebooks)
+    mirror = Layout.under(base, layout.notebooks)
     shutil.copytree(layout.raw, mirror.raw)
     shutil.copytree(layout.reference, mirror.reference)
     mirror.processed.mkdir(parents=True)
     return mirror
 
 
-def index_differences(layout: Layout, period: str, today: bool) -> list[str]:
+def index_differences(layout: Layout, period: Period, today: bool) -> list[str]:
     """What is wrong with the published index, as far as it concerns `period`."""
     found = []
     for problem in index.problems(layout, today=today):
@@ -74,7 +73,7 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
 
 
-def _check_environment(period: str, manifest: dict) -> str:
+def _check_environment(period: Period, manifest: dict) -> str:
     """"" when this environment is the one recorded (for what the stages and pages import), a note
     when none is recorded; raises CannotRebuild naming each difference otherwise."""
     recorded = manifest.get("environment")
@@ -104,7 +103,7 @@ def _check_environment(period: str, manifest: dict) -> str:
           f"environment: shaoyang-report verify --today --period {period}")
 
 
-def _recorded_inputs(period: str, manifest: dict, layout: Layout) -> dict[str, Path]:
+def _recorded_inputs(period: Period, manifest: dict, layout: Layout) -> dict[str, Path]:
     """The raw inputs the build read, here, each checked against its recorded sha256."""
     inputs = {name: sha for name, sha in manifest.get("inputs", {}).items() if name.startswith("data/raw/")}
     # A manifest written before earlier periods' files were recorded names them in the key of the
@@ -138,7 +137,7 @@ def _recorded_inputs(period: str, manifest: dict, layout: Layout) -> dict[str, P
     return found
 
 
-def _checkout(repo: Path, commit: str, period: str, base: Path) -> Path:
+def _checkout(repo: Path, commit: str, period: Period, base: Path) -> Path:
     """A temporary checkout of `commit` under `base` (a clone sharing the repository's objects, so
     nothing is written into the repository)."""
     if _git(repo, "rev-parse", "--git-dir").returncode != 0:
@@ -159,7 +158,7 @@ def _checkout(repo: Path, commit: str, period: str, base: Path) -> Path:
     return checkout
 
 
-def _rebuild_as_built(period: str, layout: Layout, manifest: dict, base: Path) -> Layout:
+def _rebuild_as_built(period: Period, layout: Layout, manifest: dict, base: Path) -> Layout:
     """Rebuild `period` from its recorded commit and inputs under `base`. Returns the rebuilt layout."""
     commit = manifest.get("git_commit", "")
     if not FULL_COMMIT.fullmatch(commit):
@@ -206,10 +205,9 @@ class RebuildFailed(Exception):
 # The command
 # --------------------------------------------------------------------------------------
 
-def verify_period(period: str, layout: Layout, keep: Path | None = None, today: bool = False) -> int:
+def verify_period(period: Period, layout: Layout, keep: Path | None = None, today: bool = False) -> int:
     """Rebuild `period` and compare. Exit code 0 when identical, 1 when anything differs, 2 when it
     cannot be rebuilt (bad input, a pending publish, another environment, a missing commit)."""
-    check_period(period)
     if swap.pending(layout, period):
         print(f"error: the publish of {period} was interrupted and is not complete; complete it with: "
               f"shaoyang-report run --period {period}", file=sys.stderr)
@@ -219,9 +217,9 @@ def verify_period(period: str, layout: Layout, keep: Path | None = None, today: 
               f"build it first with: shaoyang-report run --period {period}", file=sys.stderr)
         return 2
     try:
-        manifest = read_manifest(layout.outputs_period(period) / "manifest.json")
+        manifest = read_manifest(layout.published(period, MANIFEST))
     except ManifestProblem as exc:
-        print(f"error: {layout.outputs_period(period) / 'manifest.json'}: {exc}; without it nothing says what "
+        print(f"error: {layout.published(period, MANIFEST)}: {exc}; without it nothing says what "
               f"built {period}. Rebuild it with: shaoyang-report run --period {period} --force", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix=f"verify-{period}-") as temporary:

@@ -38,7 +38,7 @@ from ..audit.sentences import describe
 from ..io.rawdata import UNKNOWN
 from ..io.writers import write_csv
 from . import factids
-from .edition import Edition, facts_name
+from .edition import Edition
 from .printing.common import num, plain_number
 from .sourceview import source_anchor
 from .wording import require_clean
@@ -166,12 +166,12 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def save(book: FactBook, processed_dir: Path) -> pd.DataFrame:
-    """Write the edition's facts file: every fact its page has shown, in the order it first shows them."""
+def save(book: FactBook, path: Path) -> pd.DataFrame:
+    """Write the edition's facts file (its stage's product `facts`, facts.csv or facts.<language>.csv):
+    every fact its page has shown, in the order it first shows them."""
     table = book.table(book.shown)
-    name = facts_name(book.edition.language)
-    write_csv(table, Path(processed_dir) / name)
-    return pd.DataFrame({"file": [name], "rows": [len(table)]})
+    written = write_csv(table, Path(path))
+    return pd.DataFrame({"file": [written.name], "rows": [len(table)]})
 
 
 # ---- Reading the processed tables ----------------------------------------------------------------

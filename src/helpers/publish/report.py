@@ -49,20 +49,21 @@ class Report:
         return rows.iloc[0] if len(rows) else None
 
 
-def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: Path, figures_dir: Path,
+def load_report(period: str, upstream: dict, raw_dir: Path, reference_dir: Path,
                 language: str = SOURCE_LANGUAGE) -> Report:
-    """Read this period's processed tables, its text and source sidecar, and the edition's charts."""
-    processed_dir = Path(processed_dir)
+    """Read this period's processed tables and the edition's charts, by their names in `upstream` (the
+    files of the earlier stages, as the run passed them: pipeline/contract.py), and its text and
+    source sidecar."""
     source = read_sidecar(raw_dir)
-    changes_path, diagnoses_path = processed_dir / "changes.csv", processed_dir / "diagnoses.csv"
-    history_path = processed_dir / "history.csv"
-    figures, report_text = read_csv(processed_dir / "figures.csv"), read_utf8(Path(raw_dir) / "report.txt")
+    changes_path, diagnoses_path = Path(upstream["changes"]), Path(upstream["diagnoses"])
+    history_path = Path(upstream["history"])
+    figures, report_text = read_csv(Path(upstream["figures"])), read_utf8(Path(raw_dir) / "report.txt")
     relations = relations_for(load_relations(reference_dir, period), figures, report_text)
     report = Report(
         period=period, source=source,
         figures=figures,
-        progress=read_csv(processed_dir / "progress.csv"),
-        checks=read_csv(processed_dir / "checks.csv"),
+        progress=read_csv(Path(upstream["progress"])),
+        checks=read_csv(Path(upstream["checks"])),
         changes=read_csv(changes_path) if changes_path.is_file() else pd.DataFrame(),
         campaigns=campaigns_table(reference_dir, period),
         diagnoses=read_csv(diagnoses_path) if diagnoses_path.is_file() else pd.DataFrame(),
@@ -74,7 +75,8 @@ def load_report(period: str, processed_dir: Path, raw_dir: Path, reference_dir: 
     )
     names = ["completion", "monitoring"] + [f"campaign_{c}" for c in report.campaigns["campaign"]] + \
         [f"months_{c}" for c in report.campaigns["campaign"]]
-    report.charts = {name: chart for name in names if (chart := load_chart(figures_dir, edition_stem(name, language)))}
+    report.charts = {name: chart for name in names
+                     if (chart := load_chart(upstream["charts"], edition_stem(name, language)))}
     return report
 
 

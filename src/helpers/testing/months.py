@@ -41,6 +41,7 @@ from pathlib import Path
 
 import yaml
 
+from ..io.paths import Period
 from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS
 from ..io.reference import append_rows
 from ..intake.draft import draft_numbers
@@ -127,9 +128,10 @@ class Month:
         write_rows(target / "figures.csv", TRANSCRIPTION_COLUMNS, self.figures)
         write_rows(target / "non_figures.csv", NON_FIGURE_COLUMNS, self.non_figures)
         sidecar = yaml.safe_load((OCTOBER / "source.yml").read_text(encoding="utf-8"))
-        month = int(self.period.split("-")[1])
-        sidecar["period_covered"]["note"] = f"cumulative (1-{month}月); individual figures carry their own as-of dates"
-        write_sealed_sidecar(target, sidecar, self.period, title_of(self.text), address="unknown")
+        period = Period(self.period)
+        sidecar["period_covered"]["note"] = (f"cumulative (1-{period.month}月); individual figures carry their own "
+                                             "as-of dates")
+        write_sealed_sidecar(target, sidecar, period, title_of(self.text), address="unknown")
         if reference_dir is not None:
             add_campaigns(Path(reference_dir), self.all_campaigns())
         return target

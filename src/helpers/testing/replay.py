@@ -27,6 +27,7 @@ from typing import Callable
 
 from ..io.paths import Layout
 from ..pipeline import freshness, kernel as kernels
+from ..pipeline.contract import MANIFEST, NOTEBOOKS
 
 # Components that never stop a playback: the code is the session's own.
 IGNORED = frozenset({"code"})
@@ -53,7 +54,7 @@ def install(setter: Callable, recorded: Layout, period: str, allow: frozenset[st
     """Replace the kernel and notebook execution with playback from `recorded` (a finished build
     of `period`). `setter` is `monkeypatch.setattr` (or `setattr` in a child process). Returns the
     list of stages played back, in order, for the test to assert on."""
-    manifest = json.loads((recorded.outputs_period(period) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(recorded.published(period, MANIFEST).read_text(encoding="utf-8"))
     computed: dict[str, dict] = {}
     played: list[str] = []
     real_components = freshness.stage_components
@@ -75,11 +76,11 @@ def install(setter: Callable, recorded: Layout, period: str, allow: frozenset[st
                                 f"({', '.join(differ)}); run it for real, or name the change in `allow`")
         executed = Path(executed)
         executed.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(recorded.outputs_period(period) / "notebooks" / f"{stage}.ipynb", executed)
+        shutil.copyfile(recorded.published(period, f"{NOTEBOOKS}/{stage}.ipynb"), executed)
         for staged in record["products"]:
             target = Path(staging) / staged
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(freshness.published_path(recorded, period, staged), target)
+            shutil.copyfile(recorded.published(period, staged), target)
         played.append(stage)
         return executed
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..io.paths import PERIOD_PATTERN, Layout
+from ..io.paths import Layout, is_period
 from . import ROOT
 
 # What a copy leaves out: version control, environments, caches, and run state that is not published.
@@ -41,7 +41,7 @@ def add_months(root: Path) -> Layout:
     layout = Layout.default(root)
     for folder in (layout.raw, layout.processed, layout.outputs):
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-            if path.is_dir() and PERIOD_PATTERN.match(path.name) and path.name > PERIOD:
+            if path.is_dir() and is_period(path.name) and path.name > PERIOD:
                 shutil.rmtree(path)
     reference_as_of(layout.reference, PERIOD)
     november = months.november()

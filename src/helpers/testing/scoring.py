@@ -9,10 +9,9 @@ Used by the carry-over's tests and by benchmarks/carry_over.py, which counts the
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from dataclasses import dataclass
 
+from ..io.paths import Period
 from ..text.numbers import locate_value, resolve_as_of
 from .months import Month
 
@@ -54,12 +53,11 @@ def figure_position(text: str, row: dict) -> int | None:
 
 def review(month: Month, figures: list[dict]) -> Review:
     """Compare drafted figures.csv rows with `month`'s truth, number by number."""
-    year, last = (int(part) for part in month.period.split("-"))
-    period_end = dt.date(year, last, calendar.monthrange(year, last)[1])
+    period_end = Period(month.period).end
 
     def as_of_day(printed: str):
         try:
-            return resolve_as_of(printed, year, period_end)
+            return resolve_as_of(printed, period_end.year, period_end)
         except ValueError:
             return printed
 

@@ -10,7 +10,6 @@ period added to data/raw/.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import hashlib
 import io
@@ -18,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from ..io.paths import Period
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,8 @@ def make_period(raw_root: Path, period: str = "2021-11", replacements=NOVEMBER, 
     _write_csv(target / "non_figures.csv", listed)
 
     sidecar = yaml.safe_load((source_dir / "source.yml").read_text(encoding="utf-8"))
-    month = int(period.split("-")[1])
-    write_sealed_sidecar(target, sidecar, period, sidecar["title"].replace("1-10月", f"1-{month}月"))
+    period = Period(period)
+    write_sealed_sidecar(target, sidecar, period, sidecar["title"].replace("1-10月", f"1-{period.month}月"))
     return target
 
 
@@ -101,11 +102,11 @@ def write_sealed_sidecar(folder: Path, sidecar: dict, period: str, title: str, *
     """`folder`/source.yml: `sidecar` (an earlier month's, as a template) for `period`, with its
     title, the period it covers (cumulative from 1 January), `fields` (address="unknown", say) and
     the sha256 of every file of the folder it lists: what seal would record."""
-    year, month = (int(part) for part in period.split("-"))
-    sidecar["period"] = period
+    period = Period(period)
+    sidecar["period"] = str(period)  # as text: YAML writes no other kind of string
     sidecar["title"] = title
-    sidecar["period_covered"]["start"] = f"{year}-01-01"
-    sidecar["period_covered"]["end"] = f"{year}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    sidecar["period_covered"]["start"] = period.start.isoformat()
+    sidecar["period_covered"]["end"] = period.end.isoformat()
     sidecar.update(fields)
     for name in ("report.txt", "figures.csv", "non_figures.csv"):
         sidecar["files"][name]["sha256"] = hashlib.sha256((Path(folder) / name).read_bytes()).hexdigest()
