@@ -237,6 +237,14 @@ def _run_one(period: str, layout: Layout, force: bool, prefix: str, quiet: bool)
                       progress=not quiet and not prefix)
 
 
+def _fork_is_safe() -> bool:
+    """Whether a pool's workers may be forked from this process: it runs one thread and has never
+    loaded ZeroMQ (so it never ran a kernel), as `shaoyang-report run` from the command line."""
+    import threading
+
+    return threading.active_count() == 1 and "zmq" not in sys.modules
+
+
 def command_run(args) -> int:
     layout = _layout(args)
     periods = list(args.period or [])
@@ -252,17 +260,20 @@ def command_run(args) -> int:
         codes = [_run_one(p, layout, args.force, f"[{p}] " if len(periods) > 1 else "", args.quiet)
                  for p in periods]
     else:
-        # Forked from a fresh server process, never from this one: a child forked from a process
-        # that has run kernels (a test's, say) inherits its ZeroMQ and event-loop state and can spin
-        # forever starting its own kernel. The server imports the runner only, so that the children
-        # start at once: each starts its kernel first and imports papermill and nbformat while the
-        # kernel boots, as a single run does (preloading them held both kernels back ~0.3 s while
-        # one core loaded them and the other waited).
+        # A child forked from a process that has run kernels (a test's, say) inherits its ZeroMQ and
+        # event-loop state and can spin forever starting its own kernel, and forking a process with
+        # other threads can copy a lock some thread holds. The command line is neither: its workers
+        # are forked from it, and start at once. Otherwise they are forked from a fresh server
+        # process, which imports the runner only, so that each child starts its kernel first and
+        # imports papermill and nbformat while the kernel boots, as a single run does.
         import multiprocessing  # only here: a single period (and a no-op) never needs a process pool
         from concurrent.futures import ProcessPoolExecutor
 
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["helpers.pipeline.runner"])
+        if _fork_is_safe():
+            context = multiprocessing.get_context("fork")
+        else:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["helpers.pipeline.runner"])
         with ProcessPoolExecutor(max_workers=min(args.jobs, len(periods)), mp_context=context) as pool:
             futures = [pool.submit(_run_one, p, layout, args.force, f"[{p}] ", args.quiet) for p in periods]
             codes = [f.result() for f in futures]

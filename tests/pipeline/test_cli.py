@@ -70,3 +70,46 @@ def test_notebooks_run_top_to_bottom_with_their_default_parameters(tmp_path):
                                    kernel_name="python3", cwd=str(base / "notebooks"), progress_bar=False)
     assert (base / "data" / "processed" / "2021-10" / "checks.csv").is_file()
     assert (base / "outputs" / "2021-10" / "figures" / "completion.png").is_file()
+
+
+# ---- Parallel periods --------------------------------------------------------------------------------
+
+def test_workers_are_forked_only_from_a_process_with_one_thread_and_no_zeromq(monkeypatch):
+    """A process that has loaded ZeroMQ (it ran kernels) or runs other threads forks its workers
+    from a fresh server; the command line, which has neither, forks them itself."""
+    import threading
+
+    from helpers import cli
+
+    monkeypatch.delitem(sys.modules, "zmq", raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert cli._fork_is_safe()
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not cli._fork_is_safe()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setitem(sys.modules, "zmq", object())
+    assert not cli._fork_is_safe()
+
+
+@pytest.mark.slow
+def test_the_command_line_builds_two_periods_on_forked_workers(built, tmp_path):
+    """`run --period A --period B` from the command line: both periods published by forked workers,
+    each with its own console lines."""
+    from helpers.testing import synthetic
+    from helpers.testing.layouts import copy_built
+
+    layout = copy_built(built, tmp_path / "copy")
+    synthetic.make_period(layout.raw, "2021-11")
+    probe = ("import multiprocessing, runpy, sys; chosen = []; get = multiprocessing.get_context\n"
+             "multiprocessing.get_context = lambda method=None: chosen.append(method) or get(method)\n"
+             "sys.argv = ['shaoyang-report', *sys.argv[1:]]\n"
+             "try:\n    runpy.run_module('helpers', run_name='__main__')\n"
+             "finally:\n    print('contexts:', chosen)\n")
+    done = subprocess.run([sys.executable, "-c", probe, "run", "--root", str(tmp_path / "copy"), "--period", "2021-10",
+                           "--period", "2021-11", "--force", "--jobs", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "contexts: ['fork']" in done.stdout
+    for period in ("2021-10", "2021-11"):
+        assert f"[{period}] {period}: published" in done.stdout + done.stderr
+        assert (layout.outputs / period / "report.html").is_file()
