@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import cn2an
 
 # Units as printed -> (base unit, multiplier). The base units are the ones figures.csv uses.
 # 万 (x10,000) and 亿 (x100,000,000) are part of the printed unit ("万人", "亿元").
@@ -121,6 +120,8 @@ def parse_printed_number(printed: str) -> Decimal:
         except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
             raise ValueError(f"not a number: {printed!r}") from exc
     if re.fullmatch(f"[{CHINESE_DIGITS}]+", cleaned):
+        import cn2an  # only here: its import takes ~0.1 s, which a run with nothing to do never needs
+
         try:
             return Decimal(str(cn2an.cn2an(cleaned, "smart")))
         except (ValueError, KeyError, IndexError) as exc:  # cn2an's errors for malformed numerals (十二十二, 千千)
