@@ -229,10 +229,10 @@ def test_verify_names_a_number_edited_on_a_page_by_its_fact_id(built, tmp_path):
 
 READ = textwrap.dedent("""
     import sys, tracemalloc
-    tracemalloc.start()
     from helpers.io.errors import InputError
     from helpers.pipeline.manifest import ManifestProblem, read_manifest
     from helpers.io.readers import read_utf8
+    tracemalloc.start()  # the read's memory, not the imports' (traced, they took over a second)
     try:
         (read_manifest if sys.argv[2] == "manifest" else read_utf8)(__import__("pathlib").Path(sys.argv[1]))
         print("read")
