@@ -176,17 +176,20 @@ def seal_period(period: str, layout: Layout, include_report: bool = False, say: 
     sync_reference(period, layout, say)
     problems = folder_problems(folder, period, layout)
     if problems:
-        say(f"{period} does not build yet ({len(problems)} problem(s)):")
-        for problem in problems:
-            say(f"  - {problem}")
-        say(f"Fix them, then run `shaoyang-report seal --period {period}` again.")
-        return False
+        return _refused(f"{period} does not build yet ({len(problems)} problem(s)):", problems,
+                        f"Fix them, then run `shaoyang-report seal --period {period}` again.", say)
     mismatched = unrecorded_mismatches(folder, period)
     if mismatched:
-        say(f"{period} builds, but its text is not this bureau's report for {period}:")
-        for problem in mismatched:
-            say(f"  - {problem}")
-        say(f"Then run `shaoyang-report seal --period {period}` again.")
-        return False
+        return _refused(f"{period} builds, but its text is not this bureau's report for {period}:", mismatched,
+                        f"Then run `shaoyang-report seal --period {period}` again.", say)
     say(f"{period} passes the cleaning checks: build it with `make report PERIOD={period}`")
     return True
+
+
+def _refused(heading: str, problems: list[str], then: str, say) -> bool:
+    """Say why a folder is not sealed as passing: a heading, each problem, what to do next."""
+    say(heading)
+    for problem in problems:
+        say(f"  - {problem}")
+    say(then)
+    return False
