@@ -39,10 +39,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..io.paths import Period
-from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS
+from ..io.rawdata import NON_FIGURE_COLUMNS, TRANSCRIPTION_COLUMNS, read_sidecar
 from ..io.reference import append_rows
 from ..intake.draft import draft_numbers
 from ..text.numbers import find_number_tokens, locate_value
@@ -127,7 +125,7 @@ class Month:
         self.write_text(target / "report.txt")
         write_rows(target / "figures.csv", TRANSCRIPTION_COLUMNS, self.figures)
         write_rows(target / "non_figures.csv", NON_FIGURE_COLUMNS, self.non_figures)
-        sidecar = yaml.safe_load((OCTOBER / "source.yml").read_text(encoding="utf-8"))
+        sidecar = read_sidecar(OCTOBER)
         period = Period(self.period)
         sidecar["period_covered"]["note"] = (f"cumulative (1-{period.month}月); individual figures carry their own "
                                              "as-of dates")

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..io.paths import Period
+from ..io.rawdata import read_sidecar
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def make_period(raw_root: Path, period: str = "2021-11", replacements=NOVEMBER, 
     _write_csv(target / "figures.csv", rows)
     _write_csv(target / "non_figures.csv", listed)
 
-    sidecar = yaml.safe_load((source_dir / "source.yml").read_text(encoding="utf-8"))
+    sidecar = read_sidecar(source_dir)
     period = Period(period)
     write_sealed_sidecar(target, sidecar, period, sidecar["title"].replace("1-10月", f"1-{period.month}月"))
     return target
@@ -124,7 +125,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
 def reseal(raw_dir: Path, name: str) -> None:
     """Record a deliberately changed file's new checksum in source.yml (tests of bad content)."""
     sidecar_path = Path(raw_dir) / "source.yml"
-    sidecar = yaml.safe_load(sidecar_path.read_text(encoding="utf-8"))
+    sidecar = read_sidecar(raw_dir)
     sidecar["files"][name]["sha256"] = hashlib.sha256((Path(raw_dir) / name).read_bytes()).hexdigest()
     sidecar_path.write_text(yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
