@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -230,6 +231,12 @@ def test_killing_a_run_leaves_the_previous_outputs_intact(built, tmp_path, monke
     process.wait()
     assert still_running, f"the run finished before it could be killed {moment}"
     assert tree_hashes(layout.outputs / PERIOD, layout.processed / PERIOD) == before
+    # The killed run's kernel sockets are left in the temporary folder; the next run's kernel removes them.
+    from helpers.pipeline.kernel import SOCKETS_PREFIX, remove_stray_socket_folders
+
+    left = set(Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}{process.pid}-*"))
+    assert left <= set(remove_stray_socket_folders(Path(tempfile.gettempdir())))
+    assert not any(path.exists() for path in left)
     # The next run recovers (staging left behind by the kill is discarded) and republishes the same
     # bytes; its notebooks are played back from the session's build of the same inputs.
     played = replay.install(monkeypatch.setattr, built, PERIOD)
@@ -395,3 +402,21 @@ def test_runs_inject_exactly_the_contract_s_parameters(built):
         nb = json.loads((built.outputs / PERIOD / "notebooks" / f"{stage.name}.ipynb").read_text(encoding="utf-8"))
         cell = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
         assert {line.split(" = ")[0] for line in "".join(cell["source"]).splitlines() if " = " in line} == injected
+
+
+def test_only_the_socket_folders_of_runs_that_are_gone_are_removed(tmp_path):
+    """A kernel's socket folder is named after its run's pid: removed once that process is gone,
+    kept while it runs, and anything else in the temporary folder is left alone."""
+    from helpers.pipeline.kernel import SOCKETS_PREFIX, remove_stray_socket_folders
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    gone = tmp_path / f"{SOCKETS_PREFIX}{finished.pid}-abc"
+    running = tmp_path / f"{SOCKETS_PREFIX}{os.getpid()}-def"
+    other = tmp_path / f"{SOCKETS_PREFIX}notapid-ghi"
+    unrelated = tmp_path / "kernel-1234-xyz"
+    for folder in (gone, running, other, unrelated):
+        folder.mkdir()
+        (folder / "k-1").write_text("", encoding="utf-8")
+    assert remove_stray_socket_folders(tmp_path) == [gone]
+    assert not gone.exists() and running.exists() and other.exists() and unrelated.exists()

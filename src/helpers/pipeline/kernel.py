@@ -72,7 +72,8 @@ class SharedKernel:
         # already in use", papermill issue 511). An absolute path, since the kernel runs elsewhere.
         import tempfile
 
-        self._sockets = tempfile.mkdtemp(prefix="shaoyang-kernel-")
+        remove_stray_socket_folders(Path(tempfile.gettempdir()))
+        self._sockets = tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
         self.km = OneClientKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "k"))
         self.used = False
         # The kernel warns on every start that local TCP is unencrypted; that is noise on one machine.
@@ -107,6 +108,27 @@ class SharedKernel:
         except Exception:  # noqa: BLE001 - a kernel that is already gone needs no shutdown
             pass
         shutil.rmtree(self._sockets, ignore_errors=True)
+
+
+SOCKETS_PREFIX = "shaoyang-kernel-"
+
+
+def remove_stray_socket_folders(folder: Path) -> list[Path]:
+    """Remove the kernel socket folders under `folder` whose run is gone (killed, say, before its
+    shutdown removed them): each is named shaoyang-kernel-<pid of its run>-<random>. Returns them."""
+    removed = []
+    for path in folder.glob(f"{SOCKETS_PREFIX}*-*"):
+        pid = path.name[len(SOCKETS_PREFIX):].split("-")[0]
+        if not pid.isdigit() or not path.is_dir() or path.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:  # its run is gone
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        except (PermissionError, OverflowError):  # another user's live process, or not a pid: leave it
+            pass
+    return removed
 
 
 def notebook_imports(notebooks: list[Path]) -> list[str]:
