@@ -125,8 +125,8 @@ def loop_time(month: months.Month) -> dict:
         root = ["--root", str(base / "root")]
         add = timed([PYTHON, "-m", "helpers", "add-period", str(report), *root])
         # The review (not timed): a proposed campaign renamed, the month's reviewed transcription.
-        proposed = {row["name_zh"]: row["campaign"] for row in read_rows(layout.reference / "campaigns.csv")[1]
-                    if row.get("since") == month.period}
+        proposed = {row["zh"]: row["id"] for row in read_rows(layout.reference / "glossary.csv")[1]
+                    if row["kind"] == "campaign" and row.get("since") == month.period}
         for row in month.campaigns:
             if proposed.get(row["name_zh"], row["campaign"]) != row["campaign"]:
                 timed([PYTHON, "-m", "helpers", "rename-campaign", "--period", month.period,

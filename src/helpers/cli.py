@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "since = the period) in every row that names it:\n"
                     "  figures.csv      of the period: campaign, and figure ids OLD.x become NEW.x\n"
                     "  campaigns.csv    the campaign's row\n"
-                    "  glossary.csv     the rows of the campaign and its figures\n"
+                    "  glossary.csv     the rows of the campaign (its name) and its figures\n"
                     "A NEW that exists already files the figures under that campaign.",
         epilog="Then seal the folder again (shaoyang-report seal --period YYYY-MM).\n"
                "exit codes: 0 renamed, 2 bad input (nothing is written).")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io.rawdata import load_reference_table
+from ..io.reference import named, read_reference
 from .figures import figure_index
 
-TARGET_COLUMNS = ["target_id", "campaign", "label_zh", "target", "achieved", "reported_rate", "note"]
+TARGET_COLUMNS = ["target_id", "campaign", "target", "achieved", "reported_rate", "note"]
 PROGRESS_COLUMNS = ["target_id", "campaign", "label", "unit", "target", "target_source", "target_qualifier",
                     "achieved", "achieved_source", "as_of", "computed_rate", "reported_rate", "rate_difference",
                     "rate_bound", "gap", "position", "figure_ids", "note"]
@@ -23,8 +23,9 @@ _DIRECTION = {"以上": +1, "余": +1, "多": +1, "近": -1}
 
 
 def load_targets(reference_dir: Path, period: str | None = None) -> list[dict]:
-    """targets.csv's rows that apply to `period` (since/until), or each target's latest row."""
-    return load_reference_table(Path(reference_dir) / "targets.csv", TARGET_COLUMNS, period=period)
+    """targets.csv's rows that apply to `period` (since/until), or each target's latest row, each with
+    its Chinese label (`label_zh`) from glossary.csv's target rows that apply to the same period."""
+    return named(read_reference(Path(reference_dir) / "targets.csv", TARGET_COLUMNS, period), period)
 
 
 def rate_bound(target_qualifier: str, achieved_qualifier: str) -> str:

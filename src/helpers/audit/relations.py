@@ -16,13 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..io.errors import InputError
-from ..io.reference import read_reference
+from ..io.reference import GLOSSARY_FILE, SOURCE_COLUMN, glossary_names, named, read_reference
 from ..text import numbers
 from . import kinds
 from .figures import Figure, figure_index, split_ids
 from .lists import listed_items, locate  # noqa: F401 - the listed counts' reader, as the tests call it
 
-RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands", "description"]
+RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands"]
 CHECK_COLUMNS = ["check_id", "kind", "description", "formula", "working", "reported", "recomputed", "difference",
                  "tolerance", "lower", "upper", "bound_by", "unit", "status", "figure_ids", "note", "origin",
                  "sentence_start", "sentence_end"]
@@ -46,16 +46,16 @@ FORMULA_CONSTANTS = re.compile(r"(?<![\d.])100%")
 
 def load_relations(reference_dir: Path, period: str | None = None) -> list[dict]:
     """The reviewed table of relations between figures, validated: the rows that apply to `period`
-    (since/until, helpers.io.reference), or each relation's latest row."""
+    (since/until, helpers.io.reference), or each relation's latest row. Each row's `description` is
+    its template, said once: the zh of glossary.csv's relation row that applies to the same period."""
     path = Path(reference_dir) / "relations.csv"
     table = read_reference(path, RELATION_COLUMNS, period)
-    rows = table.rows
     if "items" in table.header:
         raise InputError(path, "the table has an items column", row=1, field="items",
                          expected="columns " + ", ".join(RELATION_COLUMNS),
                          fix="Delete the column: a listed count counts the items in its own sentence or section "
                              "of each month's text (data/reference/README.md)")
-    for line, row in zip(table.lines, rows):
+    for line, row in zip(table.lines, table.rows):
         kind = row["kind"]
         if kind not in KINDS:
             raise InputError(path, f"unknown relation kind {kind!r}", row=line, field="kind",
@@ -70,16 +70,22 @@ def load_relations(reference_dir: Path, period: str | None = None) -> list[dict]
             raise InputError(path, f"a {kind} relation {'needs' if needs_reported else 'takes no'} reported figure",
                              row=line, field="reported",
                              expected="the id of the figure the report states" if needs_reported else "an empty cell")
-        own = {row["reported"].strip(), *operands}
+    rows = named(table, period)
+    glossary, glossary_lines = Path(reference_dir) / GLOSSARY_FILE, glossary_names(reference_dir, "relation", period)
+    for line, row in zip(table.lines, rows):
+        own = {row["reported"].strip(), *split_ids(row["operands"])}
+        where = glossary_lines[row["relation_id"]][1]  # the template's line in the glossary
         for name in PLACEHOLDER.findall(row["description"]):
             if name not in own:
-                raise InputError(path, f"the description names {{{name}}}, which is not one of this relation's "
-                                 "figures", row=line, field="description",
+                raise InputError(glossary, f"relation {row['relation_id']!r}'s description names {{{name}}}, which is "
+                                 f"not one of its figures (relations.csv line {line})", row=where,
+                                 field=SOURCE_COLUMN,
                                  expected="placeholders {figure_id} for the reported figure or an operand")
         typed = TYPED_NUMBER.search(FORMULA_CONSTANTS.sub("", PLACEHOLDER.sub("", row["description"])))
         if typed:
-            raise InputError(path, f"the description types the number {typed.group()!r}", row=line,
-                             field="description", expected="no numbers typed in: they change from month to month",
+            raise InputError(glossary, f"relation {row['relation_id']!r}'s description types the number "
+                             f"{typed.group()!r} (relations.csv line {line})", row=where,
+                             field=SOURCE_COLUMN, expected="no numbers typed in: they change from month to month",
                              fix="Write the figure as a placeholder, {figure_id}, which is filled in with this "
                                  "month's printed value")
     return rows

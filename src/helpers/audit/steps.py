@@ -113,8 +113,9 @@ def load_progress_inputs(period: Period, figures_path: Path, raw_root: Path, raw
         raise InputError(reference_dir / "campaigns.csv", f"campaign {unknown[0]!r} (figure {first}) has no row "
                          f"that applies to {period}", field="campaign",
                          expected="a row for every campaign in figures.csv, its since (if any) at or before the period",
-                         fix="Add it with its Chinese name (name_zh), which the public page uses as a heading, and "
-                             "since = the first period that reports it; or correct its since/until")
+                         fix="Add it (campaign, order) with since = the first period that reports it, and its "
+                             "Chinese name, which the public page uses as a heading, as a glossary.csv row "
+                             "(campaign,<id>,<name>); or correct its since/until")
     report_text = read_utf8(Path(raw_dir) / "report.txt")
     declared = relations_module.load_relations(reference_dir, period)
     return ProgressInputs(

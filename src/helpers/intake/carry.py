@@ -73,7 +73,7 @@ class CarryOver:
     previous_period: str | None
     outcomes: list[Outcome]  # this month's numbers in text order, then last month's not found
     unlocated: list[dict]  # last month's rows that could not be found in last month's text
-    campaigns: list[dict] = field(default_factory=list)  # proposed new campaigns: campaign, name_zh
+    campaigns: list[dict] = field(default_factory=list)  # proposed new campaigns: campaign, name_zh (for the glossary)
 
     def of(self, status: str, kind: str = "figure") -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status and o.kind == kind]
@@ -313,7 +313,8 @@ def _propose(outcomes: list[Outcome], by_start: dict[int, DraftedNumber], campai
     figures in its section (else the campaign its heading names, else the parent section's, unless
     the parent's items are campaigns of their own), the kind of a carried figure in its sentence
     when the draft has none, and `<campaign>.<metric>` (proposals.metric_id). A section that names no
-    known campaign gets a proposed new one: returned as campaigns.csv rows (campaign, name_zh)."""
+    known campaign gets a proposed new one: returned as (campaign, name_zh), the id for campaigns.csv
+    and the Chinese name for its glossary row (proposals.needed_rows)."""
     carried = [o for o in outcomes if o.kind == "figure" and o.status in (CARRIED, UNCERTAIN)]
     in_section: dict[str, Counter] = {}
     for outcome in carried:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..io.errors import InputError
 from ..io.paths import Layout
 from ..io.rawdata import load_reference_table
+from ..io.reference import glossary_names
 from ..text.numbers import NumberToken
 from ..text.segments import LABEL_BREAKS, SPACES, char_at, clause_before, clause_end
 from .quantities import Quantity, normalise_figure, words_after
@@ -125,15 +126,17 @@ def guess_kind(text: str, token: NumberToken, quantity: Quantity, base_unit: str
 
 
 def load_campaigns(path: Path | None = None, period: str | None = None) -> dict[str, str]:
-    """Campaign id -> Chinese name from data/reference/campaigns.csv ({} if it cannot be read): the
-    rows that apply to `period`, or every campaign's latest row.
+    """Campaign id -> Chinese name: the campaigns of data/reference/campaigns.csv, each named by the
+    glossary.csv beside it ('' for one it does not name; {} if either cannot be read): the rows that
+    apply to `period`, or every campaign's latest row.
 
     Without a path, the project's own reference table is used.
     """
-    path = path or Layout.default().reference / "campaigns.csv"
+    path = Path(path or Layout.default().reference / "campaigns.csv")
     try:
-        return {row["campaign"]: row.get("name_zh", "") for row in load_reference_table(path, ["campaign"],
-                                                                                       period=period)}
+        names = glossary_names(path.parent, "campaign", period)
+        return {row["campaign"]: names.get(row["campaign"], ("", None))[0]
+                for row in load_reference_table(path, ["campaign"], period=period)}
     except (InputError, OSError):
         return {}
 

@@ -6,9 +6,10 @@
   `shaoyang-report rename-campaign` (helpers.intake.rename).
 - A new figure's metric: the words of its label the project's ids use, then the metric word of its
   unit (monitored_persons, employed_rate, prepared_share, resettled_households), never new_count.
-- The reference rows the period needs (`reference_rows`): a campaigns.csv row for each new
-  campaign, and a glossary row for each campaign and figure id the glossary lacks, the Chinese
-  filled in and the English left to translate. Each carries since = the period, so that it
+- The reference rows the period needs (`needed_rows`): a campaigns.csv row for each new
+  campaign (its id, order and since: no name), and a glossary row for each new campaign and each
+  figure id the glossary lacks, the Chinese filled in (the one place a name is said) and the
+  English left to translate. Each carries since = the period, so that it
   changes no earlier month (data/reference/README.md). A missing English name blocks nothing:
   the English page shows the Chinese with a note until it is filled in.
 """
@@ -115,28 +116,34 @@ class ReferenceRows:
         return bool(self.campaigns or self.glossary or self.removed or self.relabelled)
 
 
+NAME = "name_zh"  # a proposed campaign's Chinese name: it goes to the glossary, not to campaigns.csv
+
+
 def new_campaign_row(campaign: str, name: str, period: str, reference_dir: Path) -> dict:
-    """The campaigns.csv row of a campaign new this period: after every other in the page's order."""
+    """A campaign new this period: its campaigns.csv row (after every other in the page's order), and
+    under `name_zh` its Chinese name, which `needed_rows` writes into its glossary row instead."""
     _, rows = read_rows(Path(reference_dir) / CAMPAIGNS)
     orders = [int(row["order"]) for row in rows if str(row.get("order", "")).strip().isdigit()]
-    return {"campaign": campaign, "name_zh": name, "order": str(max(orders, default=0) + 1), "since": period}
+    return {"campaign": campaign, NAME: name, "order": str(max(orders, default=0) + 1), "since": period}
 
 
 def needed_rows(figures: list[dict], period: str, reference_dir: Path, campaigns: list[dict] = (),
                 first_seen: dict | None = None) -> ReferenceRows:
-    """The rows the period needs and data/reference/ lacks: `campaigns` (new campaigns.csv rows)
-    whose id has no row that applies to the period, and a glossary row for each campaign and figure
-    id of `figures` that has none (Chinese from the label or the campaign's name, English to
-    translate). Each row has since = the period, or the earlier period an id was first printed in
-    (`first_seen`: id -> period), so that the months that print it read it too."""
+    """The rows the period needs and data/reference/ lacks: `campaigns` (new_campaign_row's) whose id
+    has no row that applies to the period, as campaigns.csv rows without their name, and a glossary
+    row for each of them and for each figure id of `figures` that has none (Chinese from the
+    campaign's proposed name or the figure's label, English to translate). Each row has since = the
+    period, or the earlier period an id was first printed in (`first_seen`: id -> period), so that
+    the months that print it read it too."""
     reference_dir = Path(reference_dir)
-    known = {row["campaign"]: row["name_zh"]
-             for row in read_reference(reference_dir / CAMPAIGNS, ["campaign", "name_zh"], period).rows}
+    known = {row["campaign"] for row in read_reference(reference_dir / CAMPAIGNS, ["campaign"], period).rows}
+    proposed: dict[str, str] = {}  # a new campaign's id -> its Chinese name, for its glossary row
     result = ReferenceRows()
     for row in campaigns:
         if row["campaign"] not in known:
-            result.campaigns.append(row)
-            known[row["campaign"]] = row["name_zh"]
+            result.campaigns.append({name: value for name, value in row.items() if name != NAME})
+            known.add(row["campaign"])
+            proposed[row["campaign"]] = row.get(NAME, "")
     glossary = read_reference(reference_dir / GLOSSARY_FILE, GLOSSARY, period).rows
     named = {(row["kind"], row["id"]) for row in glossary}
     labels = {figure.get("figure_id"): figure.get("label", "") for figure in figures}
@@ -146,17 +153,24 @@ def needed_rows(figures: list[dict], period: str, reference_dir: Path, campaigns
                          if row["kind"] == "figure" and row["id"] in labels and labels[row["id"]]
                          and not row["en"] and is_to_translate(row["note"]) and row["zh"] != labels[row["id"]]}
     note = to_translate(period)
+
+    def name_campaign(campaign: str) -> None:
+        if ("campaign", campaign) not in named:
+            named.add(("campaign", campaign))
+            result.glossary.append({"kind": "campaign", "id": campaign, "zh": proposed[campaign], "note": note,
+                                    "since": min(period, (first_seen or {}).get(campaign, period))})
+
     for figure in figures:
         campaign = figure.get("campaign", "")
-        if campaign and ("campaign", campaign) not in named and campaign in known:
-            named.add(("campaign", campaign))
-            result.glossary.append({"kind": "campaign", "id": campaign, "zh": known[campaign], "note": note,
-                                    "since": min(period, (first_seen or {}).get(campaign, period))})
+        if campaign in proposed:
+            name_campaign(campaign)
         if figure.get("figure_id") and ("figure", figure["figure_id"]) not in named:
             named.add(("figure", figure["figure_id"]))
             result.glossary.append({"kind": "figure", "id": figure["figure_id"], "zh": figure.get("label", ""),
                                     "note": note, "since": min(period, (first_seen or {}).get(figure["figure_id"],
                                                                                             period))})
+    for campaign in proposed:  # a new campaign no figure is filed under yet still has its name
+        name_campaign(campaign)
     return result
 
 

@@ -5,8 +5,8 @@
 add-period proposes a new campaign's id from its heading (helpers.intake.proposals). The reviewer
 renames it once, and the rename reaches every row that names it: the period's figures.csv (campaign,
 and the figure ids `old.*` become `new.*`), the campaign's row in data/reference/campaigns.csv, and
-the glossary's rows of the campaign and its figures (and any relations.csv or targets.csv row added
-for the period). Renaming it to a campaign that exists files its figures under that one (the
+the glossary's rows of the campaign (its Chinese name lives only there) and its figures (and any
+relations.csv or targets.csv row added for the period, with its glossary row). Renaming it to a campaign that exists files its figures under that one (the
 proposed campaign's own rows are removed). Only a campaign the period introduced can be renamed
 (its campaigns.csv row has since = the period, and no earlier period uses it): an established id
 is part of the published months. The folder is then sealed again with `seal`.
@@ -78,7 +78,7 @@ def rename_campaign(period: str, old: str, new: str, layout: Layout, say: Say = 
     write_rows(campaigns_path, header, kept)
     count += len(own)
     count += _rename_in_reference(layout.reference / "glossary.csv", period, old, new, exists, renamed)
-    for name, columns in (("relations.csv", ("relation_id", "reported", "operands", "description")),
+    for name, columns in (("relations.csv", ("relation_id", "reported", "operands")),
                           ("targets.csv", ("target_id", "campaign", "target", "achieved", "reported_rate"))):
         count += _rename_ids(layout.reference / name, period, old, new, columns)
     say(f"renamed campaign {old} to {new}{' (an existing campaign: its figures are filed under it)' if exists else ''}"
@@ -88,9 +88,12 @@ def rename_campaign(period: str, old: str, new: str, layout: Layout, say: Say = 
 
 
 def _rename_in_reference(path: Path, period: str, old: str, new: str, exists: bool, renamed) -> int:
-    """The glossary: the campaign's row (dropped when `new` exists and has one) and its figures' rows."""
+    """The glossary: the campaign's row, which holds its name (dropped when `new` exists and has one),
+    its figures' rows, and the rows of relations and targets added for the period that name it (their
+    id, and the {figure_id} placeholders of a relation's description in every language)."""
     header, rows = read_rows(path)
     named = {(row["kind"], row["id"]) for row in rows}
+    pattern = _id_pattern(old)
     out, count = [], 0
     for row in rows:
         if row.get("since") == period and row["kind"] == "campaign" and row["id"] == old:
@@ -100,6 +103,11 @@ def _rename_in_reference(path: Path, period: str, old: str, new: str, exists: bo
             row = dict(row, id=new)
         elif row.get("since") == period and row["kind"] == "figure" and row["id"].startswith(old + "."):
             row, count = dict(row, id=renamed(row["id"])), count + 1
+        elif row.get("since") == period and row["kind"] in ("relation", "target"):
+            before = row
+            row = {column: pattern.sub(new, value) if column not in ("kind", "reference", "note", "since", "until")
+                   and value else value for column, value in row.items()}
+            count += row != before
         out.append(row)
     if count:
         write_rows(path, header, out)
@@ -111,7 +119,7 @@ def _rename_ids(path: Path, period: str, old: str, new: str, columns: tuple[str,
     if not path.is_file():
         return 0
     header, rows = read_rows(path)
-    pattern = re.compile(rf"(?<![\w.]){re.escape(old)}(?=\.|$|\||\}})")
+    pattern = _id_pattern(old)
     count = 0
     for row in rows:
         if row.get("since") != period:
@@ -124,3 +132,8 @@ def _rename_ids(path: Path, period: str, old: str, new: str, columns: tuple[str,
     if count:
         write_rows(path, header, rows)
     return count
+
+
+def _id_pattern(old: str) -> re.Pattern:
+    """`old` as a campaign id or the campaign part of a figure id, in a cell or a {placeholder}."""
+    return re.compile(rf"(?<![\w.]){re.escape(old)}(?=\.|$|\||\}})")

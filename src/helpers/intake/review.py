@@ -126,8 +126,10 @@ def _reference_rows(reference: ReferenceRows, period: str) -> list[str]:
     lines = [f"Each applies from the first period that prints it (since = {period}, unless an earlier month printed "
              "it unnamed), so no earlier month changes. The English names are left to translate: until they are "
              "filled in, the English page shows the Chinese with a note, and nothing fails.", ""]
+    names = {row["id"]: row["zh"] for row in reference.glossary if row["kind"] == "campaign"}
     for row in reference.campaigns:
-        lines.append(f"- campaigns.csv: `{row['campaign']}`, {row['name_zh']}, order {row['order']}. A proposed id: "
+        lines.append(f"- campaigns.csv: `{row['campaign']}`, {names.get(row['campaign'], '')}, order {row['order']} "
+                     f"(its name is its glossary.csv row). A proposed id: "
                      f"to rename it everywhere (figures.csv, campaigns.csv, glossary.csv) run "
                      f"`shaoyang-report rename-campaign --period {period} {row['campaign']} <new id>`; to file its "
                      f"figures under a known campaign, give that campaign's id instead.")

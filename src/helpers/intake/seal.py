@@ -53,15 +53,22 @@ def folder_problems(folder: Path, period: str, layout: Layout, also_known: set =
     except InputError as exc:
         return [exc.message]
     path = layout.reference / "campaigns.csv"
-    known = set(load_campaigns(path, period)) | set(also_known)
+    names = load_campaigns(path, period)
+    known = set(names) | set(also_known)
     problems = []
     for campaign in sorted(set(figures["campaign"]) - known) if known else ():
         first = figures[figures["campaign"] == campaign].iloc[0]["figure_id"]
         columns = ", ".join(f"{name} ({CAMPAIGN_COLUMNS.get(name, 'may be left empty')})"
                             for name in read_rows(path)[0])
         problems.append(f"campaign {campaign!r} (figure {first}) has no row in {path} that applies to {period}: "
-                        f"add one with {columns}; or file the figure under a known campaign "
+                        f"add one with {columns}, and its Chinese name, a heading on the public page, in a row of "
+                        f"{layout.reference / 'glossary.csv'}: campaign,{campaign},<Chinese name>,,,,to translate,"
+                        f"{period},; or file the figure under a known campaign "
                         f"(`shaoyang-report rename-campaign --period {period} {campaign} <known campaign>`)")
+    for campaign in sorted(set(figures["campaign"]) & {c for c, name in names.items() if not name.strip()}):
+        problems.append(f"campaign {campaign!r} has no Chinese name in {layout.reference / 'glossary.csv'} that "
+                        f"applies to {period} (a campaign's name is said only there): add the row "
+                        f"campaign,{campaign},<Chinese name>,,,,to translate,{period},")
     return problems
 
 
@@ -92,8 +99,7 @@ def unrecorded_mismatches(folder: Path, period: str) -> list[str]:
 
 
 # What each column of campaigns.csv takes, for the message that asks for a row.
-CAMPAIGN_COLUMNS = {"campaign": "the id", "name_zh": "its Chinese name, a heading on the public page",
-                    "order": "its place among the campaigns", "since": "the first period that reports it",
+CAMPAIGN_COLUMNS = {"campaign": "the id", "order": "its place among the campaigns", "since": "the first period that reports it",
                     "until": "empty"}
 
 

@@ -13,6 +13,11 @@ rows that apply to it, without these two columns. One key (a campaign id, a rela
 changed from 2021-12 on is the old row with `until = 2021-11` and a new one with `since = 2021-12`.
 Read without a period, a table holds each key's latest row (the one that applies last).
 
+Names are said once, in glossary.csv (issue 18): campaigns.csv, targets.csv and relations.csv hold
+ids, order, operands and bounds, and no name column; `named` joins a table's rows with the Chinese
+name of each from the glossary's rows that apply to the same period (a campaign's name, a target's
+label, a relation's description), and says which row to add when one is missing.
+
 `reference_digest` is what a stage's cache key holds of the reference tables: the rows that apply
 to the period, so that a row added for a later month neither reruns nor changes an earlier one.
 """
@@ -130,6 +135,63 @@ def _latest(bounded: list, key: tuple[str, ...]) -> list:
     return [entry for entry in bounded if id(entry) in keep]
 
 
+GLOSSARY_FILE = "glossary.csv"
+SOURCE_COLUMN = "zh"  # the glossary's column in the reports' own language
+# The tables whose rows the glossary names: its kind for their key, and the column that held the
+# name before it moved to the glossary (a table that still has it is refused, saying where it went).
+NAMED = {
+    "campaigns.csv": ("campaign", "campaign", "name_zh"),
+    "targets.csv": ("target", "target_id", "label_zh"),
+    "relations.csv": ("relation", "relation_id", "description"),
+}
+
+
+def refuse_name_column(table: ReferenceRows) -> None:
+    """InputError when a named table has a name column of its own: the glossary holds the names."""
+    kind, key, column = NAMED[table.path.name]
+    if column in table.header:
+        raise InputError(table.path, f"the table has a {column} column", row=1, field=column,
+                         expected="no name column: the Chinese name lives in glossary.csv only",
+                         fix=f"Move each row's {column} to the zh of glossary.csv's row ({kind}, <{key}>) and "
+                             "delete the column")
+
+
+def glossary_names(reference_dir: Path, kind: str, period: str | None = None) -> dict[str, tuple[str, int]]:
+    """Each id of `kind` in glossary.csv (the rows that apply to `period`) -> (its Chinese name, line)."""
+    from .schemas import GLOSSARY
+
+    table = read_reference(Path(reference_dir) / GLOSSARY_FILE, GLOSSARY, period)
+    return {row["id"]: (row[SOURCE_COLUMN], line) for row, line in zip(table.rows, table.lines)
+            if row["kind"] == kind}
+
+
+def named(table: ReferenceRows, period: str | None = None, as_column: str | None = None) -> list[dict]:
+    """The rows of campaigns.csv, targets.csv or relations.csv, each with its Chinese name from the
+    glossary (the rows that apply to the same period) under `as_column` (default: the column the
+    name moved from). InputError naming glossary.csv, the id, the table's line and the row to add
+    when a row has no Chinese name there."""
+    refuse_name_column(table)
+    kind, key, column = NAMED[table.path.name]
+    glossary = Path(table.path).parent / GLOSSARY_FILE
+    names = glossary_names(glossary.parent, kind, period)
+    out = []
+    for row, line in zip(table.rows, table.lines):
+        id = row[key]
+        name, glossary_line = names.get(id, ("", None))
+        if not name.strip():
+            when = f" that applies to {period}" if period else ""
+            problem = (f"{kind} {id!r} ({table.path.name} line {line}) has no Chinese name{when}"
+                       + ("" if glossary_line else f": glossary.csv has no row ({kind}, {id})"))
+            fix = (f"Fill in the zh column of line {glossary_line}" if glossary_line else
+                   f"Add the row {kind},{id},<its Chinese name>,,,,to translate,<since>, to glossary.csv (the English "
+                   "may wait: the English page shows the Chinese with a note until it is written)")
+            raise InputError(glossary, problem, row=glossary_line, field=SOURCE_COLUMN,
+                             expected=f"the Chinese name of {kind} {id!r} (every name is said once, in glossary.csv)",
+                             fix=fix)
+        out.append({**row, as_column or column: name})
+    return out
+
+
 def load_table(path: Path, required: list[str] | TableSchema, period: str | None = None,
                allow_empty: bool = False) -> list[dict]:
     """The rows of a reference table that apply to `period` (see read_reference)."""
@@ -137,11 +199,14 @@ def load_table(path: Path, required: list[str] | TableSchema, period: str | None
 
 
 def campaigns_table(reference_dir: Path, period: str | None = None):
-    """campaigns.csv's rows that apply to `period`, as a table of text (campaign, name_zh, order)."""
+    """campaigns.csv's rows that apply to `period`, as a table of text (campaign, order, and name_zh:
+    the campaign's Chinese name from glossary.csv's rows that apply to the period)."""
     import pandas as pd
 
-    table = read_reference(Path(reference_dir) / "campaigns.csv", ["campaign", "name_zh", "order"], period)
-    return pd.DataFrame(table.rows, columns=table.header)
+    table = read_reference(Path(reference_dir) / "campaigns.csv", ["campaign", "order"], period)
+    rows = named(table, period)
+    return pd.DataFrame(rows, columns=["campaign", "name_zh", "order"] +
+                        [name for name in table.header if name not in ("campaign", "order")])
 
 
 def reference_digest(reference_dir: Path, period: str) -> str:

@@ -18,9 +18,9 @@ One edition's words, names and way of printing numbers:
     edition.printer.format_figure(row)        # numbers, units and dates: printing/zh.py for the source
                                               # language, printing/generic.py (CLDR, through Babel) for the others
 
-The Chinese edition names figures, targets and campaigns as the month's own data does (the
-transcribed label, targets.csv label_zh, campaigns.csv name_zh); other editions take them from
-the glossary. A figure new this month that the glossary does not name yet is shown by its
+The Chinese edition names figures as the month's own data does (the transcribed label), and
+targets and campaigns by the glossary's Chinese (their one name, said only there); other editions
+take them from the glossary's column of their language. A figure new this month that the glossary does not name yet is shown by its
 Chinese label with a note, and listed in `untranslated` so the run can say so: never silently.
 """
 
@@ -142,7 +142,7 @@ class Edition:
         return self.name(kind, id)
 
     def campaign_name(self, campaigns, campaign: str) -> str:
-        """A campaign's name in this edition, from campaigns.csv's name_zh or the glossary."""
+        """A campaign's name in this edition: the glossary's (campaigns_table joins its Chinese as name_zh)."""
         rows = campaigns[campaigns["campaign"] == campaign]
         return self.data_name("campaign", campaign, rows.iloc[0]["name_zh"] if len(rows) else campaign)
 

@@ -25,15 +25,16 @@ FILE_NAME = "glossary.csv"
 # What a row names. Data ids (campaign, figure, target) come from the reference tables and the
 # transcriptions; the others are the codes the pipeline writes into its tables.
 KINDS = {
-    "campaign": "a campaign id of data/reference/campaigns.csv",
+    "campaign": "a campaign id of data/reference/campaigns.csv; zh is its name, said only here",
     "figure": "a figure_id of data/raw/<period>/figures.csv; zh is its transcribed label",
-    "target": "a target_id of data/reference/targets.csv; zh is its label_zh",
+    "target": "a target_id of data/reference/targets.csv; zh is its label, said only here",
     "unit": "a base unit (text/numbers.py BASE_UNITS): the word printed after a number",
     "qualifier": "a qualifier as printed (以上, 余, 多, 约, 近): the words put before a number",
     "figure_kind": "what a figure measures (audit/clean.py KINDS)",
     "status": "a check's verdict (audit/relations.py STATUSES)",
     "relation_kind": "a kind of check (audit/kinds.py KINDS)",
-    "relation": "a relation_id of data/reference/relations.csv; zh is its description, with {figure_id} placeholders",
+    "relation": "a relation_id of data/reference/relations.csv; zh is its description, said only here, with "
+                "{figure_id} placeholders filled from the month's figures",
     "bound_by": "what in the text narrows a derived range (audit/kinds.py BOUNDS)",
     "position": "a progress row against its target (progress.csv position)",
     "bound": "which way a computed rate is bounded (progress.csv rate_bound)",

@@ -71,8 +71,9 @@ class MonthWords:
 
 def month_words(edition, campaigns: pd.DataFrame, history: pd.DataFrame) -> MonthWords:
     """An edition's words for the month-by-month charts: templates from its catalogue (chart.months.*),
-    campaign and figure names as the edition names them (the Chinese edition: campaigns.csv and each
-    figure's label as last transcribed; others: the glossary), numbers and dates from its printing module."""
+    campaign and figure names as the edition names them (the Chinese edition: the glossary's Chinese
+    campaign names and each figure's label as last transcribed; others: the glossary), numbers and
+    dates from its printing module."""
     latest = history.sort_values("period", kind="stable").drop_duplicates("figure_id", keep="last")
     return MonthWords(language=edition.language,
                       text={key: edition.t.text(f"chart.months.{key}") for key in MONTH_TEXT_KEYS},

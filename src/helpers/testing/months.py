@@ -92,7 +92,7 @@ class Month:
     figures: list[dict]
     non_figures: list[dict]
     base: "Month | None" = None
-    campaigns: list[dict] = field(default_factory=list)  # rows a reviewer adds to campaigns.csv
+    campaigns: list[dict] = field(default_factory=list)  # campaigns.csv rows a reviewer adds, with name_zh
     dropped: list[str] = field(default_factory=list)
     reworded: list[str] = field(default_factory=list)  # carried figures whose sentence was reworded
 
@@ -144,9 +144,15 @@ def title_of(text: str) -> str:
 
 
 def add_campaigns(reference_dir: Path, rows: list[dict]) -> None:
-    """Append campaign rows to campaigns.csv (what a reviewer does for a new campaign), each once."""
+    """Add new campaigns as a reviewer does, each once: its campaigns.csv row (id, order, since) and
+    its name (`name_zh` of `rows`) as a glossary.csv row, English to translate."""
     known = {row["campaign"] for row in read_rows(reference_dir / "campaigns.csv")}
-    append_rows(reference_dir / "campaigns.csv", [row for row in rows if row["campaign"] not in known])
+    append_rows(reference_dir / "campaigns.csv", [{k: v for k, v in row.items() if k != "name_zh"}
+                                                  for row in rows if row["campaign"] not in known])
+    named = {row["id"] for row in read_rows(reference_dir / "glossary.csv") if row["kind"] == "campaign"}
+    append_rows(reference_dir / "glossary.csv", [{"kind": "campaign", "id": row["campaign"], "zh": row["name_zh"],
+                                                  "since": row.get("since", ""), "note": "to translate (a test month)"}
+                                                 for row in rows if row["campaign"] not in named])
 
 
 def write_rows(path: Path, columns: list[str], rows: list[dict]) -> None:

@@ -34,11 +34,9 @@ def relabel(path: Path, match: dict, changes: dict, since: str) -> None:
 
 def grow_for_december(reference: Path) -> None:
     """What an analyst adds for a December that brings a new campaign and relabels a target: the
-    campaign's row and glossary rows (since 2021-12), and the toilets target's label changed from
-    2021-12 on (in targets.csv and the glossary)."""
-    append_rows(reference / "campaigns.csv",
-                [{"campaign": "relocation", "name_zh": "易地扶贫搬迁后续扶持", "order": "13", "since": DECEMBER}])
-    relabel(reference / "targets.csv", {"target_id": "toilets"}, {"label_zh": "农村户厕改造户数"}, DECEMBER)
+    campaign's row and glossary rows (its name, since 2021-12), and the toilets target's label changed
+    from 2021-12 on (in the glossary, the one place a label is said)."""
+    append_rows(reference / "campaigns.csv", [{"campaign": "relocation", "order": "13", "since": DECEMBER}])
     relabel(reference / "glossary.csv", {"kind": "target", "id": "toilets"},
             {"zh": "农村户厕改造户数", "en": "Household toilets renovated"}, DECEMBER)
     append_rows(reference / "glossary.csv", [

@@ -89,8 +89,8 @@ def add_month(layout: Layout, month: realistic.Month) -> Path:
     drafts = layout.raw.parent / "drafts"  # what add-period drafted, before the review (for the tests)
     drafts.mkdir(parents=True, exist_ok=True)
     (drafts / f"{month.period}.figures.csv").write_bytes((target / "figures.csv").read_bytes())
-    proposed = {row["name_zh"]: row["campaign"] for row in read_rows(layout.reference / "campaigns.csv")[1]
-                if row.get("since") == month.period}
+    proposed = {row["zh"]: row["id"] for row in read_rows(layout.reference / "glossary.csv")[1]
+                if row["kind"] == "campaign" and row.get("since") == month.period}
     for row in month.campaigns:
         if proposed.get(row["name_zh"], row["campaign"]) != row["campaign"]:
             rename_campaign(month.period, proposed[row["name_zh"]], row["campaign"], layout, say=quiet)
