@@ -28,6 +28,7 @@ from helpers.testing.repository import add_months, copy_repository
 # holds them (together about 12 s of CPU).
 RUN_IN_COPY = (
     "tests/publish/test_glossary.py",  # every id of every period named; the Chinese of data ids
+    "tests/publish/test_names.py",  # no reference table but the glossary names; renames in a copy as of 2021-10
     "tests/test_repo.py",  # every committed processed table described
     "tests/io/test_reference.py",  # reference rows that apply from a period
     "tests/audit/test_checks.py",  # October's checks from the reference rows that apply to it

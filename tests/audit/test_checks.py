@@ -241,8 +241,7 @@ def test_a_count_with_no_list_is_not_checkable():
 
 def test_a_relations_table_with_the_old_items_column_is_refused(tmp_path):
     path = tmp_path / "relations.csv"
-    path.write_text("relation_id,kind,reported,operands,items,description\nr.ok,sum,a.t,a.x|a.y,,fine\n",
-                    encoding="utf-8")
+    path.write_text("relation_id,kind,reported,operands,items\nr.ok,sum,a.t,a.x|a.y,\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         relations.load_relations(tmp_path)
     assert (info.value.row, info.value.field) == (1, "items")
@@ -254,18 +253,54 @@ def test_a_relations_table_with_the_old_items_column_is_refused(tmp_path):
     ("restatement", "", ("a.x",), "bad", "reported"),
     ("implied_ratio", "a.x", ("a.x", "a.y"), "bad", "reported"),
     ("flow", "a.rest", ("a.x",), "bad", "operands"),
-    ("count_listed", "a.count", (), "已全部完成任务的8个县", "description"),  # a typed count
-    ("sum", "a.t", ("a.x", "a.y"), "监测对象户数 = 三类之和", "description"),  # a typed Chinese count
-    ("count_listed", "a.count", (), "{a.other}个县", "description"),  # not one of its figures
+    # The description is said once, as the relation's glossary row: its errors name that row.
+    ("count_listed", "a.count", (), "已全部完成任务的8个县", "zh"),  # a typed count
+    ("sum", "a.t", ("a.x", "a.y"), "监测对象户数 = 三类之和", "zh"),  # a typed Chinese count
+    ("count_listed", "a.count", (), "{a.other}个县", "zh"),  # not one of its figures
 ])
 def test_malformed_relations_are_refused_with_their_line(tmp_path, kind, reported, operands, description, field):
     path = tmp_path / "relations.csv"
-    path.write_text("relation_id,kind,reported,operands,description\n"
-                    f"r.ok,sum,a.t,a.x|a.y,超额完成 = 完成率 − 100%\nr.bad,{kind},{reported},{'|'.join(operands)},{description}\n",
-                    encoding="utf-8")
+    path.write_text("relation_id,kind,reported,operands\n"
+                    f"r.ok,sum,a.t,a.x|a.y\nr.bad,{kind},{reported},{'|'.join(operands)}\n", encoding="utf-8")
+    (tmp_path / "glossary.csv").write_text(
+        "kind,id,zh,en,reference,note\n"
+        f"relation,r.ok,超额完成 = 完成率 − 100%,,,\nrelation,r.bad,{description},,,\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         relations.load_relations(tmp_path)
-    assert (info.value.row, info.value.field, info.value.file) == (3, field, str(path))
+    where = tmp_path / ("glossary.csv" if field == "zh" else "relations.csv")
+    assert (info.value.row, info.value.field, info.value.file) == (3, field, str(where))
+    if field == "zh":
+        assert "relation 'r.bad'" in info.value.problem and "relations.csv line 3" in info.value.problem
+
+
+def test_a_relation_s_description_is_its_glossary_row_filled_from_the_month(tmp_path):
+    """The template is said once (the glossary's zh); the check's description fills it from the figures."""
+    (tmp_path / "relations.csv").write_text("relation_id,kind,reported,operands\nr.rounds,not_checkable,r.rounds,\n",
+                                            encoding="utf-8")
+    (tmp_path / "glossary.csv").write_text("kind,id,zh,en,reference,note\n"
+                                           "relation,r.rounds,领导带队开展了{r.rounds}调研指导,,,\n", encoding="utf-8")
+    [rel] = relations.load_relations(tmp_path)
+    assert rel["description"] == "领导带队开展了{r.rounds}调研指导"
+    row = check(rel, figure("r.rounds", "一", "轮", qualifier="以上"))
+    assert row["description"] == "领导带队开展了一轮以上调研指导"
+
+
+def test_a_relation_without_its_glossary_row_or_with_its_own_description_is_refused(tmp_path):
+    (tmp_path / "relations.csv").write_text("relation_id,kind,reported,operands\nr.ok,sum,a.t,a.x|a.y\n",
+                                            encoding="utf-8")
+    (tmp_path / "glossary.csv").write_text("kind,id,zh,en,reference,note\nrelation,r.other,合计,,,\n",
+                                           encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        relations.load_relations(tmp_path)
+    assert info.value.file == str(tmp_path / "glossary.csv") and info.value.field == "zh"
+    assert "relation 'r.ok' (relations.csv line 2)" in info.value.problem
+    assert "relation,r.ok,<its Chinese name>" in info.value.fix
+    (tmp_path / "relations.csv").write_text("relation_id,kind,reported,operands,description\n"
+                                            "r.ok,sum,a.t,a.x|a.y,合计\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        relations.load_relations(tmp_path)
+    assert (info.value.file, info.value.row, info.value.field) == (str(tmp_path / "relations.csv"), 1, "description")
+    assert "glossary.csv" in info.value.fix
 
 
 def test_a_zero_denominator_is_not_checkable_not_a_crash():

@@ -59,8 +59,7 @@ def test_no_module_asks_for_a_kind_by_name_outside_the_registry():
 # ---- A new kind: one function plus data rows ------------------------------------------------------
 
 AVERAGE_ROW = {"relation_id": "workshops.average_employed", "kind": "average", "reported": "workshops.average_employed",
-               "operands": "workshops.employed|workshops.workshops",
-               "description": "每个车间平均吸纳就业{workshops.average_employed} = 吸纳就业总量 ÷ 车间数"}
+               "operands": "workshops.employed|workshops.workshops"}  # its description: its glossary row
 GLOSSARY_ROWS = [
     {"kind": "relation_kind", "id": "average", "zh": "平均数", "en": "average",
      "reference": "descriptive translation", "note": "a test's kind"},

@@ -209,6 +209,8 @@ def test_seal_refuses_a_changed_report_text_and_reports_what_does_not_build(layo
     header = (layout.reference / "campaigns.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     asked = re.search(r"add one with (.*); or file", out).group(1)
     assert re.findall(r"(\w+) \(", asked) == header and "name_en" not in out
+    # and its name, which only the glossary holds
+    assert f"{layout.reference / 'glossary.csv'}: campaign,drinking_water,<Chinese name>,,,,to translate,2021-11," in out
     months.add_campaigns(layout.reference, [{"campaign": "drinking_water", "name_zh": "农村饮水", "order": "14",
                                              "since": "2021-11"}])
     assert main(["seal", "--period", "2021-11", "--root", root]) == 0

@@ -77,7 +77,8 @@ def test_a_new_section_gets_a_campaign_named_from_its_heading(carried):
 
 def test_add_period_writes_the_campaign_and_glossary_rows_from_the_period_on(added, layout):
     campaigns = read_reference(layout.reference / "campaigns.csv", ["campaign"]).rows
-    assert campaigns[-1] == {"campaign": "relocation_follow_up", "name_zh": "易地扶贫搬迁后续扶持", "order": "14"}
+    # campaigns.csv holds its id and order; its name is its glossary row's, English to translate
+    assert campaigns[-1] == {"campaign": "relocation_follow_up", "order": "14"}
     assert "relocation_follow_up" not in [r["campaign"] for r in
                                           read_reference(layout.reference / "campaigns.csv", ["campaign"], "2021-11").rows]
     written = {(r["kind"], r["id"]): r for r in rows(layout.reference / "glossary.csv") if r["since"]}
@@ -85,6 +86,8 @@ def test_add_period_writes_the_campaign_and_glossary_rows_from_the_period_on(add
     new_ids = [f for f in figures if f not in {r["figure_id"] for r in rows(layout.raw / "2021-11" / "figures.csv")}
                and f != "project_funds.county_budget"]  # back from October, which the glossary names
     assert written["campaign", "relocation_follow_up"]["since"] == PERIOD and len(new_ids) == 9
+    assert (written["campaign", "relocation_follow_up"]["zh"], written["campaign", "relocation_follow_up"]["en"]) == \
+        ("易地扶贫搬迁后续扶持", "") and proposals.is_to_translate(written["campaign", "relocation_follow_up"]["note"])
     assert all(written["figure", f]["since"] == PERIOD for f in new_ids)
     # November's new figures, which nobody had named: their rows apply from November, which prints them.
     assert written["figure", "water_supply.projects"]["since"] == "2021-11"
@@ -95,7 +98,10 @@ def test_add_period_writes_the_campaign_and_glossary_rows_from_the_period_on(add
     # The earlier months read none of these rows.
     assert ("figure", "relocation_follow_up.resettled_households") not in load_glossary(layout.reference, "2021-11")
     sheet = (added / "review.md").read_text(encoding="utf-8")
-    assert "## Reference rows added for 2021-12 (14)" in sheet  # a campaign row, 13 glossary rows
+    # a campaign row, 12 glossary rows (November's campaign water_supply got its name, which only the
+    # glossary holds, when November was added: no second row for it here)
+    assert "## Reference rows added for 2021-12 (13)" in sheet
+    assert "glossary.csv: campaign `water_supply`" not in sheet
     assert "rename-campaign --period 2021-12 relocation_follow_up <new id>" in sheet
 
 

@@ -14,7 +14,8 @@ from helpers.publish.glossary import load_glossary
 from helpers.testing import REFERENCE
 from helpers.testing.reference_rows import reference_as_of, relabel
 
-CAMPAIGNS = "campaign,name_zh,order,since,until\n"
+CAMPAIGNS = "campaign,order,since,until\n"
+GLOSSARY = "kind,id,zh,en,reference,note,since,until\n"
 
 
 def write(folder, name, text):
@@ -32,11 +33,10 @@ def test_a_row_applies_from_its_since_to_its_until(since, until, period, expecte
 
 
 def test_a_table_read_for_a_period_holds_the_rows_that_apply_without_the_bounds(tmp_path):
-    path = write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,农村改厕,1,,\n"
-                 "relocation,易地扶贫搬迁后续扶持,2,2021-12,\n" "funds,“回头看”,3,,2021-11\n")
+    path = write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,1,,\n" "relocation,2,2021-12,\n" "funds,3,,2021-11\n")
     october = read_reference(path, ["campaign"], "2021-10")
     assert [row["campaign"] for row in october.rows] == ["toilets", "funds"]
-    assert october.header == ["campaign", "name_zh", "order"] and "since" not in october.rows[0]
+    assert october.header == ["campaign", "order"] and "since" not in october.rows[0]
     assert october.lines == [2, 4]
     assert [row["campaign"] for row in read_reference(path, ["campaign"], "2021-12").rows] == ["toilets", "relocation"]
     # Without a period: every key's latest row.
@@ -44,21 +44,23 @@ def test_a_table_read_for_a_period_holds_the_rows_that_apply_without_the_bounds(
 
 
 def test_a_relabelled_row_gives_each_period_its_own_words(tmp_path):
-    write(tmp_path, "targets.csv", "target_id,campaign,label_zh,target,achieved,reported_rate,note,since,until\n"
-          "toilets,toilets,农村改厕户数,toilets.target,toilets.completed,toilets.completed_rate,,,2021-11\n"
-          "toilets,toilets,农村户厕改造户数,toilets.target,toilets.completed,toilets.completed_rate,,2021-12,\n")
+    """A target's label is said once, in the glossary: relabelled there from 2021-12 on, targets.csv untouched."""
+    write(tmp_path, "targets.csv", "target_id,campaign,target,achieved,reported_rate,note,since,until\n"
+          "toilets,toilets,toilets.target,toilets.completed,toilets.completed_rate,,,\n")
+    write(tmp_path, "glossary.csv", GLOSSARY + "target,toilets,农村改厕户数,Toilets,,,,2021-11\n"
+          "target,toilets,农村户厕改造户数,Household toilets,,,2021-12,\n")
     assert [t["label_zh"] for t in progress.load_targets(tmp_path, "2021-11")] == ["农村改厕户数"]
     assert [t["label_zh"] for t in progress.load_targets(tmp_path, "2021-12")] == ["农村户厕改造户数"]
     assert [t["label_zh"] for t in progress.load_targets(tmp_path)] == ["农村户厕改造户数"]
 
 
 @pytest.mark.parametrize("rows, message", [
-    ("toilets,农村改厕,1,,\ntoilets,农村改厕,1,,\n", r"line 3, field 'campaign': campaign 'toilets' is listed twice "
-                                                  r"\(first on line 2\)"),
-    ("toilets,农村改厕,1,,2021-12\ntoilets,户厕,1,2021-12,\n", r"line 3, field 'since': campaign 'toilets' has two rows "
-                                                           r"that apply to the same period \(the other is line 2\)"),
-    ("toilets,农村改厕,1,2021-13,\n", r"line 2, field 'since': '2021-13' is not a period; expected YYYY-MM"),
-    ("toilets,农村改厕,1,2021-12,2021-10\n", r"line 2, field 'until': the row applies from 2021-12 until 2021-10"),
+    ("toilets,1,,\ntoilets,1,,\n", r"line 3, field 'campaign': campaign 'toilets' is listed twice "
+                                 r"\(first on line 2\)"),
+    ("toilets,1,,2021-12\ntoilets,2,2021-12,\n", r"line 3, field 'since': campaign 'toilets' has two rows "
+                                             r"that apply to the same period \(the other is line 2\)"),
+    ("toilets,1,2021-13,\n", r"line 2, field 'since': '2021-13' is not a period; expected YYYY-MM"),
+    ("toilets,1,2021-12,2021-10\n", r"line 2, field 'until': the row applies from 2021-12 until 2021-10"),
 ])
 def test_bad_bounds_and_overlapping_rows_are_named_with_their_lines(tmp_path, rows, message):
     path = write(tmp_path, "campaigns.csv", CAMPAIGNS + rows)
@@ -77,11 +79,14 @@ def test_the_glossary_names_a_relabelled_figure_as_each_period_printed_it(tmp_pa
 
 
 def test_relations_apply_from_their_period(tmp_path):
-    shutil.copy(REFERENCE / "relations.csv", tmp_path / "relations.csv")
+    for name in ("relations.csv", "glossary.csv"):
+        shutil.copy(REFERENCE / name, tmp_path / name)
     reference_as_of(tmp_path, "2021-10")
     append_rows(tmp_path / "relations.csv", [{
         "relation_id": "relocation.households_total", "kind": "sum", "reported": "relocation.households",
-        "operands": "relocation.a|relocation.b", "description": "搬迁户数 = 各部分之和", "since": "2021-12"}])
+        "operands": "relocation.a|relocation.b", "since": "2021-12"}])
+    append_rows(tmp_path / "glossary.csv", [{"kind": "relation", "id": "relocation.households_total",
+                                             "zh": "搬迁户数 = 各部分之和", "note": "to translate", "since": "2021-12"}])
     ids = lambda period: [r["relation_id"] for r in relations.load_relations(tmp_path, period)]  # noqa: E731
     assert "relocation.households_total" not in ids("2021-10")
     assert ids("2021-12")[-1] == "relocation.households_total"
@@ -96,11 +101,11 @@ def test_the_digest_of_a_period_ignores_rows_that_do_not_apply_to_it(tmp_path):
     reference_as_of(reference, "2021-10")  # whatever later months the repository holds
     before = {period: reference_digest(reference, period) for period in ("2021-10", "2021-12")}
     note = "to translate (added by add-period for 2021-12)"
-    append_rows(reference / "campaigns.csv",
-                [{"campaign": "relocation", "name_zh": "易地扶贫搬迁后续扶持", "order": "13", "since": "2021-12"}])
-    append_rows(reference / "glossary.csv", [{"kind": "figure", "id": "relocation.households", "zh": "搬迁户数",
-                                              "note": note, "since": "2021-12"}])
-    relabel(reference / "targets.csv", {"target_id": "toilets"}, {"label_zh": "农村户厕改造户数"}, "2021-12")
+    append_rows(reference / "campaigns.csv", [{"campaign": "relocation", "order": "13", "since": "2021-12"}])
+    append_rows(reference / "glossary.csv", [
+        {"kind": "campaign", "id": "relocation", "zh": "易地扶贫搬迁后续扶持", "note": note, "since": "2021-12"},
+        {"kind": "figure", "id": "relocation.households", "zh": "搬迁户数", "note": note, "since": "2021-12"}])
+    relabel(reference / "glossary.csv", {"kind": "target", "id": "toilets"}, {"zh": "农村户厕改造户数"}, "2021-12")
     assert reference_digest(reference, "2021-10") == before["2021-10"]
     assert reference_digest(reference, "2021-12") != before["2021-12"]
     assert list(campaigns_table(reference, "2021-10")["campaign"]) == list(campaigns_table(REFERENCE, "2021-10")["campaign"])
@@ -111,15 +116,15 @@ def test_the_digest_of_a_period_ignores_rows_that_do_not_apply_to_it(tmp_path):
 
 
 def test_rows_are_added_by_column_name_and_a_column_the_table_lacks_is_refused(tmp_path):
-    path = write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,农村改厕,1,,\n")
-    append_rows(path, [{"campaign": "relocation", "name_zh": "易地扶贫搬迁后续扶持", "order": "2", "since": "2021-12"}])
-    assert path.read_text(encoding="utf-8").splitlines()[-1] == "relocation,易地扶贫搬迁后续扶持,2,2021-12,"
-    with pytest.raises(InputError, match="no column 'name_en'"):
-        append_rows(path, [{"campaign": "x", "name_en": "X"}])
+    path = write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,1,,\n")
+    append_rows(path, [{"campaign": "relocation", "order": "2", "since": "2021-12"}])
+    assert path.read_text(encoding="utf-8").splitlines()[-1] == "relocation,2,2021-12,"
+    with pytest.raises(InputError, match="no column 'name_zh'"):
+        append_rows(path, [{"campaign": "x", "name_zh": "X"}])
 
 
 def test_a_table_that_cannot_be_read_is_hashed_as_its_bytes(tmp_path):
-    write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,农村改厕,1,not-a-period,\n")
+    write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,1,not-a-period,\n")
     first = reference_digest(tmp_path, "2021-10")
-    write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,农村改厕,1,still-not,\n")
+    write(tmp_path, "campaigns.csv", CAMPAIGNS + "toilets,1,still-not,\n")
     assert reference_digest(tmp_path, "2021-10") != first

@@ -73,9 +73,10 @@ def names(built) -> list[str]:
 
     glossary = built.reference / "glossary.csv"
     found = column(built.processed / PERIOD / "figures.csv", "label") + \
-        column(built.processed / PERIOD / "progress.csv", "label") + column(built.reference / "campaigns.csv", "name_zh") \
-        + [row["en"] for row in csv.DictReader(io.StringIO(glossary.read_text(encoding="utf-8")))
-           if row["kind"] in ("figure", "target", "campaign")]
+        column(built.processed / PERIOD / "progress.csv", "label") \
+        + [row[language] for row in csv.DictReader(io.StringIO(glossary.read_text(encoding="utf-8")))
+           if row["kind"] in ("figure", "target", "campaign") for language in ("zh", "en")
+           if language == "en" or row["kind"] == "campaign"]  # a campaign's Chinese name: the glossary's only
     return sorted(set(found), key=len, reverse=True)
 
 
