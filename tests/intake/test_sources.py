@@ -30,7 +30,7 @@ from helpers.intake.add_period import add_period
 from helpers.intake.header import read_header, source_mismatches, title_place
 from helpers.io.rawdata import load_source, open_period
 from helpers.testing import PERIOD, months
-from helpers.testing.layouts import tree_hashes
+from helpers.testing.layouts import save_as_gbk, tree_hashes
 
 TODAY = dt.date(2026, 11, 30)
 BOM = b"\xef\xbb\xbf"
@@ -60,16 +60,6 @@ def one_error(err: str) -> str:
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
     return lines[0]
-
-
-def save_as_gbk(path) -> None:
-    """The table as an editor saving GBK would write it. A table of ids only (campaigns.csv and
-    relations.csv hold no names: the glossary does) is the same bytes in either encoding, so a
-    Chinese word is first typed into its last cell, as an analyst might."""
-    text = path.read_text(encoding="utf-8")
-    if text.isascii():
-        text = text.rstrip("\n") + "备注\n"
-    path.write_bytes(text.encode("gb18030"))
 
 
 def other_bureau(text: str) -> str:

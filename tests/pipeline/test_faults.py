@@ -31,7 +31,7 @@ from helpers.pipeline.freshness import published_files
 from helpers.pipeline.runner import run_period
 from helpers.pipeline.verify import compare
 from helpers.testing import PERIOD, replay, synthetic
-from helpers.testing.layouts import copy_built, tree_hashes
+from helpers.testing.layouts import copy_built, save_as_gbk, tree_hashes
 from helpers.testing.runs import fail_if_called, stop_and_record
 
 
@@ -571,7 +571,7 @@ def test_a_reference_table_in_another_encoding_is_named_with_its_line(built, tmp
     layout = copy_built(built, tmp_path / "copy")
     before = published(layout)
     path = layout.reference / table
-    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+    save_as_gbk(path)
     monkeypatch.setattr(kernels, "execute", fail_if_called)
     code, said = run(layout)
     error = one_error(said)

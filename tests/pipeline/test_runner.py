@@ -90,8 +90,10 @@ def test_a_no_op_rerun_does_no_notebook_work(built, tmp_path, monkeypatch):
 
 def test_a_stage_reruns_only_when_its_inputs_change_and_says_why(built, tmp_path, monkeypatch):
     layout = copy_built(built, tmp_path / "copy")
-    campaigns = layout.reference / "campaigns.csv"
-    campaigns.write_text(campaigns.read_text(encoding="utf-8").replace("农村改厕,", "农村厕所革命,"), encoding="utf-8")
+    glossary = layout.reference / "glossary.csv"  # a campaign's name: one line of the one table of names
+    text = glossary.read_text(encoding="utf-8")
+    assert text.count("campaign,toilets,农村改厕,") == 1
+    glossary.write_text(text.replace("campaign,toilets,农村改厕,", "campaign,toilets,农村厕所革命,"), encoding="utf-8")
     executed = []
     real_execute = kernels.execute
 

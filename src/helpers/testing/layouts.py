@@ -59,3 +59,13 @@ def tree_hashes(*folders: Path) -> dict[str, str]:
             if path.is_file() and "failed" not in path.relative_to(folder).parts:
                 found[f"{folder.name}/{path.relative_to(folder)}"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+def save_as_gbk(path: Path) -> None:
+    """A table as an editor saving GBK would write it. A table of ids only (campaigns.csv and
+    relations.csv hold no names: the glossary does) is the same bytes in either encoding, so a
+    Chinese word is first typed into its last cell, as an analyst might."""
+    text = Path(path).read_text(encoding="utf-8")
+    if text.isascii():
+        text = text.rstrip("\n") + "备注\n"
+    Path(path).write_bytes(text.encode("gb18030"))
