@@ -2,7 +2,7 @@
 
 The layout is the session scenario `year_end_built` (`helpers.testing.scenarios.year_end`, built once per run): the real October
 and the two realistic months of `helpers.testing.year_end`, every feature of issue 17's year-end
-case in them, November and December built (October's build is the `base` scenario's). Each planted problem (`year_end.PLANTED`) must be caught and explained in the
+case in them, each added through the README's loop (add-period, the reviewer's rows, seal), November and December built (October's build is the `base` scenario's). Each planted problem (`year_end.PLANTED`) must be caught and explained in the
 published tables and on both pages, each explanation with its numbers as facts, and nothing else
 may be flagged as a problem.
 """
@@ -37,6 +37,22 @@ def section(layout, period: str, name: str, language: str = "zh") -> str:
 
 def visible(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+@pytest.mark.parametrize("period", ["2021-11", "2021-12"])
+def test_each_month_came_through_the_readme_s_loop(layout, period):
+    """add-period drafted the month (its review sheet and its draft are there), the reviewer's rows
+    replaced the draft, and seal recorded every file: the loop an analyst follows, not a folder
+    written as it should end up."""
+    folder = layout.raw / period
+    assert (folder / "review.md").read_text(encoding="utf-8").startswith("#")
+    assert (layout.raw.parent / "drafts" / f"{period}.figures.csv").is_file()
+    from helpers.intake.sidecar import checksums_of, folder_files, recorded_checksums
+    from helpers.io.rawdata import read_sidecar
+
+    names = folder_files(folder)
+    assert {"report.txt", "figures.csv", "review.md"} <= set(names)
+    assert recorded_checksums(read_sidecar(folder)) == checksums_of(folder, names)
 
 
 @pytest.mark.parametrize("period", ["2021-11", "2021-12"])

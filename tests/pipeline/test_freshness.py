@@ -87,3 +87,35 @@ def test_a_wrong_list_is_caught(monkeypatch):
     assert misfiled(loaded)[0] == ["audit/relations.py"]
     monkeypatch.setattr(freshness, "COMMAND_LINE_ONLY", tuple(p for p in freshness.COMMAND_LINE_ONLY if p != "intake/"))
     assert "intake/draft.py" in misfiled(loaded)[1]
+
+
+def test_a_commit_to_the_intake_or_the_tests_support_alone_leaves_the_code_commit(tmp_path):
+    """The recorded code commit is the last commit of what a run executes: a later commit that
+    touches only helpers.intake or helpers.testing (which no run imports) does not move it, and one
+    that touches the audit does."""
+    import subprocess
+
+    from helpers.pipeline.manifest import NOT_RUN, code_commit
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.org")
+    git("config", "user.name", "t")
+    for folder in (*NOT_RUN, "src/helpers/audit"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "x.py").write_text("a = 1\n", encoding="utf-8")
+    git("add", "-A")
+    git("commit", "-qm", "first")
+    first = git("rev-parse", "HEAD")
+    for folder in NOT_RUN:
+        (tmp_path / folder / "x.py").write_text("a = 2\n", encoding="utf-8")
+        git("commit", "-qam", f"change {folder}")
+        assert code_commit(tmp_path) == first
+    (tmp_path / "src/helpers/testing/x.py").write_text("a = 3\n", encoding="utf-8")
+    assert code_commit(tmp_path) == first  # an uncommitted edit there does not mark the code changed either
+    (tmp_path / "src/helpers/audit/x.py").write_text("a = 2\n", encoding="utf-8")
+    assert code_commit(tmp_path) == first + "+uncommitted-changes"
+    git("commit", "-qam", "change the audit")
+    assert code_commit(tmp_path) == git("rev-parse", "HEAD")

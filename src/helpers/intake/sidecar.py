@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ..io.rawdata import RAW_FILES, SIDECAR, SIDECAR_FIELDS, sha256_of
+from ..io.rawdata import RAW_FILES, SIDECAR, SIDECAR_FIELDS, parse_sidecar, sha256_of
 
 
 def scalar(value) -> str:
@@ -64,7 +64,7 @@ def render_sidecar(fields: dict, checksums: dict[str, str], comments: list[str])
         elif name in fields and fields[name] is not None:
             lines.append(f"{name}: {scalar(fields[name])}")
     text = "\n".join(lines) + "\n"
-    assert yaml.safe_load(text)["files"] == {n: {"description": _description(n),
+    assert _parsed(text)["files"] == {n: {"description": _description(n),
                                                   "sha256": c} for n, c in checksums.items()}
     return text
 
@@ -87,7 +87,7 @@ def seal_text(text: str, checksums: dict[str, str]) -> str:
 
     Raises ValueError when the sidecar has no readable `files:` mapping to edit.
     """
-    data = yaml.safe_load(text)
+    data = _parsed(text)
     if not isinstance(data, dict) or not isinstance(data.get("files", {}), dict):
         raise ValueError("its `files:` is not a mapping of file names")
     lines = text.splitlines(keepends=True)
@@ -130,7 +130,7 @@ def seal_text(text: str, checksums: dict[str, str]) -> str:
             lines.insert(last_child + 1, " " * (indent + 2) + f"sha256: {scalar(checksum)}\n")
             end += 1
     result = "".join(lines)
-    after = yaml.safe_load(result)
+    after = _parsed(result)
     recorded = recorded_checksums(after)
     assert all(recorded.get(name) == checksum for name, checksum in checksums.items()), "seal_text lost a checksum"
     assert {k: v for k, v in after.items() if k != "files"} == {k: v for k, v in data.items() if k != "files"}
@@ -149,3 +149,8 @@ def _entry_line(lines: list[str], start: int, end: int, name: str) -> int | None
 
 def checksums_of(folder: Path, names: list[str]) -> dict[str, str]:
     return {name: sha256_of(Path(folder) / name) for name in names}
+
+
+def _parsed(text: str) -> dict:
+    """A sidecar's text as its mapping, through the one sidecar parser (io.rawdata.parse_sidecar)."""
+    return parse_sidecar(text, Path(SIDECAR))

@@ -29,8 +29,12 @@ from ..publish.edition import page_name
 from . import environment
 from .contract import MANIFEST, NOTEBOOKS, STAGES, RunContext
 
-# The paths whose last commit is the code commit a run records.
-CODE_PATHS = ["src", "notebooks", "data/reference", "pyproject.toml", "requirements.lock"]
+# The paths whose last commit is the code commit a run records: what a run executes or reads, and
+# not the intake's commands or the tests' support, which no run imports (a commit to them alone
+# leaves every published month's recorded commit, and `status`, as they were).
+NOT_RUN = ("src/helpers/intake", "src/helpers/testing")
+CODE_PATHS = ["src", "notebooks", "data/reference", "pyproject.toml", "requirements.lock",
+              *(f":(exclude){path}" for path in NOT_RUN)]
 
 
 class ManifestProblem(Exception):
