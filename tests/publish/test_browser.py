@@ -249,6 +249,18 @@ def test_public_report_contents_links_scroll_to_their_section(built, visit, lang
     seen.assert_clean()
 
 
+def test_the_auditors_charts_print_within_the_page(built, visit):
+    """The auditor's edition prints at A4 width with its charts whole: the analysis notebook's embedded
+    charts and, in their place, the narrative's links to the public page's charts (issue 19)."""
+    seen = visit(built.outputs / PERIOD / "audit.html", 718, media="print")
+    seen.assert_clean()
+    charts = seen.evaluate("""() => [...document.querySelectorAll('img, figure.chart, .chart-elsewhere')].map(e => ({
+        tag: e.tagName + '.' + e.className, right: e.getBoundingClientRect().right, width: e.getBoundingClientRect().width}))""")
+    assert any(c["tag"].startswith("IMG") for c in charts) and any("chart-elsewhere" in c["tag"] for c in charts)
+    cut = [c["tag"] for c in charts if c["right"] > seen.evaluate("() => window.innerWidth") + 0.5 or not c["width"]]
+    assert not cut, f"cut off when printed: {cut}"
+
+
 @pytest.mark.parametrize("language", sorted(EDITIONS))
 def test_public_report_prints_within_the_page(built, visit, language):
     """In print media at A4 width (about 718 px of content) nothing is cut off at the right edge."""

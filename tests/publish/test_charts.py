@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import logging
+import re
 import warnings
 from pathlib import Path
 
@@ -58,7 +58,7 @@ def isolated_rc():
 def draw_both(data, directory: Path) -> tuple[charts.Chart, charts.Chart]:
     figures, progress, campaigns = data
     edition = chinese_edition()
-    return (charts.completion_chart(progress, campaigns, edition, directory),
+    return (charts.completion_chart(progress, figures, campaigns, edition, directory),
             charts.monitoring_chart(figures, edition, directory))
 
 
@@ -139,10 +139,10 @@ def test_alt_text_sits_beside_the_png_and_names_the_as_of_dates(data, tmp_path, 
         year, month, day = (int(part) for part in iso.split("-"))
         assert f"截至{year}年{month}月{day}日" in meta["alt"]
     # The target's name already names its campaign (农村改厕): said once, not 农村改厕农村改厕户数.
-    assert "农村改厕户数完成率95.6%(截至2021年10月25日)" in meta["alt"]
+    assert "农村改厕户数完成率95.55%(截至2021年10月25日)" in meta["alt"]
     assert "农村改厕农村改厕" not in meta["alt"]
     # A target whose name does not: the campaign, then the target.
-    assert "“多规合一”实用性村庄规划编制:村庄规划准备工作完成率78.6%(截至2021年10月22日)" in meta["alt"]
+    assert "“多规合一”实用性村庄规划编制:村庄规划准备工作完成率78.55%(截至2021年10月22日)" in meta["alt"]
 
     meta = json.loads((tmp_path / "monitoring.json").read_text(encoding="utf-8"))
     assert (tmp_path / "monitoring.png").is_file()
@@ -151,14 +151,32 @@ def test_alt_text_sits_beside_the_png_and_names_the_as_of_dates(data, tmp_path, 
     assert "脱贫不稳定户户数已消除风险4,556、暂未消除3,294" in meta["alt"]
 
 
+def test_rates_are_printed_as_the_page_prints_them(data, tmp_path, isolated_rc):
+    """Issue 17: the charts printed every rate at one decimal (95.6%, 104.0%) where the page prints
+    95.55% and the report's own 104.03%. Each is now the page's printed form: the recomputed rate at
+    the report's two decimals, or the report's rate as printed when the row is worked back from it."""
+    from helpers.publish.facts import printed_rate
+
+    figures, progress, campaigns = data
+    charts.use_chinese_font()
+    edition = chinese_edition()
+    chart = charts.completion_chart(progress, figures, campaigns, edition, tmp_path)
+    assert "农村改厕户数完成率95.55%" in chart.alt  # recomputed, as fact progress.toilets.rate prints it
+    assert "脱贫劳动力就业完成率104.03%" in chart.alt  # the target is implied: the report's 104.03%
+    assert "农村危房改造户数完成率100%" in chart.alt  # the achievement is implied: the report's 100%
+    assert not re.search(r"\d\.\d%", chart.alt.replace("104.03%", "")), chart.alt
+    printed = [printed_rate(row, figures, edition.printer) for row in progress.itertuples()]
+    assert all(f"完成率{rate}" in chart.alt for rate in printed)
+
+
 def test_the_english_alt_text_names_each_thing_once(data, tmp_path, isolated_rc):
     from helpers.publish.edition import load_edition
 
-    _, progress, campaigns = data
+    figures, progress, campaigns = data
     charts.use_chinese_font()
     edition = load_edition("en", REFERENCE)
-    chart = charts.completion_chart(progress, campaigns, edition, tmp_path)
-    assert "Rural toilet renovation (households): completion 95.6% (as of 25 October 2021)" in chart.alt
+    chart = charts.completion_chart(progress, figures, campaigns, edition, tmp_path)
+    assert "Rural toilet renovation (households): completion 95.55% (as of 25 October 2021)" in chart.alt
     assert "Rural toilet renovation, Rural toilet renovation" not in chart.alt
     names = [edition.campaign_name(campaigns, c) for c in campaigns["campaign"]]
     for item in chart.alt.split(": ", 1)[1].split("; "):
@@ -176,8 +194,8 @@ def test_load_chart_reads_back_what_was_saved(data, tmp_path, isolated_rc):
 def test_no_chart_without_data(tmp_path, isolated_rc):
     charts.use_chinese_font()
     empty = pd.DataFrame(columns=audit_progress.PROGRESS_COLUMNS)
-    assert charts.completion_chart(empty, pd.DataFrame({"campaign": [], "name_zh": []}), chinese_edition(),
-                                   tmp_path) is None
+    assert charts.completion_chart(empty, pd.DataFrame(columns=["figure_id", "unit"]),
+                                   pd.DataFrame({"campaign": [], "name_zh": []}), chinese_edition(), tmp_path) is None
     no_monitoring = pd.DataFrame({"figure_id": ["toilets.target"], "value": ["63950"], "as_of": ["2021-10-31"]})
     assert charts.monitoring_chart(no_monitoring, chinese_edition(), tmp_path) is None
     assert list(tmp_path.iterdir()) == []
@@ -188,7 +206,7 @@ def test_text_from_data_is_drawn_literally(data, tmp_path, isolated_rc, label):
     """The replay of issue 12: `$$` in targets.csv's label_zh once stopped the chart stage in mathtext."""
     import matplotlib.pyplot as plt
 
-    _, progress, names = data
+    figures, progress, names = data
     progress = progress.copy()
     progress["label"] = progress["label"].astype(str) + label
     captured = []
@@ -202,7 +220,7 @@ def test_text_from_data_is_drawn_literally(data, tmp_path, isolated_rc, label):
     charts.use_chinese_font()
     try:
         charts.save_chart = keep_texts
-        chart = charts.completion_chart(progress, names, chinese_edition(), tmp_path)
+        chart = charts.completion_chart(progress, figures, names, chinese_edition(), tmp_path)
     finally:
         charts.save_chart = real_save
         plt.close("all")
@@ -624,7 +642,7 @@ def test_a_campaign_name_with_dollars_and_spaces_draws_literally(data, month_lay
                                                                   isolated_rc, monkeypatch):
     import matplotlib.pyplot as plt
 
-    _, progress, campaigns = data
+    figures, progress, campaigns = data
     campaigns = campaigns.assign(name_zh=campaigns["name_zh"].where(campaigns["campaign"] != "toilets", DOLLAR_NAME))
     charts.use_chinese_font()
     titles = []
@@ -640,7 +658,7 @@ def test_a_campaign_name_with_dollars_and_spaces_draws_literally(data, month_lay
 
     monkeypatch.setattr(charts, "save_chart", keep_titles)
     try:
-        chart = charts.campaign_chart(progress, "toilets", campaigns, chinese_edition(), tmp_path)
+        chart = charts.campaign_chart(progress, figures, "toilets", campaigns, chinese_edition(), tmp_path)
         history = three_months.assign(label=three_months["label"] + " $$ 行动")
         names = campaigns_table(month_layout[0].reference, "2021-12")
         names = names.assign(name_zh=names["name_zh"].where(names["campaign"] != "toilets", DOLLAR_NAME))

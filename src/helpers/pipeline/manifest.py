@@ -133,7 +133,7 @@ def export(context: RunContext, raw_sums: dict, stages_record: dict, commit: str
                                                                            stage.edition, charts))
     write_text(out / "audit.html", pages.export_audit(
         [(stage.name, notebooks[stage.name]) for stage in STAGES if stage.in_audit], source.title,
-        pages.provenance_html(inputs, versions, commit, parameters), charts))
+        pages.provenance_html(inputs, versions, commit, parameters), charts, beside_public=True))
     outputs = {}
     for top in STAGED_FOLDERS:
         for path in sorted(p for p in (staging / top).rglob("*") if p.is_file()):

@@ -103,6 +103,12 @@ def chart_address(chart: Chart) -> str:
     return CHARTS_FROM_NOTEBOOK + chart.path.name
 
 
+def chart_anchor(stem: str) -> str:
+    """The id of a chart's figure on its public page (chart-completion, chart-completion.en): the
+    auditor's edition points at it rather than embedding the same chart a second time."""
+    return f"chart-{stem}"
+
+
 def load_chart(directory: Path, name: str) -> Chart | None:
     """A chart saved earlier (by the progress notebook), or None if it was not drawn."""
     path = Path(directory) / f"{name}.png"
@@ -126,14 +132,18 @@ def use_fonts(language: str) -> None:
     plt.rcParams["font.family"] = order
 
 
-def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, directory: Path,
-                     name: str = "completion", title: str | None = None) -> Chart | None:
+def completion_chart(progress: pd.DataFrame, figures: pd.DataFrame, campaigns: pd.DataFrame, edition,
+                     directory: Path, name: str = "completion", title: str | None = None) -> Chart | None:
     """Completion against target for each target, with the 100% line and each as-of date, in the
-    edition's words (catalogue keys chart.completion.*; names from the glossary)."""
+    edition's words (catalogue keys chart.completion.*; names from the glossary). Each rate is
+    printed as the page prints it (facts.printed_rate: 95.55%, 104.03%), in the labels and the alt text."""
+    from .facts import printed_rate
+
     if progress.empty:
         return None
     use_fonts(edition.language)
-    t, date, percent = edition.t, edition.printer.format_date, edition.printer.format_percent
+    t, date = edition.t, edition.printer.format_date
+    printed = [printed_rate(row, figures, edition.printer) for row in progress.itertuples()]
     labels = [edition.data_name("target", row.target_id, row.label) for row in progress.itertuples()]
     # Readable on a 375 px phone: each label sits above its bar (no tick-label column eating the
     # width), wrapped to the chart's width, with the bar's as-of date.
@@ -155,14 +165,14 @@ def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, d
     right = max(rates + [100]) * 1.32
     height = dict(layout.rows)["bars"]
     top = height
-    for row, text, row_height in zip(progress.itertuples(), bar_texts, rows):
+    for row, text, row_height, shown in zip(progress.itertuples(), bar_texts, rows, printed):
         rate = float(row.computed_rate)
         centre = top - text_height(text, TEXT_PT) - 3 - bar / 2
         ax.barh(centre, rate, height=bar, color=COLOURS.get(row.position, COLOURS["done"]))
         ax.text(0, top, text, fontsize=TEXT_PT, va="top", linespacing=LINE, zorder=3,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         implied = "*" if "implied" in (row.target_source, row.achieved_source) else ""
-        ax.text(rate + right * 0.01, centre, f"{percent(rate, 1)}{implied}", va="center", fontsize=TEXT_PT)
+        ax.text(rate + right * 0.01, centre, f"{shown}{implied}", va="center", fontsize=TEXT_PT)
         top -= row_height
     ax.axvline(100, color=COLOURS["target"], linestyle="--", linewidth=1, zorder=1)
     ax.text(100, LINE * px(TEXT_PT) / 2, t.plain("chart.completion.target_line"), color=COLOURS["target"],
@@ -174,8 +184,8 @@ def completion_chart(progress: pd.DataFrame, campaigns: pd.DataFrame, edition, d
     ax.spines[["top", "right", "left"]].set_visible(False)
     items = [t.plain("chart.completion.alt_item", indicator=edition.indicator(
                  edition.campaign_name(campaigns, r.campaign), label),
-                 rate=percent(float(r.computed_rate), 1), date=date(r.as_of))
-             for r, label in zip(progress.itertuples(), labels)]
+                 rate=shown, date=date(r.as_of))
+             for r, label, shown in zip(progress.itertuples(), labels, printed)]
     alt = t.plain("chart.completion.alt", items=t.text("list.semicolon").join(items))
     return save_chart(fig, directory, edition_stem(name, edition.language), alt, t.plain("chart.completion.caption"))
 
@@ -247,14 +257,14 @@ def monitoring_chart(figures: pd.DataFrame, edition, directory: Path, name: str 
     return save_chart(fig, directory, edition_stem(name, edition.language), alt, t.plain("chart.monitoring.caption"))
 
 
-def campaign_chart(progress: pd.DataFrame, campaign: str, campaigns: pd.DataFrame, edition,
+def campaign_chart(progress: pd.DataFrame, figures: pd.DataFrame, campaign: str, campaigns: pd.DataFrame, edition,
                    directory: Path) -> Chart | None:
     """Achieved against target for one campaign's targets (None if it has no target)."""
     rows = progress[progress["campaign"] == campaign]
     if rows.empty:
         return None
     title = edition.t.plain("chart.campaign.title", campaign=edition.campaign_name(campaigns, campaign))
-    return completion_chart(rows, campaigns, edition, directory, name=f"campaign_{campaign}", title=title)
+    return completion_chart(rows, figures, campaigns, edition, directory, name=f"campaign_{campaign}", title=title)
 
 
 def show(chart: Chart | None, absent: str = "no chart this period"):

@@ -189,6 +189,21 @@ def rate_figure(report, ids: list[str]) -> pd.Series | None:
     return rows.iloc[0] if len(rows) else None
 
 
+RATE_DECIMALS = 2  # a recomputed rate, as the report prints its rates (95.55%)
+
+
+def printed_rate(row, figures: pd.DataFrame, printer) -> str:
+    """A progress row's completion rate as its page prints it, the one printed form the page's fact
+    and its charts share: the report's own rate as the report prints it (104.03%, 100%) when the
+    target or achievement is worked back from it (the page's fact is that figure), otherwise the
+    recomputed rate at the report's precision (95.55%: fact progress.<target>.rate)."""
+    if is_implied(row):
+        rows = figures[figures["figure_id"].isin(split_ids(row.figure_ids)) & (figures["unit"] == "percent")]
+        if len(rows):
+            return printer.format_figure(rows.iloc[0])
+    return printer.format_percent(num(row.computed_rate), RATE_DECIMALS)
+
+
 def is_implied(row) -> bool:
     """A progress row whose target or achievement is worked back from the printed rate."""
     return "implied" in (row.target_source, row.achieved_source)
@@ -411,7 +426,7 @@ def _progress(book: FactBook, report) -> None:
         target_id, achieved_id = progress_fact_ids(report, row)
         if not is_implied(row) and num(row.computed_rate) is not None:
             book.add(factids.progress(row.target_id, "rate"), t.plain("fact.progress.rate", label=label),
-                     num(row.computed_rate), "percent", p.format_percent(num(row.computed_rate), 2),
+                     num(row.computed_rate), "percent", printed_rate(row, report.figures, p),
                      f"{achieved_id.split('.', 1)[1]} ÷ {target_id.split('.', 1)[1]} × 100", tuple(ids),
                      str(row.as_of), "progress",
                      explain=("completion_rate", {"achieved": achieved_id, "target": target_id,

@@ -26,7 +26,7 @@ from ..audit.kinds import EPSILON
 from ..io.rawdata import UNKNOWN
 from . import explanations, factids, facts as facts_module, findings as findings_module
 from .catalogue import Count
-from .charts import Chart, chart_address
+from .charts import Chart, chart_address, chart_anchor
 from .edition import edition_links
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, resolving, stale_days
 from .htmlparts import Html, link
@@ -121,8 +121,9 @@ def _chart(chart: Chart | None) -> Markup:
     """A chart by its address beside the executed notebook (the pages embed it: pages.inline_charts)."""
     if chart is None:
         return Markup("")
-    return Markup('<figure class="chart"><img src="{}" alt="{}" loading="eager">'
-                  "<figcaption>{}</figcaption></figure>").format(chart_address(chart), chart.alt, chart.caption)
+    return Markup('<figure class="chart" id="{}"><img src="{}" alt="{}" loading="eager">'
+                  "<figcaption>{}</figcaption></figure>").format(chart_anchor(chart.path.stem), chart_address(chart),
+                                                                 chart.alt, chart.caption)
 
 
 def _ids(row) -> list[str]:

@@ -4,7 +4,9 @@
   code, prompts, stderr, tracebacks or paths; the edition's `<html lang>`; inline CSS and base64
   charts, so it makes no network request.
 - `audit.html` (auditor): all three notebooks of the same run with code and outputs, ending
-  with a provenance block (input checksums, package versions, git commit).
+  with a provenance block (input checksums, package versions, git commit). The analysis notebook's
+  charts are embedded; the narrative's, which the public page embeds, are linked to there with
+  their alt text (point_at_public_charts), so that each page stays under 500 KB (issue 19).
 """
 
 from __future__ import annotations
@@ -162,6 +164,38 @@ def inline_charts(nb: nbformat.NotebookNode, figures: Path | None) -> nbformat.N
     return nb
 
 
+def point_at_public_charts(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with every chart its HTML outputs point at (the narrative's charts, which the
+    public page embeds) shown as its alt text and a link to the same chart on the public page
+    beside it (report.html#chart-completion), not embedded a second time: the auditor's edition
+    stays one file under 500 KB as the months' charts accumulate (issue 19). The charts the
+    analysis notebook shows as images (its working) stay embedded."""
+    import re
+
+    from .charts import chart_anchor
+    from .edition import CHARTS_FROM_NOTEBOOK, SOURCE_LANGUAGE, page_name
+
+    image = re.compile(r'<img src="' + re.escape(CHARTS_FROM_NOTEBOOK) + r'([\w.-]+)\.png"([^>]*)>')
+
+    def link(match: re.Match) -> str:
+        stem = match.group(1)
+        alt = re.search(r'alt="([^"]*)"', match.group(2))
+        _, dot, language = stem.partition(".")
+        href = f"{page_name(language if dot else SOURCE_LANGUAGE)}#{chart_anchor(stem)}"
+        return (f'<p class="chart-elsewhere"><a href="{escape(href)}">图表见公开页面</a>'
+                f'{":" + alt.group(1) if alt else ""}</p>')
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if html:
+                html = html if isinstance(html, str) else "".join(html)
+                if CHARTS_FROM_NOTEBOOK in html:
+                    output["data"]["text/html"] = image.sub(link, html)
+    return nb
+
+
 def export_public(nb: nbformat.NotebookNode, title: str, language: str | None = None,
                   figures: Path | None = None) -> str:
     """One edition's public page (the source language's when `language` is None), in its language (the
@@ -211,7 +245,10 @@ def provenance_html(inputs: dict[str, str], versions: dict[str, str], commit: st
 
 
 def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str, provenance: str,
-                 figures: Path | None = None) -> str:
+                 figures: Path | None = None, beside_public: bool = False) -> str:
+    """The auditor's edition. `beside_public`: the public pages are published beside it, so the
+    narrative's charts point at them (point_at_public_charts) instead of being embedded again; a
+    failed run's page, which has no public page beside it, embeds them from `figures`."""
     from pygments.formatters import HtmlFormatter
 
     css = _css() + "\n" + HtmlFormatter(style="default").get_style_defs(".highlight")
@@ -221,7 +258,8 @@ def export_audit(notebooks: list[tuple[str, nbformat.NotebookNode]], title: str,
            '<nav class="toc"><ol>' + "".join(f'<li><a href="#nb-{escape(n)}">{escape(n)}</a></li>' for n, _ in notebooks)
            + '<li><a href="#provenance">Provenance</a></li></ol></nav></header>')
     body, _ = _exporter(public=False).from_notebook_node(
-        inline_charts(combined_notebook(notebooks), figures),
+        (point_at_public_charts if beside_public else lambda nb: inline_charts(nb, figures))(
+            combined_notebook(notebooks)),
         resources={"page": {"title": f"{title}(审计版)", "css": css, "edition": "audit", "before": toc,
                             "after": provenance}})
     return body
