@@ -261,3 +261,20 @@ def test_every_section_of_the_sheet_is_there_saying_none_where_empty(build):
     if build is months.quiet_november:
         assert "## New figures (0): confirm each proposed id, metric, label and kind\n\nNone." in sheet
         assert "## Before it builds (0)\n\nNone: the folder builds as drafted." in sheet
+
+
+def test_new_names_are_left_to_translate_into_every_edition_s_language(monkeypatch):
+    """With a French edition beside the English one, a proposed name is left to translate into both,
+    and a row is still to translate only while none of them has a name (issue 18: a language is data)."""
+    from helpers.intake import review
+    from helpers.publish import edition
+
+    assert proposals.translations() == tuple(language for language in edition.editions() if language != "zh")
+    monkeypatch.setattr(edition, "editions", lambda: ("zh", "en", "fr"))
+    assert proposals.translations() == ("en", "fr")
+    assert proposals.translations_wanted() == "en, fr to translate"
+    assert proposals.untranslated({"zh": "易地扶贫搬迁后续扶持", "en": "", "fr": ""})
+    assert not proposals.untranslated({"zh": "易地扶贫搬迁后续扶持", "en": "", "fr": "Suivi des relogements"})
+    sheet = "\n".join(review._reference_rows(proposals.ReferenceRows(glossary=[
+        {"kind": "campaign", "id": "relocation", "zh": "易地扶贫搬迁后续扶持"}]), "2021-12"))
+    assert "campaign `relocation`, 易地扶贫搬迁后续扶持: en, fr to translate" in sheet and "(en, fr)" in sheet

@@ -203,7 +203,7 @@ def test_no_chart_without_data(tmp_path, isolated_rc):
 
 @pytest.mark.parametrize("label", ["$$", "户数$x^2$", "\\frac{1}{2}$", "50$ 以上 $", "$\\alpha"])
 def test_text_from_data_is_drawn_literally(data, tmp_path, isolated_rc, label):
-    """The replay of issue 12: `$$` in targets.csv's label_zh once stopped the chart stage in mathtext."""
+    """The replay of issue 12: `$$` in a target's Chinese name (then targets.csv's label_zh, now its glossary row) once stopped the chart stage in mathtext."""
     import matplotlib.pyplot as plt
 
     figures, progress, names = data

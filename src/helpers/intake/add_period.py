@@ -30,7 +30,7 @@ from .carry import Month, carry_over
 from .draft import TRANSCRIPTION_KEYS
 from .guesses import load_campaigns
 from .header import BUREAU, read_header, source_mismatches
-from .proposals import apply_rows, first_printed, needed_rows, new_campaign_row
+from .proposals import apply_rows, first_printed, needed_rows, new_campaign_row, translations_wanted
 from .review import checks_added, printed_part, review_sheet
 from .seal import Say, check_reference, folder_problems, say_out
 from .sidecar import checksums_of, folder_files, render_sidecar
@@ -131,7 +131,7 @@ def add_period(report: Path, layout: Layout, period: str | None = None, address:
         + (f"; added {period} to the periods table of {layout.raw / 'README.md'}." if listed else "."))
     if rows:
         say(f"Added to {layout.reference}/: {len(rows.campaigns)} campaign row(s) to campaigns.csv and "
-            f"{len(rows.glossary)} row(s) to glossary.csv (English to translate), each from {period} on.")
+            f"{len(rows.glossary)} row(s) to glossary.csv ({translations_wanted()}), each from {period} on.")
     if problems:
         say(f"It does not build yet: fix the {len(problems)} problem(s) under “Before it builds”, then "
             f"`shaoyang-report seal --period {period}`.")

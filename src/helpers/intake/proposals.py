@@ -9,9 +9,9 @@
 - The reference rows the period needs (`needed_rows`): a campaigns.csv row for each new
   campaign (its id, order and since: no name), and a glossary row for each new campaign and each
   figure id the glossary lacks, the Chinese filled in (the one place a name is said) and the
-  English left to translate. Each carries since = the period, so that it
-  changes no earlier month (data/reference/README.md). A missing English name blocks nothing:
-  the English page shows the Chinese with a note until it is filled in.
+  the other editions' names left to translate. Each carries since = the period, so that it
+  changes no earlier month (data/reference/README.md). A missing translated name blocks nothing:
+  that edition's page shows the Chinese with a note until it is filled in.
 """
 
 from __future__ import annotations
@@ -30,8 +30,26 @@ MAX_ID_WORDS = 2  # words of a proposed id before its unit word: relocation_foll
 
 
 def to_translate(period: str) -> str:
-    """The glossary note of a row whose English is still to be written."""
+    """The glossary note of a row whose names in the other editions' languages are still to be written."""
     return f"to translate (added for {period} by add-period)"
+
+
+def translations() -> tuple[str, ...]:
+    """The languages a new name is left to translate into: every edition but the source's (en, and
+    fr once a French catalogue is added: publish/edition.py)."""
+    from ..publish.edition import editions, is_source
+
+    return tuple(language for language in editions() if not is_source(language))
+
+
+def translations_wanted() -> str:
+    """How the sheet and the messages say what is left to translate: 'en to translate', 'en, fr to translate'."""
+    return f"{', '.join(translations()) or 'nothing'} to translate"
+
+
+def untranslated(row: dict) -> bool:
+    """A glossary row none of whose other languages has a name yet."""
+    return not any(row.get(language) for language in translations())
 
 
 def is_to_translate(note: str) -> bool:
@@ -132,7 +150,7 @@ def needed_rows(figures: list[dict], period: str, reference_dir: Path, campaigns
     """The rows the period needs and data/reference/ lacks: `campaigns` (new_campaign_row's) whose id
     has no row that applies to the period, as campaigns.csv rows without their name, and a glossary
     row for each of them and for each figure id of `figures` that has none (Chinese from the
-    campaign's proposed name or the figure's label, English to translate). Each row has since = the
+    campaign's proposed name or the figure's label, the other languages to translate). Each row has since = the
     period, or the earlier period an id was first printed in (`first_seen`: id -> period), so that
     the months that print it read it too."""
     reference_dir = Path(reference_dir)
@@ -148,10 +166,10 @@ def needed_rows(figures: list[dict], period: str, reference_dir: Path, campaigns
     named = {(row["kind"], row["id"]) for row in glossary}
     labels = {figure.get("figure_id"): figure.get("label", "") for figure in figures}
     # A row still to translate follows the label the review gave its figure (its Chinese is what the
-    # translator will read); one with an English name keeps the words it was translated from.
+    # translator will read); one with a translated name keeps the words it was translated from.
     result.relabelled = {("figure", row["id"]): labels[row["id"]] for row in glossary
                          if row["kind"] == "figure" and row["id"] in labels and labels[row["id"]]
-                         and not row["en"] and is_to_translate(row["note"]) and row["zh"] != labels[row["id"]]}
+                         and untranslated(row) and is_to_translate(row["note"]) and row["zh"] != labels[row["id"]]}
     note = to_translate(period)
 
     def name_campaign(campaign: str) -> None:
@@ -204,7 +222,7 @@ def unused_rows(period: str, reference_dir: Path, used_campaigns: set, used_figu
             result.removed.append(f"{CAMPAIGNS}: campaign {row['campaign']}")
     _, glossary = read_rows(Path(reference_dir) / GLOSSARY_FILE)
     for row in glossary:
-        if row.get("since") == period and is_to_translate(row.get("note", "")) and not row.get("en") and (
+        if row.get("since") == period and is_to_translate(row.get("note", "")) and untranslated(row) and (
                 (row["kind"] == "figure" and row["id"] not in used_figures)
                 or (row["kind"] == "campaign" and row["id"] not in used_campaigns)):
             result.removed.append(f"{GLOSSARY_FILE}: {row['kind']} {row['id']}")
@@ -222,7 +240,7 @@ def apply_rows(reference_dir: Path, rows: ReferenceRows) -> None:
     if rows.relabelled:
         header, existing = read_rows(reference_dir / GLOSSARY_FILE)
         for row in existing:
-            if (row["kind"], row["id"]) in rows.relabelled and not row.get("en") and is_to_translate(row.get("note", "")):
+            if (row["kind"], row["id"]) in rows.relabelled and untranslated(row) and is_to_translate(row.get("note", "")):
                 row["zh"] = rows.relabelled[row["kind"], row["id"]]
         write_rows(reference_dir / GLOSSARY_FILE, header, existing)
     if not gone:

@@ -19,7 +19,7 @@ from ..io.errors import InputError, InputErrors
 from ..io.rawdata import load_source
 from ..io.readers import read_utf8
 from .carry import CARRIED, NEW, NOT_FOUND, UNCERTAIN, CarryOver
-from .proposals import ReferenceRows
+from .proposals import ReferenceRows, translations, translations_wanted
 
 NO_ACTION = "## Carried with only their numbers changed"
 
@@ -124,8 +124,9 @@ def _section(title: str, count: int | None, body: list[str], empty: str = "none"
 
 def _reference_rows(reference: ReferenceRows, period: str) -> list[str]:
     lines = [f"Each applies from the first period that prints it (since = {period}, unless an earlier month printed "
-             "it unnamed), so no earlier month changes. The English names are left to translate: until they are "
-             "filled in, the English page shows the Chinese with a note, and nothing fails.", ""]
+             "it unnamed), so no earlier month changes. The other editions' names are left to translate "
+             f"({', '.join(translations())}): until they are filled in, those pages show the Chinese with a note, "
+             "and nothing fails.", ""]
     names = {row["id"]: row["zh"] for row in reference.glossary if row["kind"] == "campaign"}
     for row in reference.campaigns:
         lines.append(f"- campaigns.csv: `{row['campaign']}`, {names.get(row['campaign'], '')}, order {row['order']} "
@@ -134,7 +135,7 @@ def _reference_rows(reference: ReferenceRows, period: str) -> list[str]:
                      f"`shaoyang-report rename-campaign --period {period} {row['campaign']} <new id>`; to file its "
                      f"figures under a known campaign, give that campaign's id instead.")
     for row in reference.glossary:
-        lines.append(f"- glossary.csv: {row['kind']} `{row['id']}`, {row['zh']}: English to translate")
+        lines.append(f"- glossary.csv: {row['kind']} `{row['id']}`, {row['zh']}: {translations_wanted()}")
     return lines
 
 

@@ -8,7 +8,7 @@ is a link to a file elsewhere, or a reference table that cannot be read (another
 cut short). It then records every file's sha256 in source.yml after a review edit (only the sha256
 lines change, so comments and order survive: helpers.intake.sidecar), says which files changed,
 keeps the reference rows added for the period in step with its figures (a glossary row for each new
-id, English to translate; none left for an id the review removed: `sync_reference`), and checks
+id, the other languages to translate; none left for an id the review removed: `sync_reference`), and checks
 that the folder will build. `folder_problems` is that check, which add-period runs on
 the folder it drafts too: the runner's checks of a raw folder, the cleaning stage's, and campaigns
 missing from data/reference/campaigns.csv. It never says a folder passes whose text is not this
@@ -30,7 +30,7 @@ from ..io.reference import read_reference, read_rows
 from ..io.writers import write_text
 from .guesses import load_campaigns
 from .header import read_header, source_mismatches
-from .proposals import apply_rows, first_printed, needed_rows, unused_rows
+from .proposals import apply_rows, first_printed, needed_rows, translations_wanted, unused_rows
 from .sidecar import checksums_of, folder_files, recorded_checksums, seal_text
 
 Say = Callable[[str], None]
@@ -105,7 +105,7 @@ CAMPAIGN_COLUMNS = {"campaign": "the id", "order": "its place among the campaign
 
 def sync_reference(period: str, layout: Layout, say: Say = say_out) -> None:
     """Keep the reference rows added for `period` in step with its figures.csv: a glossary row (Chinese
-    filled in, English to translate, since = the period) for each figure and campaign id that lacks
+    filled in, the other languages to translate, since = the period) for each figure and campaign id that lacks
     one, and none left for an id the review removed or renamed (helpers.intake.proposals)."""
     _, figures, _ = read_csv_strict(layout.raw_period(period) / "figures.csv", ["figure_id", "campaign", "label"],
                                     allow_empty=True)
@@ -126,7 +126,7 @@ def sync_reference(period: str, layout: Layout, say: Say = say_out) -> None:
         added = [f"{row['kind']} {row['id']}" for row in rows.glossary]
         relabelled = [f"{kind} {id}" for kind, id in rows.relabelled]
         say("  data/reference/glossary.csv  " + "; ".join(
-            part for part in (f"added {', '.join(added)} (English to translate)" if added else "",
+            part for part in (f"added {', '.join(added)} ({translations_wanted()})" if added else "",
                               f"Chinese of {', '.join(relabelled)} set to the reviewed label" if relabelled else "",
                               f"removed {', '.join(rows.removed)} (no longer used)" if rows.removed else "") if part))
 
