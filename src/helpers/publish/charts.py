@@ -103,12 +103,6 @@ def chart_address(chart: Chart) -> str:
     return CHARTS_FROM_NOTEBOOK + chart.path.name
 
 
-def chart_anchor(stem: str) -> str:
-    """The id of a chart's figure on its public page (chart-completion, chart-completion.en): the
-    auditor's edition points at it rather than embedding the same chart a second time."""
-    return f"chart-{stem}"
-
-
 def load_chart(directory: Path, name: str) -> Chart | None:
     """A chart saved earlier (by the progress notebook), or None if it was not drawn."""
     path = Path(directory) / f"{name}.png"

@@ -26,8 +26,8 @@ from ..audit.kinds import EPSILON
 from ..io.rawdata import UNKNOWN
 from . import explanations, factids, facts as facts_module, findings as findings_module
 from .catalogue import Count
-from .charts import Chart, chart_address, chart_anchor
-from .edition import edition_links
+from .charts import Chart, chart_address
+from .edition import chart_anchor, edition_links
 from .facts import FactBook, bound, explained_checks, is_implied, previous_period, resolving, stale_days
 from .htmlparts import Html, link
 from .printing.common import num

@@ -172,8 +172,7 @@ def point_at_public_charts(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     analysis notebook shows as images (its working) stay embedded."""
     import re
 
-    from .charts import chart_anchor
-    from .edition import CHARTS_FROM_NOTEBOOK, SOURCE_LANGUAGE, page_name
+    from .edition import CHARTS_FROM_NOTEBOOK, SOURCE_LANGUAGE, chart_anchor, page_name
 
     image = re.compile(r'<img src="' + re.escape(CHARTS_FROM_NOTEBOOK) + r'([\w.-]+)\.png"([^>]*)>')
 
