@@ -129,6 +129,20 @@ def test_a_share_of_the_total_a_part_belongs_to():
     assert rows.loc["r.share.rate", "status"] == "pass"  # 38417 ÷ 41236 = 93.164%
 
 
+def test_a_share_of_the_figure_its_其中_follows_not_of_the_sections_target():
+    """已完成…62000户,其中…55800户,占比90%: the whole is the figure right before 其中 (90% of 62000),
+    not the section's target printed earlier in the sentence (87.26% of 63950)."""
+    text = "农村改厕任务目标63950户,已完成农村改厕任务62000户,其中完成户厕改造验收55800户,占比90%,开工完成率96.95%。"
+    figures = placed(text, ("t.target", "63950", "户", "target"), ("t.completed", "62000", "户", "cumulative"),
+                     ("t.accepted", "55800", "户", "cumulative"), ("t.accepted_share", "90", "%", "rate"),
+                     ("t.completed_rate", "96.95", "%", "rate"))
+    rels = sentences.read_checks(figures, text)
+    assert ("rate", "t.accepted_share", "t.accepted|t.completed") in [
+        (r["kind"], r["reported"], r["operands"]) for r in rels]
+    rows = relations.run_checks(figures, rels, text).set_index("check_id")
+    assert rows.loc["t.accepted_share.rate", "status"] == "pass"  # 55800 ÷ 62000 = 90%
+
+
 def test_a_share_of_a_whole_named_between_占_and_的():
     text = "吸纳就业总量40284人,其中脱贫劳动力10943人,占吸纳就业总量的27.16%。"
     found = read(text, ("w.employed", "40284", "人", "stock"), ("w.poor", "10943", "人", "stock"),

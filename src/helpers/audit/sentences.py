@@ -146,12 +146,19 @@ class _Reader:
         return None
 
     def _whole_of_part(self, part: Placed) -> Placed | None:
-        """The total a part is a 其中 of: the figure right before the parenthesis that holds it, or
-        the total stated with 共 earlier in its sentence; in the same base unit."""
+        """The total a part is a 其中 of: the figure right before the parenthesis that holds it, the
+        figure right before the 其中 of its clause (已完成…62000户,其中…55800户), or the total stated
+        with 共 earlier in its sentence; in the same base unit."""
         s, _ = self.sentence(part.start)
         opening = max(self.text.rfind("(", s, part.start), self.text.rfind("（", s, part.start))
         if opening >= 0 and not re.search(r"[)）]", self.text[opening:part.start]):
             total = next((f for f in self._chain_ending(opening) if f.unit == part.unit), None)
+            if total is not None:
+                return total
+        mark = self.text.rfind(PART_WORDS, s, part.start)
+        if mark >= 0 and not re.search(rf"[{_CLAUSE}]", self.text[mark:part.start]):
+            end = mark - 1 if mark > s and self.text[mark - 1] in ",，" else mark
+            total = next((f for f in self._chain_ending(end) if f.unit == part.unit), None)
             if total is not None:
                 return total
         for total in self._stated_totals(s, part.start):
