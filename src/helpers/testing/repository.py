@@ -31,18 +31,21 @@ def copy_repository(dest: Path) -> Path:
 
 def add_months(root: Path) -> Layout:
     """November (months.november) and the December that brings new things (news.december_with_news),
-    added to the copy at `root` as an analyst adds them. The months the repository itself holds after
-    2021-10 are taken out of the copy first (their raw, processed and published folders, and the
-    reference rows that apply from them on), so that the copy holds these three months whichever
+    added to the copy at `root` as an analyst adds them. The months the repository itself holds besides
+    2021-10 are taken out of the copy first (their raw, processed and published folders, their
+    lines of the index, and the reference rows that apply after 2021-10), so that the copy holds these three months whichever
     months the repository holds."""
     from . import PERIOD, months, news, scenarios
     from .reference_rows import reference_as_of
 
+    from ..pipeline import index
+
     layout = Layout.default(root)
     for folder in (layout.raw, layout.processed, layout.outputs):
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-            if path.is_dir() and is_period(path.name) and path.name > PERIOD:
+            if path.is_dir() and is_period(path.name) and path.name != PERIOD:
                 shutil.rmtree(path)
+    index.update(layout)  # the index lists the periods left, as a run would have written it
     reference_as_of(layout.reference, PERIOD)
     november = months.november()
     for month in (november, news.december_with_news(november)):
