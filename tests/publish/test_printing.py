@@ -270,6 +270,11 @@ def test_bound_words_are_the_glossarys_alone(tmp_path):
     assert en.bound_affixes("at_most", glossary=reworded) == ("no more than ", "")
     assert en.format_percent(191.48, 2, "at_most", glossary=reworded) == "no more than 191.48%"
     assert zh.format_percent(191.476, 2, "at_most") == "至多191.48%" and zh.bound_affixes("") == ("", "")
+    # Both editions' rates print with the run's glossary (the Chinese one once read the repository's).
+    from helpers.publish.edition import BoundPrinter
+
+    assert BoundPrinter(zh, reworded).format_percent(191.476, 2, "at_most") == "最多191.48%"
+    assert BoundPrinter(en, reworded).format_percent(191.48, 2, "at_most") == "no more than 191.48%"
     assert en.bound_affixes("approximate") == ("about ", "")
 
 

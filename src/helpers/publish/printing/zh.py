@@ -43,12 +43,13 @@ def format_number(value, decimals: int = 0) -> str:
     return MISSING if number is None else f"{number:,.{decimals}f}"
 
 
-def format_percent(value, decimals: int = 2, bound: str = "") -> str:
-    """A computed rate: 95.55%; 至多191.48% when it is an upper bound (see BOUND_WORDS)."""
+def format_percent(value, decimals: int = 2, bound: str = "", *, glossary=None) -> str:
+    """A computed rate: 95.55%; 至多191.48% when it is an upper bound (the bound word from the run's
+    glossary, as the other editions' printer takes it)."""
     number = num(value)
     if number is None:
         return MISSING
-    before, after = bound_affixes(bound)
+    before, after = bound_affixes(bound, glossary=glossary)
     return f"{before}{number:.{decimals}f}%{after}"
 
 
