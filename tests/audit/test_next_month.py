@@ -206,3 +206,21 @@ def test_a_generic_month_s_printed_rates_agree_with_its_figures(year_start):
     before = found["2022-01"].inputs.figures.set_index("figure_id")["value"].astype(float)
     assert grown["toilets.investment"] > before["toilets.investment"]
     assert grown["village_planning.prepared"] <= grown["village_planning.target"]  # a count stops at its target
+
+
+def test_the_reviewers_english_names_fill_the_rows_left_to_translate(tmp_path):
+    """The benchmarks' year of months names its new campaign and figures in English as a reviewer
+    would: a row the month left to translate gets the name, keeping its since (once it was skipped,
+    and the English pages said 'no English name yet' for a campaign the review had named)."""
+    from helpers.io.reference import read_rows
+    from helpers.testing import year
+
+    layout = temp_layout(tmp_path / "root")
+    for month in year.year_of_months(3)[1:]:
+        month.write(layout.raw, layout.reference)
+    year.add_reviewed_glossary(layout.reference)
+    rows = {(row["kind"], row["id"]): row for row in read_rows(layout.reference / "glossary.csv")[1]}
+    for reviewed in year.REVIEWED_GLOSSARY:
+        row = rows[reviewed["kind"], reviewed["id"]]
+        assert row["en"] == reviewed["en"], reviewed["id"]
+    assert rows["campaign", "water_supply"]["since"] == "2021-11"

@@ -16,8 +16,6 @@ reviewer would give what November and December add.
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -28,6 +26,7 @@ from ..audit import sentences
 from ..audit.figures import Figure, split_ids
 from ..audit.kinds import KINDS, Operands
 from ..audit.relations import load_relations
+from ..io.reference import read_rows, write_rows
 from ..text.numbers import BASE_UNITS, find_number_tokens, locate_value
 from . import REFERENCE
 from .months import Fields, Month, Replace, december, next_month, november, october, renumber
@@ -185,16 +184,18 @@ REVIEWED_GLOSSARY = [
 
 
 def add_reviewed_glossary(reference_dir: Path) -> None:
-    """Append REVIEWED_GLOSSARY's rows that glossary.csv lacks (what a reviewer does after the run's warning)."""
+    """Give REVIEWED_GLOSSARY's English names (what a reviewer does after the run's warning): a row
+    add-period left to translate gets its name and reference, keeping its since; a missing row is added."""
     path = Path(reference_dir) / "glossary.csv"
-    text = path.read_text(encoding="utf-8")
-    header = text.splitlines()[0].split(",")
-    known = {(row["kind"], row["id"]) for row in csv.DictReader(io.StringIO(text))}
-    with open(path, "a", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=header, lineterminator="\n")
-        for row in REVIEWED_GLOSSARY:
-            if (row["kind"], row["id"]) not in known:
-                writer.writerow({column: row.get(column, "") for column in header})
+    header, rows = read_rows(path)
+    at = {(row["kind"], row["id"]): row for row in rows}
+    for reviewed in REVIEWED_GLOSSARY:
+        row = at.get((reviewed["kind"], reviewed["id"]))
+        if row is None:
+            rows.append({column: reviewed.get(column, "") for column in header})
+        elif not row.get("en"):
+            row.update(en=reviewed["en"], reference=reviewed["reference"], note="")
+    write_rows(path, header, rows)
 
 
 def year_of_months(count: int = 12) -> list[Month]:
