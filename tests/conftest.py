@@ -146,14 +146,6 @@ def failed_run(_scenario_registry) -> Layout:
 # ---- Writable copies ---------------------------------------------------------------------------------------
 
 @pytest.fixture
-def raw_copy(tmp_path) -> Path:
-    """A writable copy of data/raw/ for tests that damage raw files."""
-    target = tmp_path / "raw"
-    shutil.copytree(ROOT / "data" / "raw", target)
-    return target
-
-
-@pytest.fixture
 def layout(tmp_path) -> Layout:
     """A fresh, writable mirror of the repository's inputs for one test."""
     return temp_layout(tmp_path / "root")

@@ -14,10 +14,6 @@ from helpers.testing import ROOT
 
 
 
-def _name(requirement: str) -> str:
-    return re.split(r"[=<>!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
-
-
 def test_source_notebooks_carry_no_outputs():
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     assert [p.name for p in notebooks] == ["01_clean.ipynb", "02_campaign_progress.ipynb", "03_narrative.ipynb"]

@@ -38,7 +38,6 @@ from .lists import listed_items, locate
 from .relations import evaluate
 
 # The kinds of explanation this module adds are listed with the others in diagnoses.KINDS.
-NOTES = ("companion_rose", "base_changed")  # explanations that resolve no check
 
 
 @dataclass

@@ -20,7 +20,6 @@ from ..io.reference import GLOSSARY_FILE, SOURCE_COLUMN, glossary_names, named, 
 from ..text import numbers
 from . import kinds
 from .figures import Figure, figure_index, split_ids
-from .lists import listed_items, locate  # noqa: F401 - the listed counts' reader, as the tests call it
 
 RELATION_COLUMNS = ["relation_id", "kind", "reported", "operands"]
 CHECK_COLUMNS = ["check_id", "kind", "description", "formula", "working", "reported", "recomputed", "difference",
@@ -33,7 +32,7 @@ DERIVED_KINDS = kinds.derived_kinds()
 # Verdicts. not-applicable: the relation's figures are absent this period (or, for a flow, there is
 # no previous period); not-checkable: the figures are there but cannot be held to an equality.
 STATUSES = ("pass", "mismatch", "derived", "not-checkable", "not-applicable")
-BOUNDS, EPSILON = kinds.BOUNDS, kinds.EPSILON
+BOUNDS = kinds.BOUNDS
 
 # A description names figures as {figure_id}; the figure's printed expression is put in their place.
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -152,7 +151,7 @@ def evaluate(relation: dict, figures: dict[str, Figure], report_text: str,
 
 
 def _verdict(difference: float, tolerance: float) -> str:
-    return "pass" if abs(difference) <= tolerance + EPSILON else "mismatch"
+    return "pass" if abs(difference) <= tolerance + kinds.EPSILON else "mismatch"
 
 
 def run_checks(figures: pd.DataFrame, relations: list[dict], report_text: str,

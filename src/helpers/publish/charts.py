@@ -41,9 +41,9 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 from ..io.writers import write_bytes, write_text  # noqa: E402
 from .chartlayout import (DPI, LINE, PAD, TEXT_PT, TITLE_PT, WIDTH, WIDTH_PX, Layout, Words,  # noqa: E402, F401
-                          legend_columns, lines_of, px, smallest_text_px, spaced_tick_labels, text_height)
+                          legend_columns, px, smallest_text_px, spaced_tick_labels, text_height)
 from .edition import CHARTS_FROM_NOTEBOOK, edition_stem, is_source  # noqa: E402
-from .monthwords import MONTH_TEXT_KEYS, MonthWords, month_words  # noqa: E402, F401 - the notebook's charts.month_words
+from .monthwords import MonthWords, month_words  # noqa: E402, F401 - the notebook's charts.month_words
 
 FONT_FAMILY = "Noto Sans CJK SC"
 PALETTE_COLOURS = 32

@@ -68,7 +68,7 @@ def _mismatch(book: FactBook, report, check) -> None:
     recomputed = factids.check(check.check_id, "recomputed")
     book.add(recomputed, t.plain("fact.check.recomputed", description=description),
              num(check.recomputed), str(check.unit), show(check.recomputed), str(check.formula), tuple(ids),
-             section="audit", explain=("recomputed", {"working": factids.check(check.check_id, "working")}))
+             section="audit", explain=("recomputed", {}))  # its {working} is the check's own, given when printed
     reported = factids.figure(ids[0]) if ids and factids.figure(ids[0]) in book else ""
     book.add(factids.check(check.check_id, "difference"), t.plain("fact.check.difference", description=description),
              abs(num(check.difference) or 0.0), str(check.unit), show(abs(num(check.difference) or 0.0), True),
@@ -87,7 +87,7 @@ def _derived(book: FactBook, report, check) -> None:
     show = lambda value: in_source_units(report, book, ids, value)  # noqa: E731
     book.add(factids.check(check.check_id, "recomputed"), t.plain("fact.check.derived", description=description),
              num(check.recomputed), str(check.unit), show(check.recomputed), str(check.formula), tuple(ids),
-             section="audit", explain=("recomputed", {"working": factids.check(check.check_id, "working")}))
+             section="audit", explain=("recomputed", {}))  # its {working} is the check's own, given when printed
     # Whether rounding leaves a range is decided at the source's precision, the same in every edition.
     in_source = lambda value: in_source_units(report, book, ids, value, printer=source_printing)  # noqa: E731
     if str(check.bound_by or "") != "all_done" and in_source(check.lower) != in_source(check.upper):
