@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from .io.errors import InputError
 from .io.paths import DEFAULT_PERIOD, Layout, Period, is_period
 
 DESCRIPTION = """\
@@ -305,42 +306,24 @@ def command_draft(args) -> int:
     return draft_command(args.report, args.period, args.out, args.compare)
 
 
-def _input_error(exc) -> int:
-    """Bad input: its one-line message on stderr, exit code 2, never a traceback."""
-    print(f"error: {exc.message}", file=sys.stderr)
-    return 2
-
-
 def command_add_period(args) -> int:
     from .intake.add_period import add_period
-    from .io.errors import InputError
 
-    try:
-        add_period(args.report, Layout.default(args.root), period=args.period, address=args.address,
-                   retrieved=args.retrieved, accept_mismatch=args.accept_mismatch)
-    except InputError as exc:
-        return _input_error(exc)
+    add_period(args.report, Layout.default(args.root), period=args.period, address=args.address,
+               retrieved=args.retrieved, accept_mismatch=args.accept_mismatch)
     return 0
 
 
 def command_seal(args) -> int:
     from .intake.seal import seal_period
-    from .io.errors import InputError
 
-    try:
-        return 0 if seal_period(args.period, Layout.default(args.root), include_report=args.include_report) else 1
-    except InputError as exc:
-        return _input_error(exc)
+    return 0 if seal_period(args.period, Layout.default(args.root), include_report=args.include_report) else 1
 
 
 def command_rename_campaign(args) -> int:
     from .intake.rename import rename_campaign
-    from .io.errors import InputError
 
-    try:
-        rename_campaign(args.period, args.old, args.new, Layout.default(args.root))
-    except InputError as exc:
-        return _input_error(exc)
+    rename_campaign(args.period, args.old, args.new, Layout.default(args.root))
     return 0
 
 
@@ -369,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the published outputs are unchanged", file=sys.stderr)
         return 130
+    except InputError as exc:  # bad input, from any command: its one-line message, never a traceback
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     except OSError as exc:  # a fault of the system that no command met more precisely: one line, never a traceback
         from .io.errors import describe_os_error
 
