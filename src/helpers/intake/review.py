@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..audit.clean import clean_period
+from ..audit.figures import printed_expression
 from ..audit.sentences import read_checks
 from ..io.errors import InputError, InputErrors
 from ..io.rawdata import load_source
@@ -187,15 +188,8 @@ def _line_numbers(carry: CarryOver) -> dict[int, int]:
 
 
 def _value(row: dict | None) -> str:
-    if not row:
-        return ""
-    qualifier = row.get("qualifier", "")
-    value, unit = row.get("value", ""), row.get("unit", "")
-    if qualifier in ("约", "近"):
-        return f"{qualifier}{value}{unit}"
-    if qualifier in ("余", "多") and unit[:1] in ("万", "亿"):
-        return f"{value}{unit[0]}{qualifier}{unit[1:]}"
-    return f"{value}{qualifier if qualifier in ('余', '多') else ''}{unit}{qualifier if qualifier == '以上' else ''}"
+    """A transcription row's number as the report prints it (141.5万余吨, 约5000户)."""
+    return printed_expression(row.get("value", ""), row.get("unit", ""), row.get("qualifier", "")) if row else ""
 
 
 def _note(row: dict) -> list[str]:
