@@ -81,10 +81,8 @@ def explain(found: pd.DataFrame, checks: pd.DataFrame, relations: list[dict], fi
 
 
 def _row(figure: Figure, kind: str, **values) -> dict:
-    return {"figure_id": figure.figure_id, "printed": figure.value_printed, "unit_printed": figure.unit_printed,
-            "kind": kind, "typo": "", "resolves": "", "related": "", "related_text": "", "related_period": "",
-            "recomputed": "",
-            "previous_lower": "", "previous_upper": "", **values}
+    return {**dict.fromkeys(DIAGNOSIS_COLUMNS, ""), "figure_id": figure.figure_id, "printed": figure.value_printed,
+            "unit_printed": figure.unit_printed, "kind": kind, **values}
 
 
 def _with(index: dict, figure_id: str, value: float) -> dict:

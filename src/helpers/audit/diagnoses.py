@@ -219,11 +219,10 @@ def _row(figure: Figure, values: list[float], kind: str, typo: str, resolves: li
         explanation = (f"Printed {figure.value_printed}{figure.unit_printed}; {fits} would make {checks} all pass. "
                        f"No value one typo away from {figure.value_printed} does: the stated figures were probably "
                        "computed on a different base.")
-    return {"figure_id": figure.figure_id, "printed": figure.value_printed, "proposed": proposed,
-            "unit_printed": figure.unit_printed, "lower": round(lower, 6), "upper": round(upper, 6), "kind": kind,
-            "typo": typo, "resolves": "|".join(resolves), "related": "", "related_text": "", "related_period": "",
-            "recomputed": "",
-            "previous_lower": "", "previous_upper": "", "explanation": explanation}
+    return {**dict.fromkeys(DIAGNOSIS_COLUMNS, ""), "figure_id": figure.figure_id, "printed": figure.value_printed,
+            "proposed": proposed, "unit_printed": figure.unit_printed, "lower": round(lower, 6),
+            "upper": round(upper, 6), "kind": kind, "typo": typo, "resolves": "|".join(resolves),
+            "explanation": explanation}
 
 
 def mismatches(checks: pd.DataFrame, figures: pd.DataFrame, diagnoses: pd.DataFrame | None = None) -> pd.DataFrame:
